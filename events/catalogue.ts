@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { defineEvent } from './envelope';
+
+/**
+ * The event catalogue: every event that crosses a service boundary, defined once. Producers build
+ * events with `X.create(...)`, consumers read them with `X.parse(...)`, and the CDK rules and local
+ * bus match on `X.source` / `X.detailType`.
+ */
+
+const id = z.string().min(1).max(64);
+const isoTime = z.iso.datetime();
+/** m² with two decimals, as integer hundredths: 89.50 m² is 8950. */
+export const areaHundredths = z.number().int().positive().max(10_000_000_00);
+/** Money is integer fen (分). */
+export const fen = z.number().int();
+
+export const areaSource = z.enum(['register', 'survey', 'contract']);
+/**
+ * How a unit is held, for the SPC counting rules: `unsold` and `sold_undelivered` count with the
+ * developer as one person; `owned` counts with its owner (registered or in lawful possession).
+ */
+export const holding = z.enum(['owned', 'unsold', 'sold_undelivered']);
+
+export const compoundLocation = z.strictObject({
+  districtId: id,
+  streetId: id,
+  communityId: id,
+});
+
+export const unitRecord = z.strictObject({
+  unitId: id,
+  buildingId: id,
+  area: areaHundredths,
+  areaSource,
+  holding,
+  /** The person the unit counts for: the owner, or the developer for unsold/undelivered units. */
+  ownerId: id,
+  registered: z.boolean(),
+});
+export type UnitRecord = z.infer<typeof unitRecord>;
+
+// ---- registry -------------------------------------------------------------------------------
+export const CompoundRegistered = defineEvent(
+  'gongzhi.registry',
+  'CompoundRegistered',
+  1,
+  z.strictObject({
+    compoundId: id,
+    name: z.string().min(1),
+    location: compoundLocation,
+    governance: z.enum(['committee', 'temporary_committee', 'none']),
+    developerId: id,
+  }),
+);
+
+/** One slice of an activated roll (a roll of thousands of units does not fit one event). */
+export const RollChunkPublished = defineEvent(
+  'gongzhi.registry',
+  'RollChunkPublished',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.number().int().positive(),
+    chunkIndex: z.number().int().nonnegative(),
+    chunkCount: z.number().int().positive(),
+    units: z.array(unitRecord).max(500),
+  }),
+);
+
+/** A roll became the compound's current one; consumers switch once they hold all its chunks. */
+export const RollActivated = defineEvent(
+  'gongzhi.registry',
+  'RollActivated',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.number().int().positive(),
+    chunkCount: z.number().int().positive(),
+    unitCount: z.number().int().positive(),
+    totalArea: z.number().int().positive(),
+  }),
+);
+
+export const UnitHolderChanged = defineEvent(
+  'gongzhi.registry',
+  'UnitHolderChanged',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.number().int().positive(),
+    previousOwnerId: id,
+    unit: unitRecord,
+  }),
+);
+
+export const gridRole = z.enum(['building_head', 'building_assistant', 'volunteer', 'linked_official', 'grid_leader']);
+
+export const GridRoleAssigned = defineEvent(
+  'gongzhi.registry',
+  'GridRoleAssigned',
+  1,
+  z.strictObject({
+    compoundId: id,
+    role: gridRole,
+    personId: id,
+    name: z.string().min(1),
+    buildingId: id.optional(),
+  }),
+);
+
+// ---- elections ------------------------------------------------------------------------------
+/** The nine matters of Civil Code art. 278; 6-8 need 3/4, the rest more than half. */
+export const matter = z.enum([
+  'rules_of_procedure',
+  'management_covenant',
+  'committee_election',
+  'property_company',
+  'maintenance_fund_use',
+  'maintenance_fund_raise',
+  'rebuilding',
+  'common_parts_use',
+  'other_major',
+]);
+
+const resolutionFigures = z.strictObject({
+  totalArea: z.number().int().nonnegative(),
+  totalHeadcount: z.number().int().nonnegative(),
+  participatingArea: z.number().int().nonnegative(),
+  participatingHeadcount: z.number().int().nonnegative(),
+  forArea: z.number().int().nonnegative(),
+  forHeadcount: z.number().int().nonnegative(),
+});
+
+const resolutionData = z.strictObject({
+  compoundId: id,
+  voteId: id,
+  matter,
+  question: z.string(),
+  figures: resolutionFigures,
+  /** What the resolution decided, e.g. a maintenance-fund project and its approved amount in fen. */
+  payload: z
+    .strictObject({
+      projectId: id.optional(),
+      fund: z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours']).optional(),
+      amountFen: fen.nonnegative().optional(),
+      levyFenPerSquareMetreMonth: fen.nonnegative().optional(),
+    })
+    .optional(),
+  decidedAt: isoTime,
+});
+
+export const ResolutionPassed = defineEvent('gongzhi.elections', 'ResolutionPassed', 1, resolutionData);
+export const ResolutionFailed = defineEvent(
+  'gongzhi.elections',
+  'ResolutionFailed',
+  1,
+  resolutionData.extend({ reason: z.enum(['no_quorum', 'not_enough_votes']) }),
+);
+
+export const CommitteeElected = defineEvent(
+  'gongzhi.elections',
+  'CommitteeElected',
+  1,
+  z.strictObject({
+    compoundId: id,
+    electionId: id,
+    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']) })).min(3).max(11),
+    alternates: z.array(id),
+    termStart: isoTime,
+    termEnd: isoTime,
+  }),
+);
+
+export const CandidateDisqualified = defineEvent(
+  'gongzhi.elections',
+  'CandidateDisqualified',
+  1,
+  z.strictObject({
+    compoundId: id,
+    personId: id,
+    reason: z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']),
+    sourceRef: z.string().min(1),
+  }),
+);
+
+export const CommitteeTermExpiring = defineEvent(
+  'gongzhi.elections',
+  'CommitteeTermExpiring',
+  1,
+  z.strictObject({ compoundId: id, committeeId: id, termEnd: isoTime, kind: z.enum(['committee', 'temporary_committee']) }),
+);
+
+// ---- funds ------------------------------------------------------------------------------------
+export const ArrearsRecorded = defineEvent(
+  'gongzhi.funds',
+  'ArrearsRecorded',
+  1,
+  z.strictObject({
+    compoundId: id,
+    ownerId: id,
+    unitId: id,
+    kind: z.enum(['property_fee', 'maintenance_fund', 'small_maintenance_levy']),
+    amountFen: fen.positive(),
+    arrearsId: id,
+  }),
+);
+export const ArrearsCleared = defineEvent(
+  'gongzhi.funds',
+  'ArrearsCleared',
+  1,
+  z.strictObject({ compoundId: id, ownerId: id, unitId: id, arrearsId: id }),
+);
+
+// ---- enforcement ------------------------------------------------------------------------------
+export const ViolationConfirmed = defineEvent(
+  'gongzhi.enforcement',
+  'ViolationConfirmed',
+  1,
+  z.strictObject({
+    compoundId: id,
+    findingId: id,
+    category: z.enum(['fire_safety', 'illegal_construction', 'public_safety', 'water_power_supply']),
+    responsibleOwnerId: id.optional(),
+    department: id,
+    deadline: isoTime,
+  }),
+);
+export const ViolationRectified = defineEvent(
+  'gongzhi.enforcement',
+  'ViolationRectified',
+  1,
+  z.strictObject({ compoundId: id, findingId: id, responsibleOwnerId: id.optional(), department: id }),
+);
+
+export const catalogue = [
+  CompoundRegistered,
+  RollChunkPublished,
+  RollActivated,
+  UnitHolderChanged,
+  GridRoleAssigned,
+  ResolutionPassed,
+  ResolutionFailed,
+  CommitteeElected,
+  CandidateDisqualified,
+  CommitteeTermExpiring,
+  ArrearsRecorded,
+  ArrearsCleared,
+  ViolationConfirmed,
+  ViolationRectified,
+] as const;

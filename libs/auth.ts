@@ -1,0 +1,135 @@
+import { grantsClaim } from './config';
+import { forbidden, unauthorized } from './http/problem';
+
+/**
+ * Roles, each scoped. A grant is written `role:scope` (owner grants add the owner id), e.g.
+ *   owner:C1:O42   the owner O42 of units in compound C1
+ *   committee:C1   a member of C1's owners' committee (or temporary management committee)
+ *   property:C1    the property company serving C1
+ *   community:K7   a community (residents') committee: reviewer of the compounds in community K7
+ *   street:S3      a street office: every compound in street S3
+ *   district:D1    a district housing office: every compound in district D1
+ *   inspector:S3   a discipline inspector supervising street S3
+ *   department:fire-rescue  an enforcement department of the 8+X alliance, city-wide
+ *   bureau         the city housing bureau: everything
+ */
+export const ROLES = [
+  'owner',
+  'committee',
+  'property',
+  'community',
+  'street',
+  'district',
+  'inspector',
+  'department',
+  'bureau',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Grant {
+  role: Role;
+  /** Compound, community, street, district or department id; empty for the bureau. */
+  scope: string;
+  ownerId?: string;
+}
+
+/** Where a compound sits in the city's hierarchy: what scoped grants are checked against. */
+export interface CompoundLocation {
+  compoundId: string;
+  communityId: string;
+  streetId: string;
+  districtId: string;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function parseGrant(text: string): Grant | undefined {
+  const [role, scope = '', ownerId, ...rest] = text.split(':');
+  if (!ROLES.includes(role as Role) || rest.length > 0) return undefined;
+  if (role === 'bureau') return scope === '' ? { role: 'bureau', scope: '' } : undefined;
+  if (!ID.test(scope)) return undefined;
+  if (role === 'owner') return ownerId && ID.test(ownerId) ? { role, scope, ownerId } : undefined;
+  return ownerId === undefined ? { role: role as Role, scope } : undefined;
+}
+
+/** Grants from a claim value. Unknown or malformed grants are ignored, never widened. */
+export function parseGrants(claim: unknown): Grant[] {
+  if (typeof claim !== 'string') return [];
+  return claim
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(parseGrant)
+    .filter((g): g is Grant => g !== undefined);
+}
+
+export const formatGrant = (g: Grant): string =>
+  g.role === 'bureau' ? 'bureau' : g.role === 'owner' ? `owner:${g.scope}:${g.ownerId}` : `${g.role}:${g.scope}`;
+
+/** Does this grant reach this compound? Departments act city-wide within their remit. */
+export function grantCovers(grant: Grant, location: CompoundLocation): boolean {
+  switch (grant.role) {
+    case 'bureau':
+    case 'department':
+      return true;
+    case 'district':
+      return grant.scope === location.districtId;
+    case 'street':
+    case 'inspector':
+      return grant.scope === location.streetId;
+    case 'community':
+      return grant.scope === location.communityId;
+    case 'owner':
+    case 'committee':
+    case 'property':
+      return grant.scope === location.compoundId;
+  }
+}
+
+export class Principal {
+  constructor(
+    readonly subject: string,
+    readonly grants: readonly Grant[],
+  ) {}
+
+  static fromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
+    const subject = claims?.sub;
+    if (typeof subject !== 'string' || subject === '') return undefined;
+    return new Principal(subject, parseGrants(claims?.[grantsClaim()]));
+  }
+
+  /** Grants of these roles that reach the compound (or, without a location, that hold the role at all). */
+  grantsFor(roles: readonly Role[], location?: CompoundLocation): Grant[] {
+    return this.grants.filter((g) => roles.includes(g.role) && (!location || grantCovers(g, location)));
+  }
+
+  can(roles: readonly Role[], location?: CompoundLocation): boolean {
+    return this.grantsFor(roles, location).length > 0;
+  }
+
+  /** The owner id this caller holds in the compound, if any. Never taken from a request body. */
+  ownerIdIn(compoundId: string): string | undefined {
+    return this.grants.find((g) => g.role === 'owner' && g.scope === compoundId)?.ownerId;
+  }
+
+  isCityWide(): boolean {
+    return this.grants.some((g) => g.role === 'bureau');
+  }
+}
+
+export type Allow = readonly Role[] | 'public';
+
+/** The check every route runs: 401 without a caller, 403 without a matching grant. */
+export function authorize(
+  claims: Record<string, unknown> | undefined,
+  allow: Allow,
+  location?: CompoundLocation,
+): Principal | undefined {
+  if (allow === 'public') return Principal.fromClaims(claims);
+  const principal = Principal.fromClaims(claims);
+  if (!principal) throw unauthorized('a valid bearer token is required');
+  if (!principal.can(allow, location)) {
+    const where = location ? ` for compound ${location.compoundId}` : '';
+    throw forbidden(`this route needs one of the roles ${allow.join(', ')}${where}`);
+  }
+  return principal;
+}

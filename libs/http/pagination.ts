@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { badRequest } from './problem';
+
+/** Query parameters every list route accepts. */
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(2048).optional(),
+});
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `cursor` for the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export const encodeCursor = (lastKey: Record<string, unknown> | undefined): string | undefined =>
+  lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the problem below
+  }
+  throw badRequest('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
+}

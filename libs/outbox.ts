@@ -1,0 +1,87 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BusEvent } from '../events/envelope';
+import { publish } from './bus';
+import { clock } from './clock';
+import { db, isConditionFailed, type Key } from './db';
+import { OUTBOX_INDEX } from './table';
+
+/**
+ * The transactional outbox of DESIGN.md, with single-item atomicity: the events a change causes
+ * are written inside the item that changed, in the same write. After the write they are published
+ * and removed; whatever a crash leaves behind is found through the sparse `outbox` index and
+ * republished by the sweep. Delivery is therefore at least once, and consumers dedupe by event id.
+ */
+export const OUTBOX_PK = 'OUTBOX';
+
+/** Attributes for a PutItem of a new item that carries events. */
+export function outboxAttributes(events: readonly BusEvent[]): Record<string, unknown> {
+  if (events.length === 0) return {};
+  return { outbox: events, outboxPk: OUTBOX_PK, outboxSince: clock.nowIso() };
+}
+
+/** Fragments for an UpdateItem that adds events to an existing item's outbox. */
+export function outboxUpdate(events: readonly BusEvent[]): {
+  set: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  return {
+    set: '#outbox = list_append(if_not_exists(#outbox, :obEmpty), :obNew), #outboxPk = :obPk, #outboxSince = if_not_exists(#outboxSince, :obNow)',
+    names: { '#outbox': 'outbox', '#outboxPk': 'outboxPk', '#outboxSince': 'outboxSince' },
+    values: { ':obEmpty': [], ':obNew': events, ':obPk': OUTBOX_PK, ':obNow': clock.nowIso() },
+  };
+}
+
+/** Publish and clear what the item's outbox holds. Returns how many events were published. */
+export async function flushOutbox(table: string, key: Key): Promise<number> {
+  let published = 0;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { Item } = await db().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    const events = (Item?.outbox ?? []) as BusEvent[];
+    if (events.length === 0) return published;
+    await publish(events);
+    published += events.length;
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: 'REMOVE #outbox, #outboxPk, #outboxSince',
+          ConditionExpression: 'size(#outbox) = :n',
+          ExpressionAttributeNames: { '#outbox': 'outbox', '#outboxPk': 'outboxPk', '#outboxSince': 'outboxSince' },
+          ExpressionAttributeValues: { ':n': events.length },
+        }),
+      );
+      return published;
+    } catch (error) {
+      // Someone appended meanwhile: go round again (republishing is harmless, consumers dedupe).
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  return published;
+}
+
+/** Republish every outbox older than `olderThanMs` (left by a crash between write and publish). */
+export async function sweepOutbox(table: string, olderThanMs = 60_000): Promise<{ items: number; events: number }> {
+  const cutoff = new Date(clock.now().getTime() - olderThanMs).toISOString();
+  let items = 0;
+  let events = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: 'outboxPk = :pk AND outboxSince <= :cutoff',
+        ExpressionAttributeValues: { ':pk': OUTBOX_PK, ':cutoff': cutoff },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      items++;
+      events += await flushOutbox(table, { pk: item.pk as string, sk: item.sk as string });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { items, events };
+}

@@ -1,0 +1,47 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Every service owns one table of the same shape: a generic pk/sk, one general-purpose index and a
+ * sparse index over items whose outbox still holds unpublished events. CDK and the local runtime
+ * both build tables from this one description.
+ */
+export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export interface IndexShape {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const TABLE_INDEXES: readonly IndexShape[] = [
+  { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSince' },
+];
+
+export const OUTBOX_INDEX = 'outbox';
+export const GSI1 = 'gsi1';
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const attributeNames = new Set<string>([TABLE_KEY.partitionKey, TABLE_KEY.sortKey]);
+  for (const index of TABLE_INDEXES) {
+    attributeNames.add(index.partitionKey);
+    attributeNames.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributeNames].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
