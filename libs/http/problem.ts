@@ -35,8 +35,7 @@ export const unprocessable = (detail: string, errors?: FieldError[]) =>
 export function zodFieldErrors(where: string, error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return { field: `${where}${path}`, reason: `${issue.message}${keys}` };
+    return { field: `${where}${path}`, reason: issue.message };
   });
 }
 

@@ -1,0 +1,38 @@
+import { performance } from 'node:perf_hooks';
+import { startLocal } from './runtime';
+import { DEMO, seedDemo } from './seed';
+
+const started = performance.now();
+const port = Number(process.env.PORT ?? 3000);
+const system = await startLocal({ port, dataDir: process.env.GONGZHI_DATA_DIR ?? '.data', autoTick: true });
+const readyMs = Math.round(performance.now() - started);
+
+const routes = system.routes
+  .map((r) => `  ${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.allow === 'public' ? 'public' : r.allow.join(',')}`)
+  .join('\n');
+console.log(`gongzhi is running at ${system.url} (ready in ${readyMs} ms)
+
+Routes (method, path, who may call):
+${routes}
+
+Get a token (prints it alone), then call the API:
+  TOKEN=$(npm run --silent token -- --role bureau)
+  curl -H "authorization: Bearer $TOKEN" ${system.url}/compounds/${DEMO.compoundId}
+  npm run --silent token -- --role owner --compound ${DEMO.compoundId} --owner O2
+
+Local-only admin (never deployed): GET /_local/schedules, POST /_local/schedules/{service}/{name}/fire,
+  POST /_local/clock/advance {"days":7}, GET /_local/dead-letters, GET /_local/events, POST /_local/bus/idle
+OpenAPI: ${system.url}/openapi.json    Data: .data/ (npm run reset wipes it)`);
+
+if (process.env.GONGZHI_SEED !== 'off') {
+  void seedDemo(system)
+    .then((seeded) => seeded && console.log(`Seeded the demo compound ${DEMO.compoundId} (27 buildings, ${DEMO.buildings * DEMO.unitsPerBuilding} units).`))
+    .catch((error) => console.error('seeding failed:', error));
+}
+
+const stop = async () => {
+  await system.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

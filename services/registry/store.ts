@@ -1,0 +1,338 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RollActivated, RollChunkPublished, type UnitRecord } from '../../events/catalogue';
+import type { CompoundLocation } from '../../libs/auth';
+import { clock } from '../../libs/clock';
+import { tableName } from '../../libs/config';
+import { db, isConditionFailed, type Key } from '../../libs/db';
+import { conflict, notFound } from '../../libs/http/problem';
+import { decodeCursor, encodeCursor, type Page } from '../../libs/http/pagination';
+import { flushOutbox, outboxAttributes, outboxUpdate } from '../../libs/outbox';
+import type { BusEvent } from '../../events/envelope';
+import type { RollUnit } from './domain/roll';
+import { summarizeRoll } from './domain/roll';
+
+/**
+ * Registry table layout (pk / sk):
+ *   COMPOUND#c / META                       the compound, its location and current roll totals (gsi1: COMPOUNDS / district#street#community#c)
+ *   COMPOUND#c / ROLL#000002#UNIT#B01-0101  a unit of roll version 2 (gsi1: OWNER#c#000002#ownerId / unitId)
+ *   COMPOUND#c / ROLL#000002#CHUNK#0003     a slice of roll 2 as an event, published once the roll is active
+ *   COMPOUND#c / GRID#building_head#P1#B01  a grid role
+ * A roll import writes a whole new version and then switches `rollVersion` on META with one
+ * conditional write: readers never see half a roll, and a failed import leaves nothing visible.
+ */
+export const table = () => tableName('registry');
+export const CHUNK_SIZE = 250;
+
+export interface CompoundItem extends CompoundLocation {
+  name: string;
+  address: string;
+  governance: 'committee' | 'temporary_committee' | 'none';
+  developerId: string;
+  rollVersion: number;
+  nextRollVersion: number;
+  unitCount: number;
+  totalArea: number;
+  ownerCount: number;
+  buildings: Record<string, number>;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+const compoundKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'META' });
+const version = (v: number) => String(v).padStart(6, '0');
+const unitSk = (v: number, unitId: string) => `ROLL#${version(v)}#UNIT#${unitId}`;
+const ownerGsi = (compoundId: string, v: number, ownerId: string) => `OWNER#${compoundId}#${version(v)}#${ownerId}`;
+
+export function publicCompound(item: CompoundItem) {
+  return {
+    compoundId: item.compoundId,
+    name: item.name,
+    address: item.address,
+    districtId: item.districtId,
+    streetId: item.streetId,
+    communityId: item.communityId,
+    governance: item.governance,
+    developerId: item.developerId,
+    rollVersion: item.rollVersion,
+    unitCount: item.unitCount,
+    totalArea: item.totalArea,
+    ownerCount: item.ownerCount,
+    createdAt: item.createdAt,
+  };
+}
+
+export async function getCompound(compoundId: string): Promise<CompoundItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: compoundKey(compoundId) }));
+  return Item as CompoundItem | undefined;
+}
+
+export async function locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
+  const item = await getCompound(compoundId);
+  return item && { compoundId, districtId: item.districtId, streetId: item.streetId, communityId: item.communityId };
+}
+
+export async function createCompound(
+  input: Omit<CompoundItem, 'rollVersion' | 'nextRollVersion' | 'unitCount' | 'totalArea' | 'ownerCount' | 'buildings' | 'createdAt' | 'updatedAt'>,
+  events: BusEvent[],
+): Promise<CompoundItem> {
+  const now = clock.nowIso();
+  const item: CompoundItem = {
+    ...input,
+    rollVersion: 0,
+    nextRollVersion: 0,
+    unitCount: 0,
+    totalArea: 0,
+    ownerCount: 0,
+    buildings: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const key = compoundKey(input.compoundId);
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...key,
+          ...item,
+          gsi1pk: 'COMPOUNDS',
+          gsi1sk: `${input.districtId}#${input.streetId}#${input.communityId}#${input.compoundId}`,
+          ...outboxAttributes(events),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`compound ${input.compoundId} already exists`);
+    throw error;
+  }
+  await flushOutbox(table(), key);
+  return item;
+}
+
+export async function listCompounds(prefix: string, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (result.Items ?? []) as CompoundItem[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
+
+/** Reserve the next roll version, so concurrent imports never write into the same version. */
+async function reserveRollVersion(compoundId: string): Promise<{ version: number; previous: number }> {
+  const result = await db().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: compoundKey(compoundId),
+      UpdateExpression: 'SET nextRollVersion = nextRollVersion + :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  const item = result.Attributes as CompoundItem;
+  return { version: item.nextRollVersion, previous: item.rollVersion };
+}
+
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const worker = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB kept items unprocessed');
+        const result = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
+        requests = (result.UnprocessedItems?.[table()] ?? []) as typeof requests;
+        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+export async function importRoll(compound: CompoundItem, units: RollUnit[], actor: string) {
+  const { version: v, previous } = await reserveRollVersion(compound.compoundId);
+  const now = clock.nowIso();
+  const pk = compoundKey(compound.compoundId).pk;
+  await batchPut(
+    units.map((unit) => ({
+      pk,
+      sk: unitSk(v, unit.unitId),
+      gsi1pk: ownerGsi(compound.compoundId, v, unit.ownerId),
+      gsi1sk: unit.unitId,
+      ...unit,
+      importedAt: now,
+      importedBy: actor,
+    })),
+  );
+
+  const chunkCount = Math.ceil(units.length / CHUNK_SIZE);
+  const chunkKeys: Key[] = [];
+  for (let i = 0; i < chunkCount; i++) {
+    const key = { pk, sk: `ROLL#${version(v)}#CHUNK#${String(i).padStart(4, '0')}` };
+    chunkKeys.push(key);
+    const slice: UnitRecord[] = units.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE).map(({ ownerName: _, ...unit }) => unit);
+    const event = RollChunkPublished.create(
+      { compoundId: compound.compoundId, rollVersion: v, chunkIndex: i, chunkCount, units: slice },
+      { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-chunk-${i}` },
+    );
+    // Chunks carry their events but are not flushed until the roll is active (see below).
+    await db().send(new PutCommand({ TableName: table(), Item: { ...key, ...outboxAttributes([event]) } }));
+  }
+
+  const summary = summarizeRoll(units);
+  const activated = RollActivated.create(
+    { compoundId: compound.compoundId, rollVersion: v, chunkCount, unitCount: summary.unitCount, totalArea: summary.totalArea },
+    { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-activated` },
+  );
+  const outbox = outboxUpdate([activated]);
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: compoundKey(compound.compoundId),
+        UpdateExpression: `SET rollVersion = :v, unitCount = :units, totalArea = :area, ownerCount = :owners, buildings = :buildings, updatedAt = :now, ${outbox.set}`,
+        ConditionExpression: 'rollVersion = :previous',
+        ExpressionAttributeNames: outbox.names,
+        ExpressionAttributeValues: {
+          ':v': v,
+          ':previous': previous,
+          ':units': summary.unitCount,
+          ':area': summary.totalArea,
+          ':owners': summary.ownerCount,
+          ':buildings': summary.buildings,
+          ':now': now,
+          ...outbox.values,
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict('another roll import finished first; reload and import again');
+    throw error;
+  }
+  for (const key of chunkKeys) await flushOutbox(table(), key);
+  await flushOutbox(table(), compoundKey(compound.compoundId));
+  return { rollVersion: v, ...summary };
+}
+
+export async function listUnits(compound: CompoundItem, buildingId: string | undefined, limit: number, cursor?: string) {
+  const prefix = `ROLL#${version(compound.rollVersion)}#UNIT#${buildingId ? `${buildingId}-` : ''}`;
+  const result = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': compoundKey(compound.compoundId).pk, ':prefix': prefix },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (result.Items ?? []).map(unitView), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
+
+export function unitView(item: Record<string, unknown>): RollUnit {
+  const { unitId, buildingId, area, areaSource, holding, ownerId, ownerName, registered } = item as unknown as RollUnit;
+  return { unitId, buildingId, area, areaSource, holding, ownerId, ownerName, registered };
+}
+
+export async function getUnit(compound: CompoundItem, unitId: string): Promise<RollUnit | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: table(), Key: { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, unitId) } }),
+  );
+  return Item && unitView(Item);
+}
+
+export async function ownerUnits(compound: CompoundItem, ownerId: string): Promise<RollUnit[]> {
+  const units: RollUnit[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': ownerGsi(compound.compoundId, compound.rollVersion, ownerId) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    units.push(...(result.Items ?? []).map(unitView));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return units;
+}
+
+export async function changeUnitHolder(compound: CompoundItem, previous: RollUnit, next: RollUnit, event: BusEvent) {
+  const key = { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, next.unitId) };
+  const outbox = outboxUpdate([event]);
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: `SET holding = :holding, ownerId = :ownerId, ownerName = :ownerName, registered = :registered, gsi1pk = :gsi, updatedAt = :now, ${outbox.set}`,
+        // Guard against a concurrent change: the holder must still be the one we read.
+        ConditionExpression: 'ownerId = :previousOwner AND holding = :previousHolding',
+        ExpressionAttributeNames: outbox.names,
+        ExpressionAttributeValues: {
+          ':holding': next.holding,
+          ':ownerId': next.ownerId,
+          ':ownerName': next.ownerName,
+          ':registered': next.registered,
+          ':gsi': ownerGsi(compound.compoundId, compound.rollVersion, next.ownerId),
+          ':now': clock.nowIso(),
+          ':previousOwner': previous.ownerId,
+          ':previousHolding': previous.holding,
+          ...outbox.values,
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`unit ${next.unitId} changed meanwhile; reload it and retry`);
+    throw error;
+  }
+  await flushOutbox(table(), key);
+}
+
+export async function putGridRole(compoundId: string, role: Record<string, unknown> & { role: string; personId: string; buildingId?: string }, event: BusEvent) {
+  const key = { pk: compoundKey(compoundId).pk, sk: `GRID#${role.role}#${role.personId}#${role.buildingId ?? '-'}` };
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...key, ...role, assignedAt: clock.nowIso(), ...outboxAttributes([event]) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`${role.personId} already holds this role here`);
+    throw error;
+  }
+  await flushOutbox(table(), key);
+}
+
+export async function listGridRoles(compoundId: string, limit: number, cursor?: string) {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': compoundKey(compoundId).pk, ':prefix': 'GRID#' },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  const items = (result.Items ?? []).map(({ role, personId, name, phone, buildingId, assignedAt }) => ({ role, personId, name, phone, buildingId, assignedAt }));
+  return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
+
+export async function requireCompound(compoundId: string): Promise<CompoundItem> {
+  const compound = await getCompound(compoundId);
+  if (!compound) throw notFound(`compound ${compoundId} is not registered`);
+  return compound;
+}

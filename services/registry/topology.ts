@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { pageQuery } from '../../libs/http/pagination';
+import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
+const compoundParams = z.strictObject({ compoundId: id });
+
+export const compoundInput = z.strictObject({
+  compoundId: id,
+  name: z.string().min(1).max(100),
+  address: z.string().min(1).max(200),
+  districtId: id,
+  streetId: id,
+  communityId: id,
+  governance: z.enum(['committee', 'temporary_committee', 'none']).default('none'),
+  developerId: id.describe('the developer, holder of unsold units'),
+});
+
+const compoundView = compoundInput.extend({
+  rollVersion: z.number().int().nonnegative(),
+  unitCount: z.number().int().nonnegative(),
+  totalArea: z.number().int().nonnegative().describe('m² in hundredths'),
+  ownerCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+});
+
+const unitView = z.object({
+  unitId: id,
+  buildingId: id,
+  area: z.number().int().describe('m² in hundredths'),
+  areaSource,
+  holding,
+  ownerId: id,
+  ownerName: z.string(),
+  registered: z.boolean(),
+});
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+export const routes = {
+  createCompound: {
+    operationId: 'createCompound',
+    method: 'POST',
+    path: '/compounds',
+    summary: 'Register a compound (bureau, or the district/street office it belongs to)',
+    allow: ['bureau', 'district', 'street'],
+    body: compoundInput,
+    response: compoundView,
+    successStatus: 201,
+  },
+  listCompounds: {
+    operationId: 'listCompounds',
+    method: 'GET',
+    path: '/compounds',
+    summary: 'List compounds, optionally within a district or street (city and district roles)',
+    allow: ['bureau', 'district', 'street', 'department'],
+    query: pageQuery.extend({ districtId: id.optional(), streetId: id.optional() }),
+    response: page(compoundView),
+  },
+  getCompound: {
+    operationId: 'getCompound',
+    method: 'GET',
+    path: '/compounds/{compoundId}',
+    summary: 'A compound and its roll totals (anyone with a role in it)',
+    allow: ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'department', 'bureau'],
+    params: compoundParams,
+    response: compoundView,
+  },
+  importRoll: {
+    operationId: 'importRoll',
+    method: 'POST',
+    path: '/compounds/{compoundId}/roll',
+    summary: 'Replace the roll from CSV; all rows or none (street office, community, bureau)',
+    allow: ['street', 'community', 'bureau'],
+    params: compoundParams,
+    bodyType: 'csv',
+    maxBodyBytes: 5 * 1024 * 1024,
+    successStatus: 201,
+  },
+  listUnits: {
+    operationId: 'listUnits',
+    method: 'GET',
+    path: '/compounds/{compoundId}/units',
+    summary: 'Units of the current roll, by building (committee, property company, officials)',
+    allow: ['committee', 'property', 'community', 'street', 'district', 'bureau'],
+    params: compoundParams,
+    query: pageQuery.extend({ buildingId: id.optional() }),
+    response: page(unitView),
+  },
+  changeUnitHolder: {
+    operationId: 'changeUnitHolder',
+    method: 'PUT',
+    path: '/compounds/{compoundId}/units/{unitId}/holder',
+    summary: 'Record a sale, delivery or transfer of one unit (street office, community, bureau)',
+    allow: ['street', 'community', 'bureau'],
+    params: z.strictObject({ compoundId: id, unitId: id }),
+    body: z.strictObject({ holding, ownerId: id.optional(), ownerName: z.string().min(1).max(100).optional(), registered: z.boolean() }),
+    response: unitView,
+  },
+  getOwner: {
+    operationId: 'getOwner',
+    method: 'GET',
+    path: '/compounds/{compoundId}/owners/{ownerId}',
+    summary: "An owner's units: the owner themself, the committee and officials",
+    allow: ['owner', 'committee', 'community', 'street', 'district', 'bureau'],
+    params: z.strictObject({ compoundId: id, ownerId: id }),
+    response: z.object({ ownerId: id, units: z.array(unitView), totalArea: z.number().int() }),
+  },
+  listBuildings: {
+    operationId: 'listBuildings',
+    method: 'GET',
+    path: '/compounds/{compoundId}/buildings',
+    summary: 'Buildings with their unit counts and grid roles',
+    allow: ['owner', 'committee', 'property', 'community', 'street', 'district', 'bureau'],
+    params: compoundParams,
+  },
+  assignGridRole: {
+    operationId: 'assignGridRole',
+    method: 'POST',
+    path: '/compounds/{compoundId}/grid-roles',
+    summary: 'Name a building head, assistant, volunteer, grid leader or linked official (community, street)',
+    allow: ['community', 'street', 'bureau'],
+    params: compoundParams,
+    body: z.strictObject({
+      role: gridRole,
+      personId: id,
+      name: z.string().min(1).max(100),
+      phone: z.string().regex(/^[0-9+ -]{5,20}$/).optional(),
+      buildingId: id.optional(),
+    }),
+    successStatus: 201,
+  },
+  listGridRoles: {
+    operationId: 'listGridRoles',
+    method: 'GET',
+    path: '/compounds/{compoundId}/grid-roles',
+    summary: "The compound's grid: who answers for which building",
+    allow: ['owner', 'committee', 'property', 'community', 'street', 'district', 'bureau'],
+    params: compoundParams,
+    query: pageQuery,
+  },
+} as const satisfies Record<string, RouteDecl>;
+
+export const topology: ServiceTopology = {
+  name: 'registry',
+  source: 'gongzhi.registry',
+  ownsTable: true,
+  api: { entry: 'services/registry/api.ts', routes: Object.values(routes) },
+  consumers: [],
+  schedules: [outboxSweepSchedule('registry')],
+  publishes: [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
+};
