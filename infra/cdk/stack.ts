@@ -1,0 +1,262 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { grantsClaim, tableEnvVar } from '../../libs/config';
+import { TABLE_INDEXES, TABLE_KEY } from '../../libs/table';
+import { functionName, type ServiceTopology } from '../../libs/topology';
+
+export interface GongzhiStackProps extends StackProps {
+  /** `prod` turns on deletion protection and RETAIN for the tables. */
+  stage: string;
+  services: readonly ServiceTopology[];
+  /** An external OIDC issuer instead of the Cognito user pool the stack would create. */
+  oidc?: { issuer: string; audience: string[] };
+  /** Repo root, for handler entries. */
+  root: string;
+}
+
+/** A Lambda-friendly name: CloudFormation ids must be alphanumeric. */
+const pascal = (s: string) => s.replace(/(^|[-_/])(\w)/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * The whole of gongzhi in one stack, built from the services' topology declarations: a table per
+ * service, one event bus, a function per declared handler, a rule per subscription, a schedule per
+ * declared schedule, and the HTTP API with its JWT authorizer.
+ */
+export class GongzhiStack extends Stack {
+  readonly functions = new Map<string, NodejsFunction>();
+  readonly tables = new Map<string, dynamodb.Table>();
+
+  constructor(scope: Construct, id: string, props: GongzhiStackProps) {
+    super(scope, id, props);
+    const prod = props.stage === 'prod';
+
+    const bus = new events.EventBus(this, 'Bus', { eventBusName: `gongzhi-${props.stage}` });
+
+    const deadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the event rules and schedules.',
+    });
+
+    for (const service of props.services.filter((s) => s.ownsTable)) {
+      const table = new dynamodb.Table(this, `${pascal(service.name)}Table`, {
+        tableName: `gongzhi-${props.stage}-${service.name}`,
+        partitionKey: { name: TABLE_KEY.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: TABLE_KEY.sortKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: prod,
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      });
+      for (const index of TABLE_INDEXES) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        });
+      }
+      this.tables.set(service.name, table);
+    }
+
+    const makeFunction = (service: ServiceTopology, part: string, entry: string, timeout: Duration) => {
+      const name = functionName(service.name, part);
+      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
+        retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      // An own role instead of the managed basic-execution policy: logs to its own group only.
+      const role = new iam.Role(this, `${pascal(name)}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      const table = this.tables.get(service.name);
+      const fn = new NodejsFunction(this, pascal(name), {
+        entry: join(props.root, entry),
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 512,
+        timeout,
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        environment: {
+          STAGE: props.stage,
+          EVENT_BUS_NAME: bus.eventBusName,
+          GRANTS_CLAIM: grantsClaim(),
+          POWERTOOLS_SERVICE_NAME: `gongzhi-${service.name}`,
+          NODE_OPTIONS: '--enable-source-maps',
+          ...(table ? { [tableEnvVar(service.name)]: table.tableName } : {}),
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node22',
+          minify: true,
+          sourceMap: true,
+          mainFields: ['module', 'main'],
+          // ESM bundles still meet CommonJS dependencies that call require().
+          banner: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);",
+        },
+      });
+      // Exactly its own table, and PutEvents on the bus only under its own source.
+      table?.grantReadWriteData(fn);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [bus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': [service.source] } },
+        }),
+      );
+      if (table) {
+        const tableId = this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+          reason: "The wildcard is the function's own table's indexes, which it queries; nothing else.",
+        });
+      }
+      this.functions.set(name, fn);
+      return fn;
+    };
+
+    // ---- HTTP API ----
+    let authorizer: HttpJwtAuthorizer;
+    if (props.oidc) {
+      authorizer = new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: props.oidc.audience });
+    } else {
+      const userPool = new cognito.UserPool(this, 'Users', {
+        selfSignUpEnabled: false,
+        signInAliases: { email: true },
+        mfa: cognito.Mfa.REQUIRED,
+        mfaSecondFactor: { sms: false, otp: true },
+        passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+        featurePlan: cognito.FeaturePlan.PLUS,
+        standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+        customAttributes: { grants: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }) },
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        deletionProtection: prod,
+      });
+      // Users may read their grants but never write them: only administrators assign roles.
+      const readable = new cognito.ClientAttributes().withStandardAttributes({ email: true }).withCustomAttributes('grants');
+      const writable = new cognito.ClientAttributes().withStandardAttributes({ email: true });
+      const client = userPool.addClient('WebClient', {
+        authFlows: { userSrp: true },
+        readAttributes: readable,
+        writeAttributes: writable,
+        idTokenValidity: Duration.hours(1),
+        accessTokenValidity: Duration.hours(1),
+      });
+      authorizer = new HttpJwtAuthorizer('Jwt', `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`, {
+        jwtAudience: [client.userPoolClientId],
+      });
+      new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    }
+
+    const meta = props.services.find((s) => s.name === 'meta');
+    const metaFn = meta?.api ? makeFunction(meta, 'api', meta.api.entry, Duration.seconds(10)) : undefined;
+    const api = new apigw.HttpApi(this, 'Api', {
+      apiName: `gongzhi-${props.stage}`,
+      createDefaultStage: false,
+    });
+    if (metaFn) {
+      // Unknown routes and methods reach the meta function, which answers 404/405 problems.
+      const fallback = new apigw.HttpRoute(this, 'FallbackRoute', {
+        httpApi: api,
+        routeKey: apigw.HttpRouteKey.DEFAULT,
+        integration: new HttpLambdaIntegration('FallbackIntegration', metaFn),
+      });
+      Validations.of(fallback).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The $default route only answers 404/405 problems for paths and methods that do not exist.',
+      });
+    }
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+
+    for (const service of props.services) {
+      if (service.api) {
+        const fn = service === meta ? metaFn! : makeFunction(service, 'api', service.api.entry, Duration.seconds(29));
+        const integration = new HttpLambdaIntegration(`${pascal(service.name)}Integration`, fn);
+        for (const route of service.api.routes) {
+          const [created] = api.addRoutes({
+            path: route.path,
+            methods: [route.method as apigw.HttpMethod],
+            integration,
+            authorizer: route.allow === 'public' ? new apigw.HttpNoneAuthorizer() : authorizer,
+          });
+          if (route.allow === 'public' && created) {
+            Validations.of(created).acknowledge({
+              id: 'AwsSolutions-APIG4',
+              reason: `${route.method} ${route.path} is public by design (${route.summary}).`,
+            });
+          }
+        }
+      }
+      for (const consumer of service.consumers) {
+        const fn = makeFunction(service, consumer.name, consumer.entry, Duration.seconds(60));
+        const { source, 'detail-type': detailType, detail, ...rest } = consumer.pattern as Record<string, unknown>;
+        new events.Rule(this, `${pascal(functionName(service.name, consumer.name))}Rule`, {
+          eventBus: bus,
+          description: consumer.description,
+          eventPattern: {
+            source: source as string[] | undefined,
+            detailType: detailType as string[] | undefined,
+            detail: detail as Record<string, unknown> | undefined,
+            ...rest,
+          },
+          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+        });
+      }
+      for (const declared of service.schedules) {
+        const fn = makeFunction(service, declared.name, declared.entry, Duration.minutes(5));
+        const id = `${service.name}/${declared.name}`;
+        new scheduler.Schedule(this, `${pascal(functionName(service.name, declared.name))}Schedule`, {
+          schedule: scheduler.ScheduleExpression.expression(declared.expression, { name: 'UTC' } as never),
+          description: declared.description,
+          target: new schedulerTargets.LambdaInvoke(fn, {
+            input: scheduler.ScheduleTargetInput.fromObject({ schedule: id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+            deadLetterQueue: deadLetters,
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(1),
+          }),
+        });
+        const fnId = this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+        Validations.of(this).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+          reason: "EventBridge Scheduler's role may invoke the target function's versions and aliases (`<function arn>:*`); that function only.",
+        });
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    void stage;
+  }
+}
