@@ -3,6 +3,7 @@ import type { BusEvent } from '../events/envelope';
 import { publish } from './bus';
 import { clock } from './clock';
 import { db, isConditionFailed, type Key } from './db';
+import { logger } from './logger';
 import { OUTBOX_INDEX } from './table';
 
 /**
@@ -84,4 +85,16 @@ export async function sweepOutbox(table: string, olderThanMs = 60_000): Promise<
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return { items, events };
+}
+
+/**
+ * After a successful write: try to publish now, but never fail the request for it. The write is
+ * done and its events are safe in the outbox; the sweep publishes them if this attempt fails.
+ */
+export async function publishAfterWrite(table: string, key: Key): Promise<void> {
+  try {
+    await flushOutbox(table, key);
+  } catch (error) {
+    logger('outbox').warn('publishing failed; the outbox sweep will retry', { table, key, error: String(error) });
+  }
 }

@@ -162,9 +162,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
+      // Read to the end even when too large, so the client sees the 413 rather than a reset.
       size += (chunk as Buffer).length;
-      if (size > MAX_REQUEST_BYTES) return send(res, localProblem(413, 'Content Too Large', `requests may be at most ${MAX_REQUEST_BYTES} bytes`));
-      chunks.push(chunk as Buffer);
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk as Buffer);
+    }
+    if (size > MAX_REQUEST_BYTES) {
+      const problem = localProblem(413, 'Content Too Large', `requests may be at most ${MAX_REQUEST_BYTES} bytes`);
+      return send(res, { ...problem, headers: { ...problem.headers, connection: 'close' } });
     }
     const body = Buffer.concat(chunks).toString('utf8');
 

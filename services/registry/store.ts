@@ -6,7 +6,7 @@ import { tableName } from '../../libs/config';
 import { db, isConditionFailed, type Key } from '../../libs/db';
 import { conflict, notFound } from '../../libs/http/problem';
 import { decodeCursor, encodeCursor, type Page } from '../../libs/http/pagination';
-import { flushOutbox, outboxAttributes, outboxUpdate } from '../../libs/outbox';
+import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
 import type { BusEvent } from '../../events/envelope';
 import type { RollUnit } from './domain/roll';
 import { summarizeRoll } from './domain/roll';
@@ -107,7 +107,7 @@ export async function createCompound(
     if (isConditionFailed(error)) throw conflict(`compound ${input.compoundId} already exists`);
     throw error;
   }
-  await flushOutbox(table(), key);
+  await publishAfterWrite(table(), key);
   return item;
 }
 
@@ -218,8 +218,8 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
     if (isConditionFailed(error)) throw conflict('another roll import finished first; reload and import again');
     throw error;
   }
-  for (const key of chunkKeys) await flushOutbox(table(), key);
-  await flushOutbox(table(), compoundKey(compound.compoundId));
+  for (const key of chunkKeys) await publishAfterWrite(table(), key);
+  await publishAfterWrite(table(), compoundKey(compound.compoundId));
   return { rollVersion: v, ...summary };
 }
 
@@ -297,7 +297,7 @@ export async function changeUnitHolder(compound: CompoundItem, previous: RollUni
     if (isConditionFailed(error)) throw conflict(`unit ${next.unitId} changed meanwhile; reload it and retry`);
     throw error;
   }
-  await flushOutbox(table(), key);
+  await publishAfterWrite(table(), key);
 }
 
 export async function putGridRole(compoundId: string, role: Record<string, unknown> & { role: string; personId: string; buildingId?: string }, event: BusEvent) {
@@ -314,7 +314,7 @@ export async function putGridRole(compoundId: string, role: Record<string, unkno
     if (isConditionFailed(error)) throw conflict(`${role.personId} already holds this role here`);
     throw error;
   }
-  await flushOutbox(table(), key);
+  await publishAfterWrite(table(), key);
 }
 
 export async function listGridRoles(compoundId: string, limit: number, cursor?: string) {
