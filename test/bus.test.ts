@@ -1,0 +1,71 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveredEvent } from '../events/envelope';
+import { fixtures } from '../events/fixtures';
+import { consumeOnce } from '../libs/consume';
+import { db } from '../libs/db';
+import { LocalBus } from '../infra/local/bus';
+import type { LocalSystem } from '../infra/local/runtime';
+import { startSystem } from './helpers';
+
+describe('local bus', () => {
+  test('delivers matching events asynchronously, retries failures and parks what keeps failing', async () => {
+    const bus = new LocalBus({ maxAttempts: 3, retryDelayMs: 1 });
+    const seen: string[] = [];
+    let flaky = 2;
+    bus.subscribe({ target: 'ok', pattern: { source: ['gongzhi.registry'] }, invoke: async (e) => void seen.push(`ok:${e['detail-type']}`) });
+    bus.subscribe({
+      target: 'flaky',
+      pattern: { 'detail-type': ['RollActivated'] },
+      invoke: async () => {
+        if (flaky-- > 0) throw new Error('transient');
+        seen.push('flaky:done');
+      },
+    });
+    bus.subscribe({ target: 'broken', pattern: { 'detail-type': ['CompoundRegistered'] }, invoke: async () => Promise.reject(new Error('always')) });
+    bus.subscribe({ target: 'never', pattern: { source: ['gongzhi.funds'] }, invoke: async () => void seen.push('never') });
+
+    await bus.put([fixtures.RollActivated!, fixtures.CompoundRegistered!]);
+    expect(seen).toEqual([]); // nothing is delivered inside put
+    await bus.idle();
+    expect(seen.sort()).toEqual(['flaky:done', 'ok:CompoundRegistered', 'ok:RollActivated']);
+    expect(bus.deadLetters).toEqual([expect.objectContaining({ target: 'broken', attempts: 3, error: 'always' })]);
+    expect(bus.deadLetters[0]!.event.detail.metadata.id).toBe(fixtures.CompoundRegistered!.detail.metadata.id);
+  });
+});
+
+describe('idempotent consumption', () => {
+  let system: LocalSystem;
+  beforeAll(async () => ({ system } = await startSystem()));
+  afterAll(() => system.close());
+
+  const delivered = (id: string) => ({ detail: { ...fixtures.RollActivated!.detail, metadata: { ...fixtures.RollActivated!.detail.metadata, id } } }) as DeliveredEvent;
+
+  test('a duplicate delivery has one effect, even when the duplicates race', async () => {
+    const table = process.env.REGISTRY_TABLE!;
+    let effects = 0;
+    const effect = async () => {
+      effects++;
+      await db().send(new PutCommand({ TableName: table, Item: { pk: 'TEST', sk: `effect-${effects}` } }));
+    };
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => consumeOnce(table, 'test-consumer', delivered('evt-1'), effect)));
+    expect(effects).toBe(1);
+    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(1);
+    expect(await consumeOnce(table, 'test-consumer', delivered('evt-1'), effect)).toBe('duplicate');
+    // Another consumer of the same event has its own record.
+    expect(await consumeOnce(table, 'other-consumer', delivered('evt-1'), effect)).toBe('processed');
+    expect(effects).toBe(2);
+  });
+
+  test('a failed effect releases its claim so the retry runs it', async () => {
+    const table = process.env.REGISTRY_TABLE!;
+    let attempts = 0;
+    const effect = async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('downstream unavailable');
+    };
+    await expect(consumeOnce(table, 'test-consumer', delivered('evt-2'), effect)).rejects.toThrow('downstream unavailable');
+    expect(await consumeOnce(table, 'test-consumer', delivered('evt-2'), effect)).toBe('processed');
+    expect(await consumeOnce(table, 'test-consumer', delivered('evt-2'), effect)).toBe('duplicate');
+    expect(attempts).toBe(2);
+  });
+});
