@@ -1,4 +1,3 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { BusEvent } from '../events/envelope';
 import { eventBusName } from './config';
 
@@ -18,8 +17,12 @@ export async function publish(events: readonly BusEvent[]): Promise<void> {
 }
 
 function eventBridgePublisher(): Publisher {
-  const client = new EventBridgeClient({});
+  // Loaded on first use: functions that never publish (and the local runtime) skip its init cost.
+  const sdk = import('@aws-sdk/client-eventbridge');
+  let client: import('@aws-sdk/client-eventbridge').EventBridgeClient | undefined;
   return async (events) => {
+    const { EventBridgeClient, PutEventsCommand } = await sdk;
+    client ??= new EventBridgeClient({});
     // PutEvents takes at most 10 entries a call.
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);

@@ -102,7 +102,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const load = (entry: string): Promise<LambdaHandler> => {
     let found = modules.get(entry);
     if (!found) {
-      found = import(join(root, entry)).then((m: { handler?: LambdaHandler }) => {
+      // Under `npm start` the handlers are precompiled (infra/local/start.mjs); under tsx and jest, the sources.
+      const build = process.env.GONGZHI_BUILD_DIR;
+      const file = build ? join(build, entry.replace(/\.ts$/, '.mjs')) : join(root, entry);
+      found = import(file).then((m: { handler?: LambdaHandler }) => {
         if (typeof m.handler !== 'function') throw new Error(`${entry} exports no handler`);
         return m.handler;
       });

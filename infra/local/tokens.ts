@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jwtVerify, SignJWT } from 'jose';
 import { grantsClaim } from '../../libs/config';
 
 /**
@@ -26,6 +25,7 @@ export async function signToken(
   grants: readonly string[],
   expiresIn: string | number = '12h',
 ): Promise<string> {
+  const { SignJWT } = await import('jose');
   return new SignJWT({ [grantsClaim()]: grants.join(' ') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject)
@@ -38,6 +38,7 @@ export async function signToken(
 
 /** What API Gateway's JWT authorizer checks: signature, issuer, audience, expiry. */
 export async function verifyToken(key: Uint8Array, token: string): Promise<Record<string, unknown>> {
+  const { jwtVerify } = await import('jose');
   const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['HS256'] });
   return payload as Record<string, unknown>;
 }

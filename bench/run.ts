@@ -1,0 +1,11 @@
+import { benchBundles } from './bundles';
+import { benchStartup } from './startup';
+
+/** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. */
+const sections: Record<string, () => Promise<void>> = {
+  startup: () => benchStartup(),
+  bundles: () => benchBundles(),
+};
+const wanted = process.argv.slice(2).filter((a) => a in sections);
+console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);
+for (const name of wanted.length ? wanted : Object.keys(sections)) await sections[name]!();
