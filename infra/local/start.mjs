@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = process.cwd();
-const outdir = resolve(root, process.env.GONGZHI_DATA_DIR ?? '.data', 'build');
+// Inside node_modules/.cache so that bare imports resolve from the project's node_modules.
+const outdir = resolve(root, 'node_modules', '.cache', 'gongzhi-local');
 
 function handlerEntries(dir) {
   const out = [];
