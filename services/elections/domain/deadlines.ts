@@ -1,0 +1,50 @@
+/** Deadlines are computed from the rules, never typed in. All times are UTC. */
+export const DAY_MS = 86_400_000;
+
+export interface VoteRules {
+  /** An owners' meeting is announced at least this many days ahead (Property Management Regulations art. 13). */
+  noticeDays: number;
+  /** Days for objections after the preliminary result (city practice; configurable). */
+  objectionDays: number;
+  maxVotingDays: number;
+}
+
+export const DEFAULT_VOTE_RULES: VoteRules = { noticeDays: 15, objectionDays: 7, maxVotingDays: 60 };
+
+export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+
+/** Calendar months in UTC, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(iso: string, months: number): string {
+  const d = new Date(iso);
+  const day = d.getUTCDate();
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString();
+}
+
+export const addYears = (iso: string, years: number): string => addMonths(iso, years * 12);
+
+export interface VoteSchedule {
+  noticeAt: string;
+  opensAt: string;
+  closesAt: string;
+}
+
+/** Opening no earlier than notice + noticeDays; closing `votingDays` later. */
+export function scheduleVote(
+  noticeAt: string,
+  requestedOpensAt: string | undefined,
+  votingDays: number,
+  rules: VoteRules = DEFAULT_VOTE_RULES,
+): VoteSchedule | { error: string } {
+  const earliest = addDays(noticeAt, rules.noticeDays);
+  const opensAt = requestedOpensAt ? new Date(requestedOpensAt).toISOString() : earliest;
+  if (Date.parse(opensAt) < Date.parse(earliest)) {
+    return { error: `voting may open at the earliest ${earliest}, ${rules.noticeDays} days after notice` };
+  }
+  if (!Number.isInteger(votingDays) || votingDays < 1 || votingDays > rules.maxVotingDays) {
+    return { error: `voting lasts 1 to ${rules.maxVotingDays} days` };
+  }
+  return { noticeAt, opensAt, closesAt: addDays(opensAt, votingDays) };
+}
