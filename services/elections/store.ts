@@ -1,0 +1,630 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UnitRecord } from '../../events/catalogue';
+import type { BusEvent } from '../../events/envelope';
+import type { CompoundLocation } from '../../libs/auth';
+import { clock } from '../../libs/clock';
+import { tableName } from '../../libs/config';
+import { db, isConditionFailed, type Key } from '../../libs/db';
+import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
+import { conflict } from '../../libs/http/problem';
+import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
+import type { BallotRecord } from './domain/ballot-log';
+import type { Voter } from './domain/electorate';
+import type { ElectionResult, ResolutionResult } from './domain/tally';
+import type { Matter } from './domain/thresholds';
+
+/**
+ * Elections table layout (pk / sk):
+ *   COMPOUND#c / META                        read model: location, developer, active roll (from registry events)
+ *   COMPOUND#c / ROLL#000002#CHUNK#0003       read model: a chunk of roll 2's units
+ *   COMPOUND#c / ROLL#000002#CHANGE#B1-101    read model: a unit's latest holder change in roll 2
+ *   COMPOUND#c / VOTE#v                      a vote (gsi1: VOTES#<status> / <next due time>#c#v)
+ *   COMPOUND#c / COMMITTEE                   the committee in office (gsi1: COMMITTEES / <term end>#c)
+ *   VOTE#c#v   / VOTER#<electorateId>#o      the frozen electorate
+ *   VOTE#c#v   / BALLOT#o                    a ballot: one conditional put per owner
+ *   VOTE#c#v   / CANDIDATE#p | OBJECTION#t   candidates, objections
+ *   PERSON#p   / DISQ#<sourceRef>            negative-list records, each naming its source
+ *   POOL#p     / META                        the reserve pool (gsi1: POOL / <street>#p)
+ */
+export const table = () => tableName('elections');
+
+export type VoteStatus = 'scheduled' | 'open' | 'preliminary' | 'final' | 'annulled';
+
+export interface CompoundItem extends CompoundLocation {
+  name: string;
+  developerId: string;
+  governance: string;
+  activeRoll?: number;
+  activeRollChunks?: number;
+  unitCount?: number;
+}
+
+export interface VoteItem {
+  compoundId: string;
+  voteId: string;
+  kind: 'resolution' | 'election';
+  matter: Matter;
+  question: string;
+  payload?: Record<string, unknown>;
+  seats?: number;
+  status: VoteStatus;
+  noticeAt: string;
+  opensAt: string;
+  closesAt: string;
+  objectionEndsAt?: string;
+  createdBy: string;
+  createdAt: string;
+  electorateId?: string;
+  totalArea?: number;
+  totalHeadcount?: number;
+  voterCount?: number;
+  households?: number;
+  result?: ResolutionResult | ElectionResult;
+  logHead?: string;
+  ballotCount?: number;
+  closedAt?: string;
+  closedBy?: string;
+  finalAt?: string;
+  annulled?: { by: string; reason: string; at: string };
+}
+
+export interface BallotItem extends BallotRecord {
+  receipt: string;
+  castBy: string;
+}
+
+const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
+const voteKey = (c: string, v: string): Key => ({ pk: `COMPOUND#${c}`, sk: `VOTE#${v}` });
+const votePk = (c: string, v: string) => `VOTE#${c}#${v}`;
+const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
+
+/** The index key that lets the vote clock find what is due. */
+export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' | 'objectionEndsAt' | 'compoundId' | 'voteId'>) {
+  const due = vote.status === 'scheduled' ? vote.opensAt : vote.status === 'open' ? vote.closesAt : vote.status === 'preliminary' ? vote.objectionEndsAt : undefined;
+  return due ? { gsi1pk: `VOTES#${vote.status}`, gsi1sk: `${due}#${vote.compoundId}#${vote.voteId}` } : {};
+}
+
+// ---- read model of the registry ----------------------------------------------------------------
+
+export async function putCompound(item: CompoundItem): Promise<void> {
+  // Registration carries no roll; keep whatever roll state arrived first (events may be reordered).
+  const { activeRoll: _a, activeRollChunks: _b, unitCount: _c, ...fields } = item;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    return `#f${i} = :f${i}`;
+  });
+  names['#g1'] = 'gsi1pk';
+  names['#g2'] = 'gsi1sk';
+  values[':g1'] = 'COMPOUNDS';
+  values[':g2'] = `${item.districtId}#${item.streetId}#${item.communityId}#${item.compoundId}`;
+  sets.push('#g1 = :g1', '#g2 = :g2');
+  await db().send(new UpdateCommand({ TableName: table(), Key: compoundKey(item.compoundId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+}
+
+/** Compounds under a district/street prefix (`D1#`, `D1#S1#`), or all. */
+export async function compoundsIn(prefix: string): Promise<CompoundItem[]> {
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+    ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
+  });
+  return items.map((i) => stripKeys<CompoundItem>(i)!);
+}
+
+export async function getCompound(compoundId: string): Promise<CompoundItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: compoundKey(compoundId) }));
+  return Item?.districtId ? (Item as CompoundItem) : undefined;
+}
+
+export async function locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
+  const c = await getCompound(compoundId);
+  return c && { compoundId, districtId: c.districtId, streetId: c.streetId, communityId: c.communityId };
+}
+
+export async function putRollChunk(compoundId: string, rollVersion: number, chunkIndex: number, units: UnitRecord[]): Promise<void> {
+  await db().send(
+    new PutCommand({ TableName: table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
+  );
+}
+
+/** Only a newer roll replaces the active one. */
+export async function activateRoll(compoundId: string, rollVersion: number, chunkCount: number, unitCount: number): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: compoundKey(compoundId),
+        UpdateExpression: 'SET activeRoll = :v, activeRollChunks = :n, unitCount = :units',
+        ConditionExpression: 'attribute_not_exists(activeRoll) OR activeRoll < :v',
+        ExpressionAttributeValues: { ':v': rollVersion, ':n': chunkCount, ':units': unitCount },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+/** Last writer by event time wins, so a late, older change never overwrites a newer one. */
+export async function putHolderChange(compoundId: string, rollVersion: number, unit: UnitRecord, occurredAt: string): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHANGE#${unit.unitId}`, unit, occurredAt },
+        ConditionExpression: 'attribute_not_exists(pk) OR occurredAt < :at',
+        ExpressionAttributeValues: { ':at': occurredAt },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** The active roll with later holder changes applied; undefined until every chunk has arrived. */
+export async function loadActiveRoll(compound: CompoundItem): Promise<{ rollVersion: number; units: UnitRecord[] } | undefined> {
+  if (!compound.activeRoll) return undefined;
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `COMPOUND#${compound.compoundId}`, ':prefix': rollPrefix(compound.activeRoll) },
+    ConsistentRead: true,
+  });
+  const chunks = items.filter((i) => String(i.sk).includes('#CHUNK#'));
+  if (chunks.length !== compound.activeRollChunks) return undefined;
+  const units = new Map<string, UnitRecord>();
+  for (const chunk of chunks) for (const unit of chunk.units as UnitRecord[]) units.set(unit.unitId, unit);
+  for (const change of items.filter((i) => String(i.sk).includes('#CHANGE#'))) {
+    const unit = change.unit as UnitRecord;
+    units.set(unit.unitId, unit);
+  }
+  return { rollVersion: compound.activeRoll, units: [...units.values()] };
+}
+
+// ---- votes ---------------------------------------------------------------------------------------
+
+export async function createVote(vote: VoteItem): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...voteKey(vote.compoundId, vote.voteId), ...vote, ...dueIndex(vote) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`vote ${vote.voteId} already exists in this compound`);
+    throw error;
+  }
+}
+
+const stripKeys = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, outbox: _o, outboxPk: _op, outboxSince: _os, ...rest } = item;
+  return rest as T;
+};
+
+export async function getVote(compoundId: string, voteId: string, consistent = false): Promise<VoteItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: voteKey(compoundId, voteId), ConsistentRead: consistent }));
+  return stripKeys<VoteItem>(Item);
+}
+
+export async function listVotes(compoundId: string, limit: number, cursor?: string) {
+  const page = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': 'VOTE#' },
+      ProjectionExpression: 'voteId, kind, matter, question, #status, noticeAt, opensAt, closesAt, objectionEndsAt, finalAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: page.Items ?? [], nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+/** Votes whose next step is due: scheduled → open, open → preliminary, preliminary → final. */
+export async function dueVotes(status: VoteStatus, now: string): Promise<{ compoundId: string; voteId: string }[]> {
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+    ExpressionAttributeValues: { ':pk': `VOTES#${status}`, ':now': `${now}#~` },
+    ProjectionExpression: 'compoundId, voteId',
+  });
+  return items as { compoundId: string; voteId: string }[];
+}
+
+/**
+ * Move a vote from one status to the next with one conditional write; `events` travel in the same
+ * write (outbox). Returns false if someone else moved it first (the schedule and a manual call race).
+ */
+export async function transition(vote: VoteItem, from: VoteStatus, changes: Partial<VoteItem>, events: BusEvent[] = []): Promise<boolean> {
+  const next = { ...vote, ...changes };
+  const index = dueIndex(next);
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': from };
+  const sets: string[] = [];
+  let i = 0;
+  for (const [k, v] of Object.entries({ ...changes, ...index })) {
+    names[`#c${i}`] = k;
+    values[`:c${i}`] = v;
+    sets.push(`#c${i} = :c${i}`);
+    i++;
+  }
+  const removes = index.gsi1pk ? [] : ['gsi1pk', 'gsi1sk'];
+  if (events.length) {
+    const outbox = outboxUpdate(events);
+    sets.push(outbox.set);
+    Object.assign(names, outbox.names);
+    Object.assign(values, outbox.values);
+  }
+  const key = voteKey(vote.compoundId, vote.voteId);
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+  if (events.length) await publishAfterWrite(table(), key);
+  return true;
+}
+
+// ---- electorate and ballots -----------------------------------------------------------------------
+
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept items unprocessed');
+      const result = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
+      requests = (result.UnprocessedItems?.[table()] ?? []) as typeof requests;
+      if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+}
+
+export async function writeElectorate(vote: VoteItem, electorateId: string, voters: Voter[]): Promise<void> {
+  await batchPut(voters.map((v) => ({ pk: votePk(vote.compoundId, vote.voteId), sk: `VOTER#${electorateId}#${v.voterId}`, ...v })));
+}
+
+export async function getVoter(vote: VoteItem, voterId: string): Promise<Voter | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: table(), Key: { pk: votePk(vote.compoundId, vote.voteId), sk: `VOTER#${vote.electorateId}#${voterId}` } }),
+  );
+  return stripKeys<Voter>(Item);
+}
+
+/** One ballot per owner, enforced by the store: the second put fails its condition. */
+export async function putBallot(vote: VoteItem, ballot: BallotItem): Promise<boolean> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: votePk(vote.compoundId, vote.voteId), sk: `BALLOT#${ballot.voterId}`, ...ballot },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+export async function getBallot(vote: VoteItem, voterId: string): Promise<BallotItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk: votePk(vote.compoundId, vote.voteId), sk: `BALLOT#${voterId}` } }));
+  return stripKeys<BallotItem>(Item);
+}
+
+/** Every ballot, projected to what the tally and the log need (plus names for inspection). */
+export async function allBallots(vote: VoteItem, consumed?: { units: number }): Promise<BallotItem[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'BALLOT#' },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    if (consumed) consumed.units += page.ConsumedCapacity?.CapacityUnits ?? 0;
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.map((i) => stripKeys<BallotItem>(i)!);
+}
+
+export async function pageBallots(vote: VoteItem, limit: number, cursor?: string) {
+  const page = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'BALLOT#' },
+      ProjectionExpression: 'voterId, choice, area, headcount, castAt, castBy, receipt',
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: page.Items ?? [], nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+// ---- candidates, objections -------------------------------------------------------------------------
+
+export interface CandidateItem {
+  personId: string;
+  name: string;
+  source: 'owners' | 'pool';
+  nominatedBy: string;
+  nominatedAt: string;
+}
+
+export async function putCandidate(vote: VoteItem, candidate: CandidateItem): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: votePk(vote.compoundId, vote.voteId), sk: `CANDIDATE#${candidate.personId}`, ...candidate },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`${candidate.personId} is already a candidate`);
+    throw error;
+  }
+}
+
+export async function listCandidates(vote: VoteItem): Promise<CandidateItem[]> {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'CANDIDATE#' },
+  });
+  return items.map((i) => stripKeys<CandidateItem>(i)!);
+}
+
+export async function putObjection(vote: VoteItem, objection: { objectionId: string; ownerId: string; reason: string; at: string }): Promise<void> {
+  await db().send(new PutCommand({ TableName: table(), Item: { pk: votePk(vote.compoundId, vote.voteId), sk: `OBJECTION#${objection.objectionId}`, ...objection } }));
+}
+
+export async function listObjections(vote: VoteItem) {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'OBJECTION#' },
+  });
+  return items.map((i) => stripKeys<Record<string, unknown>>(i)!);
+}
+
+// ---- the negative list --------------------------------------------------------------------------------
+
+export interface Disqualification {
+  personId: string;
+  compoundId: string;
+  reason: 'fee_arrears' | 'fund_arrears' | 'unrectified_violation' | 'property_company_relation' | 'benefits_taken';
+  sourceRef: string;
+  /** `event`: follows its source (lifted by the rectification/clearance event); `manual`: lifted by an official. */
+  origin: 'event' | 'manual';
+  active: boolean;
+  recordedAt: string;
+  recordedBy: string;
+  liftedAt?: string;
+  liftedBy?: string;
+  liftNote?: string;
+}
+
+/** Records are keyed by their source, so a redelivered event or a repeated report changes nothing. */
+export async function recordDisqualification(d: Disqualification, events: BusEvent[] = []): Promise<boolean> {
+  const key = { pk: `PERSON#${d.personId}`, sk: `DISQ#${d.sourceRef}` };
+  try {
+    await db().send(new PutCommand({ TableName: table(), Item: { ...key, ...d, ...outboxAttributes(events) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+  if (events.length) await publishAfterWrite(table(), key);
+  return true;
+}
+
+export async function liftDisqualification(personId: string, sourceRef: string, by: string, note: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `PERSON#${personId}`, sk: `DISQ#${sourceRef}` },
+        UpdateExpression: 'SET active = :no, liftedAt = :at, liftedBy = :by, liftNote = :note',
+        ConditionExpression: 'active = :yes',
+        ExpressionAttributeValues: { ':no': false, ':yes': true, ':at': clock.nowIso(), ':by': by, ':note': note },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+export async function disqualifications(personId: string): Promise<Disqualification[]> {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `PERSON#${personId}`, ':prefix': 'DISQ#' },
+    ConsistentRead: true,
+  });
+  return items.map((i) => stripKeys<Disqualification>(i)!);
+}
+
+// ---- committees ------------------------------------------------------------------------------------------
+
+export interface CommitteeItem {
+  compoundId: string;
+  kind: 'committee' | 'temporary_committee';
+  electionId?: string;
+  seats: number;
+  members: { personId: string; name?: string; role: 'chair' | 'vice_chair' | 'member'; owner?: boolean }[];
+  alternates: string[];
+  termStart: string;
+  termEnd: string;
+  remindedAt?: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export async function putCommittee(committee: CommitteeItem): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE', ...committee, gsi1pk: 'COMMITTEES', gsi1sk: `${committee.termEnd}#${committee.compoundId}` },
+    }),
+  );
+}
+
+export async function getCommittee(compoundId: string): Promise<CommitteeItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk: `COMPOUND#${compoundId}`, sk: 'COMMITTEE' } }));
+  return stripKeys<CommitteeItem>(Item);
+}
+
+export async function allCommittees(): Promise<CommitteeItem[]> {
+  const items = await queryAll({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'COMMITTEES' } });
+  return items.map((i) => stripKeys<CommitteeItem>(i)!);
+}
+
+/** Mark the term reminder sent, once, with its event in the same write. */
+export async function markReminded(committee: CommitteeItem, event: BusEvent): Promise<boolean> {
+  const key = { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE' };
+  const outbox = outboxUpdate([event]);
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: `SET remindedAt = :now, ${outbox.set}`,
+        ConditionExpression: 'attribute_not_exists(remindedAt) AND termEnd = :termEnd',
+        ExpressionAttributeNames: outbox.names,
+        ExpressionAttributeValues: { ':now': clock.nowIso(), ':termEnd': committee.termEnd, ...outbox.values },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+  await publishAfterWrite(table(), key);
+  return true;
+}
+
+// ---- the reserve pool ------------------------------------------------------------------------------------
+
+export interface PoolPerson {
+  personId: string;
+  name: string;
+  districtId: string;
+  streetId: string;
+  communityId: string;
+  attributes: Record<string, boolean>;
+  compounds: string[];
+  status: 'available' | 'serving' | 'suspended';
+  servingCompoundId?: string;
+  suspendedReason?: string;
+  addedBy: string;
+  addedAt: string;
+  updatedAt: string;
+}
+
+export async function addToPool(person: PoolPerson): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: `POOL#${person.personId}`, sk: 'META', ...person, gsi1pk: 'POOL', gsi1sk: `${person.streetId}#${person.personId}` },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw conflict(`${person.personId} is already in the pool`);
+    throw error;
+  }
+}
+
+export async function getPoolPerson(personId: string): Promise<PoolPerson | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk: `POOL#${personId}`, sk: 'META' } }));
+  return stripKeys<PoolPerson>(Item);
+}
+
+export async function setPoolStatus(personId: string, changes: Partial<PoolPerson>): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':now': clock.nowIso() };
+  const sets = ['updatedAt = :now'];
+  const removes: string[] = [];
+  for (const [i, [k, v]] of Object.entries(changes).entries()) {
+    names[`#k${i}`] = k;
+    if (v === undefined) removes.push(`#k${i}`);
+    else {
+      values[`:v${i}`] = v;
+      sets.push(`#k${i} = :v${i}`);
+    }
+  }
+  await db().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `POOL#${personId}`, sk: 'META' },
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+export async function listPool(streetId: string | undefined, limit: number, cursor?: string) {
+  const page = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: streetId ? 'gsi1pk = :pk AND begins_with(gsi1sk, :street)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: streetId ? { ':pk': 'POOL', ':street': `${streetId}#` } : { ':pk': 'POOL' },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (page.Items ?? []).map((i) => stripKeys<PoolPerson>(i)!), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+export async function poolPeople(personIds: readonly string[]): Promise<Map<string, PoolPerson>> {
+  const found = new Map<string, PoolPerson>();
+  await Promise.all(
+    personIds.map(async (p) => {
+      const person = await getPoolPerson(p);
+      if (person) found.set(p, person);
+    }),
+  );
+  return found;
+}

@@ -1,0 +1,289 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ArrearsRecorded, ViolationConfirmed } from '../events/catalogue';
+import type { DeliveredEvent } from '../events/envelope';
+import { publish } from '../libs/bus';
+import { clock } from '../libs/clock';
+import type { LocalSystem } from '../infra/local/runtime';
+import { verifyVoteLog } from '../services/elections/domain/verify';
+import { client, compoundBody, rollCsv, startSystem } from './helpers';
+
+const DAY = 86_400_000;
+const run = promisify(execFile);
+
+let system: LocalSystem;
+let call: ReturnType<typeof client>;
+let bureau: string;
+let committee: string;
+let street: string;
+const received: DeliveredEvent[] = [];
+const tokens = new Map<string, string>();
+
+async function ownerToken(ownerId: string, compoundId = 'el-a') {
+  const key = `${compoundId}/${ownerId}`;
+  if (!tokens.has(key)) tokens.set(key, await system.token([`owner:${compoundId}:${ownerId}`], `person-${ownerId}`));
+  return tokens.get(key)!;
+}
+
+/** Run `tasks` with at most `width` in flight. */
+async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return results;
+}
+
+const advanceDays = async (days: number) => {
+  await system.scheduler.advance(days * DAY);
+  await system.bus.idle();
+};
+
+beforeAll(async () => {
+  clock.reset();
+  ({ system, call } = await startSystem());
+  // A consumer standing in for the funds service: whatever subscribes to resolutions.
+  system.bus.subscribe({ target: 'probe', pattern: { source: ['gongzhi.elections'] }, invoke: async (e) => void received.push(e) });
+  bureau = await system.token(['bureau'], 'bureau');
+  committee = await system.token(['committee:el-a'], 'committee-secretary');
+  street = await system.token(['street:S1'], 'street-officer');
+  expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('el-a') })).status).toBe(201);
+  expect((await call('POST', '/compounds/el-a/roll', { token: bureau, raw: rollCsv(2000), type: 'text/csv' })).status).toBe(201);
+  expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('el-b') })).status).toBe(201);
+  await system.bus.idle();
+});
+afterAll(async () => {
+  await system.close();
+  clock.reset();
+});
+
+describe('an owners’ vote on using the maintenance fund, end to end', () => {
+  // 2,000 units: 50 unsold (one person: the developer), O1 holds 4 → 1,948 people.
+  const HEADCOUNT = 2000 - 50 + 1 - 3;
+  let voters: string[];
+
+  test('the committee announces it; voting opens no earlier than 15 days later', async () => {
+    const created = await call('POST', '/compounds/el-a/votes', {
+      token: committee,
+      body: { kind: 'resolution', voteId: 'lift-2026', matter: 'maintenance_fund_use', question: 'Replace the lift of building B03 for 480,000 yuan?', votingDays: 7, payload: { projectId: 'lift-b03', fund: 'maintenance', amountFen: 48_000_000 } },
+    });
+    expect(created.status).toBe(201);
+    expect(Date.parse(created.json.opensAt) - Date.parse(created.json.noticeAt)).toBe(15 * DAY);
+    expect(Date.parse(created.json.closesAt) - Date.parse(created.json.opensAt)).toBe(7 * DAY);
+    const early = await call('POST', '/compounds/el-a/votes', {
+      token: committee,
+      body: { kind: 'resolution', voteId: 'too-soon', matter: 'other_major', question: 'May riders enter the compound?', opensAt: new Date(clock.now().getTime() + 14 * DAY).toISOString() },
+    });
+    expect(early.status).toBe(422);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/open', { token: committee })).status).toBe(409);
+    const owner = await ownerToken('O2');
+    expect((await call('POST', '/compounds/el-a/votes', { token: owner, body: { kind: 'resolution', voteId: 'x', matter: 'other_major', question: 'Owners cannot call votes' } })).status).toBe(403);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: owner, body: { choice: 'for' } })).status).toBe(409);
+  });
+
+  test('the schedule opens it and freezes the electorate by the SPC rules', async () => {
+    await advanceDays(15);
+    const vote = await call('GET', '/compounds/el-a/votes/lift-2026', { token: await ownerToken('O2') });
+    expect(vote.json.status).toBe('open');
+    expect(vote.json.totalHeadcount).toBe(HEADCOUNT);
+    expect(vote.json.turnout).toMatchObject({ participatingHeadcount: 0, totalHeadcount: HEADCOUNT });
+    expect(vote.json.electorateId).toBeUndefined();
+  });
+
+  test('50 parallel attempts by one owner yield exactly one ballot', async () => {
+    const token = await ownerToken('O1');
+    const attempts = await Promise.all(Array.from({ length: 50 }, (_, i) => call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token, body: { choice: i % 2 ? 'for' : 'against' } })));
+    expect(attempts.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === 409)).toHaveLength(49);
+    const mine = await call('GET', '/compounds/el-a/votes/lift-2026/ballots/mine', { token });
+    expect(mine.json.area).toBeGreaterThan(0);
+    expect(mine.json.receipt).toBe(attempts.find((a) => a.status === 201)!.json.receipt);
+  });
+
+  test('only owners of the compound in the electorate vote', async () => {
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: committee, body: { choice: 'for' } })).status).toBe(403);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2', 'el-b'), body: { choice: 'for' } })).status).toBe(403);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('stranger'), body: { choice: 'for' } })).status).toBe(403);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2'), body: { candidates: ['O3'] } })).status).toBe(422);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2'), body: { choice: 'maybe' } })).status).toBe(400);
+  });
+
+  test('1,400 owners vote concurrently; turnout is live', async () => {
+    voters = Array.from({ length: 1400 }, (_, i) => `O${i + 2}`).filter((o) => Number(o.slice(1)) % 40 !== 0 && o !== 'O501' && o !== 'O1001' && o !== 'O1501');
+    const results = await inParallel(
+      16,
+      voters.map((ownerId, i) => async () => {
+        const choice = i % 10 < 7 ? 'for' : i % 10 < 9 ? 'against' : 'abstain';
+        return (await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken(ownerId), body: { choice } })).status;
+      }),
+    );
+    expect(results.every((s) => s === 201)).toBe(true);
+    const turnout = await call('GET', '/compounds/el-a/votes/lift-2026/turnout', { token: await ownerToken('O2') });
+    expect(turnout.json.participatingHeadcount).toBe(voters.length + 1);
+    const csv = await call('GET', '/compounds/el-a/votes/lift-2026/turnout?format=csv', { token: committee });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[2]).toMatch(new RegExp(`^headcount,${HEADCOUNT},${voters.length + 1},`));
+  });
+
+  test('the committee may see who voted what; owners may not', async () => {
+    const ballots = await call('GET', '/compounds/el-a/votes/lift-2026/ballots?limit=10', { token: committee });
+    expect(ballots.status).toBe(200);
+    expect(ballots.json.items[0]).toHaveProperty('voterId');
+    expect(ballots.json.nextCursor).toBeDefined();
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2') })).status).toBe(403);
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: await system.token(['property:el-a']) })).status).toBe(403);
+    const inspect = await call('GET', '/compounds/el-a/votes/lift-2026/ballots?format=csv', { token: street });
+    expect(inspect.text.trim().split('\r\n')).toHaveLength(voters.length + 2);
+  });
+
+  test('the schedule closes it: a preliminary result, then final after the objection period, and the event reaches a consumer', async () => {
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/close', { token: committee })).status).toBe(409);
+    await advanceDays(7);
+    const preliminary = await call('GET', '/compounds/el-a/votes/lift-2026/report', { token: await ownerToken('O2') });
+    expect(preliminary.json.stage).toBe('preliminary');
+    expect(preliminary.json.result.outcome).toEqual({ passed: true });
+    expect(preliminary.json.result.figures.participatingHeadcount).toBe(voters.length + 1);
+    expect(received.filter((e) => e['detail-type'] === 'ResolutionPassed')).toHaveLength(0);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O3') , body: { choice: 'for' } })).status).toBe(409);
+
+    const objection = await call('POST', '/compounds/el-a/votes/lift-2026/objections', { token: await ownerToken('O2'), body: { reason: 'I was abroad and could not vote in time.' } });
+    expect(objection.status).toBe(201);
+
+    await advanceDays(7);
+    const final = await call('GET', '/compounds/el-a/votes/lift-2026/report', { token: committee });
+    expect(final.json.stage).toBe('final');
+    const passed = received.filter((e) => e['detail-type'] === 'ResolutionPassed');
+    expect(passed).toHaveLength(1);
+    expect(passed[0]!.detail.data).toMatchObject({ voteId: 'lift-2026', matter: 'maintenance_fund_use', payload: { projectId: 'lift-b03', amountFen: 48_000_000 }, figures: final.json.result.figures });
+    const csv = await call('GET', '/compounds/el-a/votes/lift-2026/report?format=csv', { token: committee });
+    expect(csv.text).toMatch(/outcome \(final\),passed/);
+  });
+
+  test('the published log verifies (library and CLI), finds each owner’s receipt, and exposes tampering', async () => {
+    const log = await call('GET', '/compounds/el-a/votes/lift-2026/log', { token: await ownerToken('O2') });
+    expect(log.status).toBe(200);
+    expect(JSON.stringify(log.json)).not.toContain('"O2"');
+    expect(verifyVoteLog(log.json)).toMatchObject({ ok: true, entries: voters.length + 1 });
+    const mine = await call('GET', '/compounds/el-a/votes/lift-2026/ballots/mine', { token: await ownerToken('O7') });
+    expect(log.json.entries.some((e: { receipt: string }) => e.receipt === mine.json.receipt)).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'gongzhi-log-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, log.text);
+    const ok = await run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', good]);
+    expect(ok.stdout).toMatch(/OK: the log and the result hold/);
+
+    const tampered = structuredClone(log.json);
+    const flipped = tampered.entries.find((e: { choice: string }) => e.choice === 'against');
+    flipped.choice = 'for';
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(tampered));
+    await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', bad])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(new RegExp(`entry ${flipped.seq}: .*altered`)) });
+  });
+});
+
+describe('a committee election with the negative list and the reserve pool', () => {
+  test('the street office vets pool members; nominations check the negative list', async () => {
+    for (const [personId, partyMember, secretary] of [['P-chen', true, true], ['P-lin', true, false]] as const) {
+      const added = await call('POST', '/pool', {
+        token: street,
+        body: { personId, name: personId, districtId: 'D1', streetId: 'S1', communityId: 'K1', attributes: { partyMember, partyBranchSecretary: secretary, communityCommitteeMember: personId === 'P-lin' }, compounds: ['el-a'] },
+      });
+      expect(added.status).toBe(201);
+    }
+    const otherStreet = await system.token(['street:S2']);
+    expect((await call('POST', '/pool', { token: otherStreet, body: { personId: 'P-x', name: 'x', districtId: 'D1', streetId: 'S1', communityId: 'K1', attributes: {}, compounds: ['el-a'] } })).status).toBe(403);
+
+    const created = await call('POST', '/compounds/el-a/votes', { token: street, body: { kind: 'election', voteId: 'committee-2026', seats: 5, votingDays: 10 } });
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/compounds/el-a/votes', { token: street, body: { kind: 'election', voteId: 'bad-seats', seats: 4 } })).status).toBe(422);
+
+    // Enforcement confirms an illegal construction by O16: the negative list follows.
+    await publish([ViolationConfirmed.create({ compoundId: 'el-a', findingId: 'F-77', category: 'illegal_construction', responsibleOwnerId: 'O16', department: 'urban-management', deadline: '2027-06-01T00:00:00.000Z' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
+    await system.bus.idle();
+    const refused = await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'O16', name: 'Owner 16', source: 'owners' } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors[0].reason).toMatch(/unrectified_violation \(source: enforcement\/finding\/F-77\)/);
+    expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O16')).toBe(true);
+
+    for (const personId of ['O10', 'O11', 'O12', 'O13', 'O14', 'O15']) {
+      expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId, name: `Owner ${personId}`, source: 'owners' } })).status).toBe(201);
+    }
+    expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'P-chen', name: 'Chen', source: 'pool' } })).status).toBe(201);
+    expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'P-lin', name: 'Lin', source: 'pool' } })).status).toBe(201);
+    expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'nobody', name: 'No one', source: 'owners' } })).status).toBe(422);
+    expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'O10', name: 'again', source: 'owners' } })).status).toBe(409);
+  });
+
+  test('owners vote for up to 5; seats go by votes; a disqualification before the final result hands the seat to the first alternate', async () => {
+    await advanceDays(15);
+    expect((await call('GET', '/compounds/el-a/votes/committee-2026', { token: committee })).json.status).toBe('open');
+    // ~1,650 voters, 5 names each: everyone for P-chen, P-lin and O10; two of O11 (85%), O12 (60%), O13 (55%).
+    const ballots = Array.from({ length: 1700 }, (_, i) => i + 2).filter((n) => n % 40 !== 0 && ![501, 1001, 1501].includes(n));
+    await inParallel(
+      16,
+      ballots.map((n, i) => async () => {
+        const slot = i % 20;
+        const pair = slot < 9 ? ['O11', 'O12'] : slot < 17 ? ['O11', 'O13'] : ['O12', 'O13'];
+        const r = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken(`O${n}`), body: { candidates: ['P-chen', 'P-lin', 'O10', ...pair] } });
+        expect(r.status).toBe(201);
+      }),
+    );
+    const tooMany = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken('O1701'), body: { candidates: ['P-chen', 'P-lin', 'O10', 'O11', 'O12', 'O13'] } });
+    expect(tooMany.status).toBe(422);
+
+    await advanceDays(10);
+    const preliminary = (await call('GET', '/compounds/el-a/votes/committee-2026/report', { token: committee })).json;
+    expect(preliminary.stage).toBe('preliminary');
+    const ids = (list: { candidateId: string }[]) => list.map((c) => c.candidateId);
+    expect(ids(preliminary.result.allocation.elected)).toEqual(['O10', 'P-chen', 'P-lin', 'O11', 'O12']);
+    expect(ids(preliminary.result.allocation.alternates)).toEqual(['O13']);
+    expect(ids(preliminary.result.allocation.rejected)).toEqual(['O14', 'O15']);
+
+    // Funds records arrears for O11 during the objection period: O11 loses the seat at the final check.
+    await publish([ArrearsRecorded.create({ compoundId: 'el-a', ownerId: 'O11', unitId: 'B01-011', kind: 'maintenance_fund', amountFen: 120_000, arrearsId: 'A-11' }, { compoundId: 'el-a', actor: 'funds', occurredAt: clock.nowIso() })]);
+    await system.bus.idle();
+    await advanceDays(7);
+
+    const elected = received.filter((e) => e['detail-type'] === 'CommitteeElected');
+    expect(elected).toHaveLength(1);
+    const data = elected[0]!.detail.data as { members: { personId: string }[]; alternates: string[]; termStart: string; termEnd: string };
+    expect(data.members.map((m) => m.personId)).toEqual(['O10', 'P-chen', 'P-lin', 'O12', 'O13']);
+    expect(data.alternates).toEqual([]);
+    expect(new Date(data.termEnd).getUTCFullYear() - new Date(data.termStart).getUTCFullYear()).toBe(5);
+    expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
+
+    const onRecord = await call('GET', '/compounds/el-a/committee', { token: await ownerToken('O2') });
+    expect(onRecord.json).toMatchObject({ kind: 'committee', seats: 5, electionId: 'committee-2026' });
+    const officers = await call('PUT', '/compounds/el-a/committee/officers', { token: committee, body: { chair: 'P-chen', viceChair: 'P-lin' } });
+    expect(officers.status).toBe(200);
+  });
+
+  test('the city report counts committees, party members and cross-appointment', async () => {
+    const report = await call('GET', '/reports/committees', { token: bureau });
+    expect(report.status).toBe(200);
+    expect(report.json).toMatchObject({ compounds: 2, formalCommittees: 1, withoutCommittee: 1, partyMembers: 2, chairsWhoAreBranchSecretaries: 1, communityCommitteeMembersOnCommittees: 1 });
+    const streetView = await call('GET', '/reports/committees?streetId=S2', { token: street });
+    expect(streetView.status).toBe(403);
+    expect((await call('GET', '/reports/committees', { token: await ownerToken('O2') })).status).toBe(403);
+  });
+
+  test('the street office is reminded three months before the term ends, once', async () => {
+    const before = received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring').length;
+    await advanceDays(365 * 4 + 200);
+    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before);
+    await advanceDays(120);
+    await system.scheduler.fire('elections/term-watch');
+    await system.bus.idle();
+    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before + 1);
+  });
+});
