@@ -1,3 +1,4 @@
+import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
 import { benchStartup } from './startup';
 
@@ -5,6 +6,7 @@ import { benchStartup } from './startup';
 const sections: Record<string, () => Promise<void>> = {
   startup: () => benchStartup(),
   bundles: () => benchBundles(),
+  ballots: () => benchBallots(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);

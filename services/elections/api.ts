@@ -9,7 +9,7 @@ import { buildLog, headOf, receiptOf } from './domain/ballot-log';
 import { needsNewElection, seatsAllowed } from './domain/committee';
 import { addYears, DEFAULT_VOTE_RULES, scheduleVote } from './domain/deadlines';
 import type { PublishedVoteLog } from './domain/verify';
-import { closeVote, openVote } from './lifecycle';
+import { closeVote, countedBallots, openVote } from './lifecycle';
 import * as store from './store';
 import { routes } from './topology';
 
@@ -112,10 +112,24 @@ const listCandidates = implement(routes.listCandidates, async ({ params }) => {
   return { body: { items: await store.listCandidates(vote) } };
 });
 
+/**
+ * Open votes are cached briefly per instance: during voting the clock, not the item, decides whether
+ * a ballot is on time (an open vote changes status only a grace period after its closing time).
+ */
+const openVotes = new Map<string, { vote: store.VoteItem; until: number }>();
+async function openVoteFor(compoundId: string, voteId: string): Promise<store.VoteItem> {
+  const key = `${compoundId}/${voteId}`;
+  const cached = openVotes.get(key);
+  if (cached && cached.until > Date.now()) return cached.vote;
+  const vote = await requireVote(compoundId, voteId);
+  if (vote.status === 'open') openVotes.set(key, { vote, until: Date.now() + 5_000 });
+  return vote;
+}
+
 const castBallot = implement(routes.castBallot, async ({ params, body, principal }) => {
   const ownerId = principal.ownerIdIn(params.compoundId);
   if (!ownerId) throw forbidden('only an owner of this compound may vote');
-  const vote = await requireVote(params.compoundId, params.voteId);
+  const vote = await openVoteFor(params.compoundId, params.voteId);
   const now = clock.nowIso();
   if (vote.status !== 'open' || now < vote.opensAt || now >= vote.closesAt) throw conflict(`voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`);
   const voter = await store.getVoter(vote, ownerId);
@@ -187,8 +201,7 @@ const closeVoteRoute = implement(routes.closeVote, async ({ params, principal })
 
 async function publishedLog(vote: store.VoteItem): Promise<PublishedVoteLog> {
   if (!vote.result || !vote.logHead) throw conflict('the log is published when the vote closes');
-  const ballots = await store.allBallots(vote);
-  const entries = buildLog(ballots);
+  const entries = buildLog(await countedBallots(vote));
   if (headOf(entries) !== vote.logHead) throw new Error(`ballot log of ${vote.voteId} does not match its recorded head`);
   const candidates = vote.kind === 'election' ? (await store.listCandidates(vote)).map((c) => c.personId) : undefined;
   return {

@@ -5,7 +5,7 @@ import { clock } from '../../libs/clock';
 import { conflict } from '../../libs/http/problem';
 import { buildLog, headOf } from './domain/ballot-log';
 import { DEFAULT_COMMITTEE_RULES } from './domain/committee';
-import { addDays, addYears, DEFAULT_VOTE_RULES } from './domain/deadlines';
+import { addDays, addYears, CLOSE_GRACE_MS, DEFAULT_VOTE_RULES } from './domain/deadlines';
 import { freezeElectorate } from './domain/electorate';
 import { tallyElection, tallyResolution, type ElectionResult } from './domain/tally';
 import * as store from './store';
@@ -38,8 +38,13 @@ export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem>
   return { ...vote, ...changes };
 }
 
+/** The counted ballots: those cast before the closing time (the store refuses later ones; this is the belt to those braces). */
+export async function countedBallots(vote: VoteItem, consumed?: { units: number }) {
+  return (await store.allBallots(vote, consumed)).filter((b) => b.castAt < vote.closesAt);
+}
+
 export async function tally(vote: VoteItem, consumed?: { units: number }) {
-  const ballots = await store.allBallots(vote, consumed);
+  const ballots = await countedBallots(vote, consumed);
   const totals = { totalArea: vote.totalArea ?? 0, totalHeadcount: vote.totalHeadcount ?? 0 };
   const result =
     vote.kind === 'resolution'
@@ -51,7 +56,8 @@ export async function tally(vote: VoteItem, consumed?: { units: number }) {
 export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem> {
   if (vote.status !== 'open') throw conflict(`the vote is ${vote.status}, not open`);
   const now = clock.nowIso();
-  if (now < vote.closesAt) throw conflict(`voting runs until ${vote.closesAt}`);
+  const countFrom = new Date(Date.parse(vote.closesAt) + CLOSE_GRACE_MS).toISOString();
+  if (now < countFrom) throw conflict(`voting runs until ${vote.closesAt}; the count starts at ${countFrom}`);
   const { result, ballots, log } = await tally(vote);
   const changes = {
     status: 'preliminary' as const,

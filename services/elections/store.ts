@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
 import { conflict } from '../../libs/http/problem';
 import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
 import type { BallotRecord } from './domain/ballot-log';
+import { CLOSE_GRACE_MS } from './domain/deadlines';
 import type { Voter } from './domain/electorate';
 import type { ElectionResult, ResolutionResult } from './domain/tally';
 import type { Matter } from './domain/thresholds';
@@ -80,7 +81,7 @@ const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
 
 /** The index key that lets the vote clock find what is due. */
 export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' | 'objectionEndsAt' | 'compoundId' | 'voteId'>) {
-  const due = vote.status === 'scheduled' ? vote.opensAt : vote.status === 'open' ? vote.closesAt : vote.status === 'preliminary' ? vote.objectionEndsAt : undefined;
+  const due = vote.status === 'scheduled' ? vote.opensAt : vote.status === 'open' ? new Date(Date.parse(vote.closesAt) + CLOSE_GRACE_MS).toISOString() : vote.status === 'preliminary' ? vote.objectionEndsAt : undefined;
   return due ? { gsi1pk: `VOTES#${vote.status}`, gsi1sk: `${due}#${vote.compoundId}#${vote.voteId}` } : {};
 }
 

@@ -9,6 +9,12 @@ export interface VoteRules {
   maxVotingDays: number;
 }
 
+/**
+ * A vote is tallied this long after its closing time, so that a ballot accepted just before the
+ * close (a request takes at most the API's 29-second timeout) has landed before the count.
+ */
+export const CLOSE_GRACE_MS = 60_000;
+
 export const DEFAULT_VOTE_RULES: VoteRules = { noticeDays: 15, objectionDays: 7, maxVotingDays: 60 };
 
 export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
