@@ -147,7 +147,10 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
 
   test('the schedule closes it: a preliminary result, then final after the objection period, and the event reaches a consumer', async () => {
     expect((await call('POST', '/compounds/el-a/votes/lift-2026/close', { token: committee })).status).toBe(409);
+    // Counting starts a minute after the close, so that ballots in flight have landed.
     await advanceDays(7);
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026', { token: committee })).json.status).toBe('open');
+    await advanceDays(0.01);
     const preliminary = await call('GET', '/compounds/el-a/votes/lift-2026/report', { token: await ownerToken('O2') });
     expect(preliminary.json.stage).toBe('preliminary');
     expect(preliminary.json.result.outcome).toEqual({ passed: true });
@@ -241,7 +244,7 @@ describe('a committee election with the negative list and the reserve pool', () 
     const tooMany = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken('O1701'), body: { candidates: ['P-chen', 'P-lin', 'O10', 'O11', 'O12', 'O13'] } });
     expect(tooMany.status).toBe(422);
 
-    await advanceDays(10);
+    await advanceDays(10.01);
     const preliminary = (await call('GET', '/compounds/el-a/votes/committee-2026/report', { token: committee })).json;
     expect(preliminary.stage).toBe('preliminary');
     const ids = (list: { candidateId: string }[]) => list.map((c) => c.candidateId);
