@@ -1,10 +1,9 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { UnitRecord } from '../../events/catalogue';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../../events/envelope';
-import type { CompoundLocation } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
-import { db, isConditionFailed, type Key } from '../../libs/db';
+import { batchPut, db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
+import { RegistryReadModel, type CompoundView } from '../../libs/registry-read-model';
 import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
 import { conflict } from '../../libs/http/problem';
 import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
@@ -15,10 +14,7 @@ import type { ElectionResult, ResolutionResult } from './domain/tally';
 import type { Matter } from './domain/thresholds';
 
 /**
- * Elections table layout (pk / sk):
- *   COMPOUND#c / META                        read model: location, developer, active roll (from registry events)
- *   COMPOUND#c / ROLL#000002#CHUNK#0003       read model: a chunk of roll 2's units
- *   COMPOUND#c / ROLL#000002#CHANGE#B1-101    read model: a unit's latest holder change in roll 2
+ * Elections table layout (pk / sk), besides the registry read model (libs/registry-read-model.ts):
  *   COMPOUND#c / VOTE#v                      a vote (gsi1: VOTES#<status> / <next due time>#c#v)
  *   COMPOUND#c / COMMITTEE                   the committee in office (gsi1: COMMITTEES / <term end>#c)
  *   VOTE#c#v   / VOTER#<electorateId>#o      the frozen electorate
@@ -31,14 +27,6 @@ export const table = () => tableName('elections');
 
 export type VoteStatus = 'scheduled' | 'open' | 'preliminary' | 'final' | 'annulled';
 
-export interface CompoundItem extends CompoundLocation {
-  name: string;
-  developerId: string;
-  governance: string;
-  activeRoll?: number;
-  activeRollChunks?: number;
-  unitCount?: number;
-}
 
 export interface VoteItem {
   compoundId: string;
@@ -74,10 +62,8 @@ export interface BallotItem extends BallotRecord {
   castBy: string;
 }
 
-const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
 const voteKey = (c: string, v: string): Key => ({ pk: `COMPOUND#${c}`, sk: `VOTE#${v}` });
 const votePk = (c: string, v: string) => `VOTE#${c}#${v}`;
-const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
 
 /** The index key that lets the vote clock find what is due. */
 export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' | 'objectionEndsAt' | 'compoundId' | 'voteId'>) {
@@ -85,116 +71,14 @@ export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' 
   return due ? { gsi1pk: `VOTES#${vote.status}`, gsi1sk: `${due}#${vote.compoundId}#${vote.voteId}` } : {};
 }
 
-// ---- read model of the registry ----------------------------------------------------------------
+// ---- read model of the registry (libs/registry-read-model.ts) -------------------------------------
 
-export async function putCompound(item: CompoundItem): Promise<void> {
-  // Registration carries no roll; keep whatever roll state arrived first (events may be reordered).
-  const { activeRoll: _a, activeRollChunks: _b, unitCount: _c, ...fields } = item;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(fields).map(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    return `#f${i} = :f${i}`;
-  });
-  names['#g1'] = 'gsi1pk';
-  names['#g2'] = 'gsi1sk';
-  values[':g1'] = 'COMPOUNDS';
-  values[':g2'] = `${item.districtId}#${item.streetId}#${item.communityId}#${item.compoundId}`;
-  sets.push('#g1 = :g1', '#g2 = :g2');
-  await db().send(new UpdateCommand({ TableName: table(), Key: compoundKey(item.compoundId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
-}
-
-/** Compounds under a district/street prefix (`D1#`, `D1#S1#`), or all. */
-export async function compoundsIn(prefix: string): Promise<CompoundItem[]> {
-  const items = await queryAll({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-    ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
-  });
-  return items.map((i) => stripKeys<CompoundItem>(i)!);
-}
-
-export async function getCompound(compoundId: string): Promise<CompoundItem | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: compoundKey(compoundId) }));
-  return Item?.districtId ? (Item as CompoundItem) : undefined;
-}
-
-export async function locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
-  const c = await getCompound(compoundId);
-  return c && { compoundId, districtId: c.districtId, streetId: c.streetId, communityId: c.communityId };
-}
-
-export async function putRollChunk(compoundId: string, rollVersion: number, chunkIndex: number, units: UnitRecord[]): Promise<void> {
-  await db().send(
-    new PutCommand({ TableName: table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
-  );
-}
-
-/** Only a newer roll replaces the active one. */
-export async function activateRoll(compoundId: string, rollVersion: number, chunkCount: number, unitCount: number): Promise<void> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: compoundKey(compoundId),
-        UpdateExpression: 'SET activeRoll = :v, activeRollChunks = :n, unitCount = :units',
-        ConditionExpression: 'attribute_not_exists(activeRoll) OR activeRoll < :v',
-        ExpressionAttributeValues: { ':v': rollVersion, ':n': chunkCount, ':units': unitCount },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-}
-
-/** Last writer by event time wins, so a late, older change never overwrites a newer one. */
-export async function putHolderChange(compoundId: string, rollVersion: number, unit: UnitRecord, occurredAt: string): Promise<void> {
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHANGE#${unit.unitId}`, unit, occurredAt },
-        ConditionExpression: 'attribute_not_exists(pk) OR occurredAt < :at',
-        ExpressionAttributeValues: { ':at': occurredAt },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-}
-
-async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
-/** The active roll with later holder changes applied; undefined until every chunk has arrived. */
-export async function loadActiveRoll(compound: CompoundItem): Promise<{ rollVersion: number; units: UnitRecord[] } | undefined> {
-  if (!compound.activeRoll) return undefined;
-  const items = await queryAll({
-    TableName: table(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': `COMPOUND#${compound.compoundId}`, ':prefix': rollPrefix(compound.activeRoll) },
-    ConsistentRead: true,
-  });
-  const chunks = items.filter((i) => String(i.sk).includes('#CHUNK#'));
-  if (chunks.length !== compound.activeRollChunks) return undefined;
-  const units = new Map<string, UnitRecord>();
-  for (const chunk of chunks) for (const unit of chunk.units as UnitRecord[]) units.set(unit.unitId, unit);
-  for (const change of items.filter((i) => String(i.sk).includes('#CHANGE#'))) {
-    const unit = change.unit as UnitRecord;
-    units.set(unit.unitId, unit);
-  }
-  return { rollVersion: compound.activeRoll, units: [...units.values()] };
-}
+export const registry = new RegistryReadModel(table);
+export type CompoundItem = CompoundView;
+export const getCompound = (compoundId: string) => registry.getCompound(compoundId);
+export const locateCompound = (compoundId: string) => registry.locateCompound(compoundId);
+export const compoundsIn = (prefix: string) => registry.compoundsIn(prefix);
+export const loadActiveRoll = (compound: CompoundView) => registry.loadActiveRoll(compound);
 
 // ---- votes ---------------------------------------------------------------------------------------
 
@@ -213,11 +97,6 @@ export async function createVote(vote: VoteItem): Promise<void> {
   }
 }
 
-const stripKeys = <T>(item: Record<string, unknown> | undefined): T | undefined => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, outbox: _o, outboxPk: _op, outboxSince: _os, ...rest } = item;
-  return rest as T;
-};
 
 export async function getVote(compoundId: string, voteId: string, consistent = false): Promise<VoteItem | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: voteKey(compoundId, voteId), ConsistentRead: consistent }));
@@ -298,20 +177,9 @@ export async function transition(vote: VoteItem, from: VoteStatus, changes: Part
 
 // ---- electorate and ballots -----------------------------------------------------------------------
 
-async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept items unprocessed');
-      const result = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
-      requests = (result.UnprocessedItems?.[table()] ?? []) as typeof requests;
-      if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-  }
-}
 
 export async function writeElectorate(vote: VoteItem, electorateId: string, voters: Voter[]): Promise<void> {
-  await batchPut(voters.map((v) => ({ pk: votePk(vote.compoundId, vote.voteId), sk: `VOTER#${electorateId}#${v.voterId}`, ...v })));
+  await batchPut(table(), voters.map((v) => ({ pk: votePk(vote.compoundId, vote.voteId), sk: `VOTER#${electorateId}#${v.voterId}`, ...v })));
 }
 
 export async function getVoter(vote: VoteItem, voterId: string): Promise<Voter | undefined> {

@@ -8,15 +8,13 @@ import {
   CompoundRegistered,
   ResolutionFailed,
   ResolutionPassed,
-  RollActivated,
-  RollChunkPublished,
-  UnitHolderChanged,
   ViolationConfirmed,
   ViolationRectified,
   matter,
 } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/pagination';
+import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
@@ -323,7 +321,7 @@ export const topology: ServiceTopology = {
       description: 'Keeps the compounds and their rolls (who owns what, with which area) for electorates',
       pattern: {
         source: [CompoundRegistered.source],
-        'detail-type': [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged].map((e) => e.detailType),
+        'detail-type': REGISTRY_EVENTS.map((e) => e.detailType),
       },
     },
     {

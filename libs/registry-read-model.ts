@@ -1,0 +1,153 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../events/catalogue';
+import type { DeliveredEvent } from '../events/envelope';
+import type { CompoundLocation } from './auth';
+import { db, isConditionFailed, queryAll, stripKeys, type Key } from './db';
+
+/**
+ * A service's own copy of the registry's master data (compounds, their location and developer, and
+ * the current roll of units), kept from registry events in the service's own table:
+ *   COMPOUND#c / META                      location, developer, active roll (gsi1: COMPOUNDS / district#street#community#c)
+ *   COMPOUND#c / ROLL#000002#CHUNK#0003     a chunk of roll 2's units
+ *   COMPOUND#c / ROLL#000002#CHANGE#B1-101  a unit's latest holder change in roll 2
+ * Events may arrive in any order and more than once; every write here tolerates both.
+ */
+export interface CompoundView extends CompoundLocation {
+  name: string;
+  developerId: string;
+  governance: string;
+  activeRoll?: number;
+  activeRollChunks?: number;
+  unitCount?: number;
+}
+
+export const REGISTRY_EVENTS = [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged];
+
+const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
+const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
+
+export class RegistryReadModel {
+  constructor(private readonly table: () => string) {}
+
+  async apply(event: DeliveredEvent): Promise<void> {
+    switch (event['detail-type']) {
+      case CompoundRegistered.detailType: {
+        const { data } = CompoundRegistered.parse(event);
+        return this.putCompound({ compoundId: data.compoundId, name: data.name, ...data.location, developerId: data.developerId, governance: data.governance });
+      }
+      case RollChunkPublished.detailType: {
+        const { data } = RollChunkPublished.parse(event);
+        return this.putRollChunk(data.compoundId, data.rollVersion, data.chunkIndex, data.units);
+      }
+      case RollActivated.detailType: {
+        const { data } = RollActivated.parse(event);
+        return this.activateRoll(data.compoundId, data.rollVersion, data.chunkCount, data.unitCount);
+      }
+      case UnitHolderChanged.detailType: {
+        const { metadata, data } = UnitHolderChanged.parse(event);
+        return this.putHolderChange(data.compoundId, data.rollVersion, data.unit, metadata.occurredAt);
+      }
+      default:
+        throw new Error(`the registry read model does not take ${event['detail-type']}`);
+    }
+  }
+
+  async putCompound(item: Omit<CompoundView, 'activeRoll' | 'activeRollChunks' | 'unitCount'>): Promise<void> {
+    // Registration carries no roll; keep whatever roll state arrived first.
+    const fields: Record<string, unknown> = {
+      ...item,
+      gsi1pk: 'COMPOUNDS',
+      gsi1sk: `${item.districtId}#${item.streetId}#${item.communityId}#${item.compoundId}`,
+    };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields).map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      return `#f${i} = :f${i}`;
+    });
+    await db().send(
+      new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    );
+  }
+
+  async getCompound(compoundId: string): Promise<CompoundView | undefined> {
+    const { Item } = await db().send(new GetCommand({ TableName: this.table(), Key: compoundKey(compoundId) }));
+    return Item?.districtId ? stripKeys<CompoundView>(Item) : undefined;
+  }
+
+  async locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
+    const c = await this.getCompound(compoundId);
+    return c && { compoundId, districtId: c.districtId, streetId: c.streetId, communityId: c.communityId };
+  }
+
+  /** Compounds under a district/street prefix (`D1#`, `D1#S1#`), or all. */
+  async compoundsIn(prefix: string): Promise<CompoundView[]> {
+    const items = await queryAll({
+      TableName: this.table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
+    });
+    return items.map((i) => stripKeys<CompoundView>(i)!);
+  }
+
+  async putRollChunk(compoundId: string, rollVersion: number, chunkIndex: number, units: UnitRecord[]): Promise<void> {
+    await db().send(
+      new PutCommand({ TableName: this.table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
+    );
+  }
+
+  /** Only a newer roll replaces the active one. */
+  async activateRoll(compoundId: string, rollVersion: number, chunkCount: number, unitCount: number): Promise<void> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: this.table(),
+          Key: compoundKey(compoundId),
+          UpdateExpression: 'SET activeRoll = :v, activeRollChunks = :n, unitCount = :units',
+          ConditionExpression: 'attribute_not_exists(activeRoll) OR activeRoll < :v',
+          ExpressionAttributeValues: { ':v': rollVersion, ':n': chunkCount, ':units': unitCount },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  /** Last writer by event time wins, so a late, older change never overwrites a newer one. */
+  async putHolderChange(compoundId: string, rollVersion: number, unit: UnitRecord, occurredAt: string): Promise<void> {
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: this.table(),
+          Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHANGE#${unit.unitId}`, unit, occurredAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR occurredAt < :at',
+          ExpressionAttributeValues: { ':at': occurredAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  /** The active roll with later holder changes applied; undefined until every chunk has arrived. */
+  async loadActiveRoll(compound: CompoundView): Promise<{ rollVersion: number; units: UnitRecord[] } | undefined> {
+    if (!compound.activeRoll) return undefined;
+    const items = await queryAll({
+      TableName: this.table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `COMPOUND#${compound.compoundId}`, ':prefix': rollPrefix(compound.activeRoll) },
+      ConsistentRead: true,
+    });
+    const chunks = items.filter((i) => String(i.sk).includes('#CHUNK#'));
+    if (chunks.length !== compound.activeRollChunks) return undefined;
+    const units = new Map<string, UnitRecord>();
+    for (const chunk of chunks) for (const unit of chunk.units as UnitRecord[]) units.set(unit.unitId, unit);
+    for (const change of items.filter((i) => String(i.sk).includes('#CHANGE#'))) {
+      const unit = change.unit as UnitRecord;
+      units.set(unit.unitId, unit);
+    }
+    return { rollVersion: compound.activeRoll, units: [...units.values()] };
+  }
+}
