@@ -211,6 +211,77 @@ export const ArrearsCleared = defineEvent(
   z.strictObject({ compoundId: id, ownerId: id, unitId: id, arrearsId: id }),
 );
 
+const fund = z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours']);
+const reviewStep = z.enum(['community_reviewer', 'branch_and_residents_committee', 'street_office']);
+
+export const ProjectAuthorized = defineEvent(
+  'gongzhi.funds',
+  'ProjectAuthorized',
+  1,
+  z.strictObject({
+    compoundId: id,
+    projectId: id,
+    fund,
+    approvedFen: fen.positive(),
+    basis: z.enum(['resolution', 'emergency']),
+    basisRef: z.string().min(1),
+  }),
+);
+
+export const ExpenseSubmitted = defineEvent(
+  'gongzhi.funds',
+  'ExpenseSubmitted',
+  1,
+  z.strictObject({
+    compoundId: id,
+    projectId: id,
+    expenseId: id,
+    payee: z.string().min(1),
+    amountFen: fen.positive(),
+    /** The payee's 30-day total the tier is judged on. */
+    tierAmountFen: fen.positive(),
+    tier: z.number().int().min(1).max(3),
+    /** Above the top threshold the discipline inspector is told. */
+    inspectorNotified: z.boolean(),
+  }),
+);
+
+export const ExpenseReviewed = defineEvent(
+  'gongzhi.funds',
+  'ExpenseReviewed',
+  1,
+  z.strictObject({
+    compoundId: id,
+    projectId: id,
+    expenseId: id,
+    step: reviewStep,
+    decision: z.enum(['approved', 'rejected']),
+    reason: z.string(),
+    fullyApproved: z.boolean(),
+  }),
+);
+
+export const ExpenseReviewOverdue = defineEvent(
+  'gongzhi.funds',
+  'ExpenseReviewOverdue',
+  1,
+  z.strictObject({ compoundId: id, projectId: id, expenseId: id, step: reviewStep, dueAt: isoTime }),
+);
+
+export const ExpensePaid = defineEvent(
+  'gongzhi.funds',
+  'ExpensePaid',
+  1,
+  z.strictObject({ compoundId: id, projectId: id, expenseId: id, fund, amountFen: fen.positive(), entrySeq: z.number().int().positive() }),
+);
+
+export const DisclosurePublished = defineEvent(
+  'gongzhi.funds',
+  'DisclosurePublished',
+  1,
+  z.strictObject({ compoundId: id, period: z.string().regex(/^\d{4}-Q[1-4]$/), funds: z.array(z.strictObject({ fund, headHash: z.string().length(64), cashFen: fen })) }),
+);
+
 // ---- enforcement ------------------------------------------------------------------------------
 export const ViolationConfirmed = defineEvent(
   'gongzhi.enforcement',
@@ -245,6 +316,12 @@ export const catalogue = [
   CommitteeTermExpiring,
   ArrearsRecorded,
   ArrearsCleared,
+  ProjectAuthorized,
+  ExpenseSubmitted,
+  ExpenseReviewed,
+  ExpenseReviewOverdue,
+  ExpensePaid,
+  DisclosurePublished,
   ViolationConfirmed,
   ViolationRectified,
 ] as const;

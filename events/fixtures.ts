@@ -13,6 +13,12 @@ import {
   UnitHolderChanged,
   ViolationConfirmed,
   ViolationRectified,
+  ProjectAuthorized,
+  ExpenseSubmitted,
+  ExpenseReviewed,
+  ExpenseReviewOverdue,
+  ExpensePaid,
+  DisclosurePublished,
 } from './catalogue';
 import type { BusEvent } from './envelope';
 
@@ -62,6 +68,18 @@ export const fixtures: Record<string, BusEvent> = {
   CommitteeTermExpiring: CommitteeTermExpiring.create({ compoundId: 'C1', committeeId: 'E1', termEnd: '2031-06-01T00:00:00.000Z', kind: 'committee' }, ctx('f-expiring')),
   ArrearsRecorded: ArrearsRecorded.create({ compoundId: 'C1', ownerId: 'O1', unitId: 'B1-101', kind: 'small_maintenance_levy', amountFen: 2685, arrearsId: 'A1' }, ctx('f-arrears')),
   ArrearsCleared: ArrearsCleared.create({ compoundId: 'C1', ownerId: 'O1', unitId: 'B1-101', arrearsId: 'A1' }, ctx('f-arrears-cleared')),
+  ProjectAuthorized: ProjectAuthorized.create({ compoundId: 'C1', projectId: 'lift-2', fund: 'maintenance', approvedFen: 48_000_000, basis: 'resolution', basisRef: 'V1' }, ctx('f-project')),
+  ExpenseSubmitted: ExpenseSubmitted.create(
+    { compoundId: 'C1', projectId: 'lift-2', expenseId: 'X1', payee: 'Quanzhou Lift Co.', amountFen: 2_400_000, tierAmountFen: 2_400_000, tier: 3, inspectorNotified: true },
+    ctx('f-expense'),
+  ),
+  ExpenseReviewed: ExpenseReviewed.create(
+    { compoundId: 'C1', projectId: 'lift-2', expenseId: 'X1', step: 'community_reviewer', decision: 'approved', reason: 'invoice matches the contract', fullyApproved: false },
+    ctx('f-reviewed'),
+  ),
+  ExpenseReviewOverdue: ExpenseReviewOverdue.create({ compoundId: 'C1', projectId: 'lift-2', expenseId: 'X1', step: 'street_office', dueAt: '2026-06-08T00:00:00.000Z' }, ctx('f-overdue')),
+  ExpensePaid: ExpensePaid.create({ compoundId: 'C1', projectId: 'lift-2', expenseId: 'X1', fund: 'maintenance', amountFen: 2_400_000, entrySeq: 7 }, ctx('f-paid')),
+  DisclosurePublished: DisclosurePublished.create({ compoundId: 'C1', period: '2026-Q2', funds: [{ fund: 'maintenance', headHash: 'a'.repeat(64), cashFen: 12_000_000 }] }, ctx('f-disclosure')),
   ViolationConfirmed: ViolationConfirmed.create(
     { compoundId: 'C1', findingId: 'F9', category: 'illegal_construction', responsibleOwnerId: 'O1', department: 'urban-management', deadline: '2026-07-01T00:00:00.000Z' },
     ctx('f-violation'),

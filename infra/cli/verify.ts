@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { verifyVoteLog, type PublishedVoteLog } from '../../services/elections/domain/verify';
+import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
 
 /**
- * npm run verify -- vote <file or URL> [--token T]
- * Recomputes a published ballot log's hash chain and tally; exit 0 if it holds, 1 if not, 2 on bad use.
+ * npm run verify -- vote <file or URL> [--token T]     a published ballot log: chain and tally
+ * npm run verify -- ledger <file or URL> [--token T]   a fund's export: chain and balances
+ * Exit 0 if it holds, 1 if not, 2 on bad use.
  */
 async function load(source: string, token?: string): Promise<unknown> {
   if (/^https?:\/\//.test(source)) {
@@ -17,11 +19,20 @@ async function load(source: string, token?: string): Promise<unknown> {
 const [kind, source, ...rest] = process.argv.slice(2);
 const tokenFlag = rest.indexOf('--token');
 const token = tokenFlag >= 0 ? rest[tokenFlag + 1] : process.env.TOKEN;
-if (kind !== 'vote' || !source) {
-  console.error('usage: npm run verify -- vote <file or URL> [--token T]');
+if ((kind !== 'vote' && kind !== 'ledger') || !source) {
+  console.error('usage: npm run verify -- vote|ledger <file or URL> [--token T]');
   process.exit(2);
 }
 try {
+  if (kind === 'ledger') {
+    const doc = (await load(source, token)) as { compoundId: string; fund: string; entries: Entry[] };
+    const check = verifyLedger(doc.entries);
+    console.log(`ledger ${doc.compoundId}/${doc.fund}: ${check.entries} entries, head ${check.head}`);
+    console.log(`recomputed balances (fen): ${JSON.stringify(check.balances)}`);
+    if (check.firstBad) console.log(`PROBLEM: entry ${check.firstBad.seq}: ${check.firstBad.reason}`);
+    console.log(check.ok ? 'OK: the chain and the balances hold' : 'FAILED');
+    process.exit(check.ok ? 0 : 1);
+  }
   const doc = (await load(source, token)) as PublishedVoteLog;
   const report = verifyVoteLog(doc);
   console.log(`vote ${doc.vote.compoundId}/${doc.vote.voteId}: ${report.entries} ballots, head ${doc.head}`);

@@ -4,7 +4,7 @@ import type { Principal } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
 import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
-import { m2, percent, toCsv } from './csv';
+import { m2, percent, toCsv } from '../../libs/csv';
 import { buildLog, headOf, receiptOf } from './domain/ballot-log';
 import { needsNewElection, seatsAllowed } from './domain/committee';
 import { addYears, DEFAULT_VOTE_RULES, scheduleVote } from './domain/deadlines';

@@ -1,0 +1,3 @@
+import { publishDisclosures } from './operations';
+
+export const handler = async () => ({ published: await publishDisclosures() });

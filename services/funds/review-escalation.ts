@@ -1,0 +1,3 @@
+import { escalateOverdueReviews } from './operations';
+
+export const handler = async () => ({ escalated: await escalateOverdueReviews() });

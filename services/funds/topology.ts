@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, ExpenseReviewed, ExpenseReviewOverdue, ExpenseSubmitted, ProjectAuthorized, ResolutionPassed } from '../../events/catalogue';
+import type { Role } from '../../libs/auth';
+import { pageQuery } from '../../libs/http/pagination';
+import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
+import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import { FUNDS } from './domain/ledger';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
+const ref = z.string().regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-');
+const fund = z.enum(FUNDS);
+const compoundParams = z.strictObject({ compoundId: id });
+const fundParams = z.strictObject({ compoundId: id, fund });
+const projectParams = z.strictObject({ compoundId: id, projectId: id });
+const expenseParams = z.strictObject({ compoundId: id, projectId: id, expenseId: id });
+const format = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+const sourceDocument = z.strictObject({
+  type: z.enum(['invoice', 'receipt', 'contract', 'bank_statement', 'resolution', 'other']),
+  ref: ref,
+});
+
+/** Disclosure is public to the owners of the compound (SPC art. 13) and to officials. */
+const inCompound: Role[] = ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
+
+export const INCOME_SOURCES: Record<(typeof FUNDS)[number], readonly string[]> = {
+  public_revenue: ['advertising', 'parking', 'stalls', 'lockers', 'base_stations', 'rents', 'interest'],
+  neighbours: ['donations', 'interest'],
+  maintenance: ['deposits', 'interest'],
+  small_maintenance: ['interest'],
+};
+
+export const EMERGENCIES = ['lift_unsafe', 'water_or_drainage_failure', 'fire_system_hazard', 'roof_or_wall_leak', 'basement_flooding', 'facade_falling'] as const;
+
+export const routes = {
+  fundsSummary: {
+    operationId: 'fundsSummary',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds',
+    summary: 'Balances, available amount and chain head of each of the compound’s funds',
+    allow: inCompound,
+    params: compoundParams,
+  },
+  listEntries: {
+    operationId: 'listEntries',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds/{fund}/entries',
+    summary: 'The journal of a fund, oldest first',
+    allow: inCompound,
+    params: fundParams,
+    query: pageQuery,
+  },
+  exportLedger: {
+    operationId: 'exportLedger',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds/{fund}/export',
+    summary: 'The whole journal, for `npm run verify -- ledger`',
+    allow: inCompound,
+    params: fundParams,
+  },
+  verifyLedger: {
+    operationId: 'verifyLedger',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds/{fund}/verify',
+    summary: 'Recompute the chain and the balances; report the first bad entry, if any',
+    allow: inCompound,
+    params: fundParams,
+  },
+  recordIncome: {
+    operationId: 'recordIncome',
+    method: 'POST',
+    path: '/compounds/{compoundId}/funds/{fund}/income',
+    summary: 'Record income by source, less reasonable costs (committee or property company); idempotent by clientRef',
+    allow: ['committee', 'property'],
+    params: fundParams,
+    body: z.strictObject({
+      clientRef: ref,
+      source: z.string().min(1).max(32),
+      grossFen: z.number().int().positive().max(1e13),
+      costsFen: z.number().int().nonnegative().max(1e13).default(0),
+      costKind: z.enum(['management', 'electricity', 'cleaning', 'commission', 'tax', 'other']).optional(),
+      memo: z.string().min(3).max(500),
+      sourceDocument,
+    }),
+    successStatus: 201,
+  },
+  reverseEntry: {
+    operationId: 'reverseEntry',
+    method: 'POST',
+    path: '/compounds/{compoundId}/funds/{fund}/reversals',
+    summary: 'Correct an entry by a reversing entry (entries are never edited)',
+    allow: ['committee', 'street'],
+    params: fundParams,
+    body: z.strictObject({ clientRef: ref, seq: z.number().int().positive(), reason: z.string().min(5).max(500) }),
+    successStatus: 201,
+  },
+  listProjects: {
+    operationId: 'listProjects',
+    method: 'GET',
+    path: '/compounds/{compoundId}/projects',
+    summary: 'Authorized projects, emergencies awaiting confirmation, and their expenses',
+    allow: inCompound,
+    params: compoundParams,
+  },
+  getProject: {
+    operationId: 'getProject',
+    method: 'GET',
+    path: '/compounds/{compoundId}/projects/{projectId}',
+    summary: 'A project with its expenses and reviews',
+    allow: inCompound,
+    params: projectParams,
+  },
+  reportEmergency: {
+    operationId: 'reportEmergency',
+    method: 'POST',
+    path: '/compounds/{compoundId}/emergencies',
+    summary: 'Report an emergency repair (no vote); payable once the street office confirms it',
+    allow: ['committee'],
+    params: compoundParams,
+    body: z.strictObject({
+      projectId: id,
+      fund: z.enum(['maintenance', 'small_maintenance']),
+      category: z.enum(EMERGENCIES),
+      amountFen: z.number().int().positive().max(1e13),
+      description: z.string().min(10).max(2000),
+    }),
+    successStatus: 201,
+  },
+  confirmEmergency: {
+    operationId: 'confirmEmergency',
+    method: 'POST',
+    path: '/compounds/{compoundId}/projects/{projectId}/confirm',
+    summary: 'Confirm an emergency (street office); the use is disclosed afterwards',
+    allow: ['street'],
+    params: projectParams,
+  },
+  submitExpense: {
+    operationId: 'submitExpense',
+    method: 'POST',
+    path: '/compounds/{compoundId}/projects/{projectId}/expenses',
+    summary: 'Submit an expense for review (owners’ committee); tiered by the payee’s 30-day total',
+    allow: ['committee'],
+    params: projectParams,
+    body: z.strictObject({
+      expenseId: id,
+      payee: z.string().min(2).max(200),
+      amountFen: z.number().int().positive().max(1e13),
+      purpose: z.string().min(5).max(1000),
+      attachments: z.array(ref).max(20).default([]),
+    }),
+    successStatus: 201,
+  },
+  reviewExpense: {
+    operationId: 'reviewExpense',
+    method: 'POST',
+    path: '/compounds/{compoundId}/projects/{projectId}/expenses/{expenseId}/reviews',
+    summary: 'Approve or reject the step now due (community reviewer, branch and residents’ committee, street office)',
+    allow: ['community', 'street'],
+    params: expenseParams,
+    body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().min(3).max(1000) }),
+    successStatus: 201,
+  },
+  payExpense: {
+    operationId: 'payExpense',
+    method: 'POST',
+    path: '/compounds/{compoundId}/projects/{projectId}/expenses/{expenseId}/pay',
+    summary: 'Pay a fully approved expense: a journal entry',
+    allow: ['committee'],
+    params: expenseParams,
+    body: z.strictObject({ paymentRef: ref }),
+  },
+  listExpenses: {
+    operationId: 'listExpenses',
+    method: 'GET',
+    path: '/compounds/{compoundId}/expenses',
+    summary: 'Expenses of the compound, by status (the inspector and reviewers see everything here)',
+    allow: inCompound,
+    params: compoundParams,
+    query: z.strictObject({ status: z.enum(['in_review', 'approved', 'rejected', 'paid']).optional() }),
+  },
+  levySummary: {
+    operationId: 'levySummary',
+    method: 'GET',
+    path: '/compounds/{compoundId}/levy',
+    summary: 'The small-maintenance levy: rate, charged, paid, owed, units in arrears',
+    allow: inCompound,
+    params: compoundParams,
+  },
+  levyAccount: {
+    operationId: 'levyAccount',
+    method: 'GET',
+    path: '/compounds/{compoundId}/levy/units/{unitId}',
+    summary: 'A unit’s levy account (its owner, the committee, the property company, officials)',
+    allow: inCompound,
+    params: z.strictObject({ compoundId: id, unitId: id }),
+  },
+  payLevy: {
+    operationId: 'payLevy',
+    method: 'POST',
+    path: '/compounds/{compoundId}/levy/payments',
+    summary: 'Record a levy payment by receipt (property company or committee); idempotent by receipt',
+    allow: ['property', 'committee'],
+    params: compoundParams,
+    body: z.strictObject({ unitId: id, amountFen: z.number().int().positive().max(1e11), receiptRef: ref }),
+    successStatus: 201,
+  },
+  listDisclosures: {
+    operationId: 'listDisclosures',
+    method: 'GET',
+    path: '/compounds/{compoundId}/disclosures',
+    summary: 'Published quarterly disclosures',
+    allow: inCompound,
+    params: compoundParams,
+  },
+  getDisclosure: {
+    operationId: 'getDisclosure',
+    method: 'GET',
+    path: '/compounds/{compoundId}/disclosures/{period}',
+    summary: 'A quarterly disclosure (公示): income by source, expenses with approvals, balances, surplus, chain heads (JSON or CSV)',
+    allow: inCompound,
+    params: z.strictObject({ compoundId: id, period: z.string().regex(/^\d{4}-Q[1-4]$/) }),
+    query: format,
+  },
+  fundsReport: {
+    operationId: 'fundsReport',
+    method: 'GET',
+    path: '/reports/funds',
+    summary: 'Public revenue held, funds collected, repairs paid, surplus — per street, district or city',
+    allow: ['street', 'district', 'bureau'],
+    query: z.strictObject({ districtId: id.optional(), streetId: id.optional() }),
+  },
+} as const satisfies Record<string, RouteDecl>;
+
+export const topology: ServiceTopology = {
+  name: 'funds',
+  source: 'gongzhi.funds',
+  ownsTable: true,
+  api: { entry: 'services/funds/api.ts', routes: Object.values(routes) },
+  consumers: [
+    {
+      name: 'registry-read-model',
+      entry: 'services/funds/consume-registry.ts',
+      description: 'Keeps the compounds and their rolls (units, areas, holders) for the levy',
+      pattern: { source: ['gongzhi.registry'], 'detail-type': REGISTRY_EVENTS.map((e) => e.detailType) },
+    },
+    {
+      name: 'resolutions',
+      entry: 'services/funds/consume-resolutions.ts',
+      description: 'Authorizes projects approved by owners’ resolutions and starts levies they approve',
+      pattern: { source: [ResolutionPassed.source], 'detail-type': [ResolutionPassed.detailType] },
+    },
+  ],
+  schedules: [
+    { name: 'levy-monthly', entry: 'services/funds/levy-monthly.ts', description: 'Charges the small-maintenance levy for the month and records arrears', expression: 'cron(0 2 1 * ? *)' },
+    { name: 'review-escalation', entry: 'services/funds/review-escalation.ts', description: 'Escalates expense reviews waiting longer than 5 working days per step', expression: 'cron(0 3 * * ? *)' },
+    { name: 'disclosure-quarterly', entry: 'services/funds/disclosure-quarterly.ts', description: 'Publishes each compound’s disclosure for the quarter just ended', expression: 'cron(0 4 1 1,4,7,10 ? *)' },
+    outboxSweepSchedule('funds'),
+  ],
+  publishes: [ProjectAuthorized, ExpenseSubmitted, ExpenseReviewed, ExpenseReviewOverdue, ExpensePaid, DisclosurePublished, ArrearsRecorded, ArrearsCleared].map((e) => e.detailType),
+};
