@@ -1,5 +1,6 @@
 import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
+import { benchLedger } from './ledger';
 import { benchStartup } from './startup';
 
 /** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. */
@@ -7,6 +8,7 @@ const sections: Record<string, () => Promise<void>> = {
   startup: () => benchStartup(),
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
+  ledger: () => benchLedger(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);

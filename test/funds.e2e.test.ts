@@ -241,6 +241,26 @@ describe('concurrency on one ledger', () => {
     expect((await call('GET', '/compounds/fu-a/funds/public_revenue/verify', { token: committee })).json).toMatchObject({ ok: true, entries: 100 });
   });
 
+  test('100 appends racing as separate instances would: the conditional put keeps the chain gap-free', async () => {
+    const before = (await fundsStore.headEntry('fu-a', 'neighbours'))?.seq ?? 0;
+    const stats = { attempts: 0, writeUnits: 0 };
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        fundsStore.append(
+          'fu-a',
+          'neighbours',
+          { kind: 'donation', postings: [{ account: 'cash', amountFen: 100 + i }, { account: 'income:donations', amountFen: -(100 + i) }], memo: `donation ${i}`, sourceDocument: { type: 'receipt', ref: `D-${i}` }, actor: 'test', clientRef: `donation-${i}`, at: clock.nowIso() },
+          { serialize: false, stats },
+        ),
+      ),
+    );
+    expect(stats.attempts).toBeGreaterThan(100); // they really raced
+    const entries = await fundsStore.allEntries('fu-a', 'neighbours');
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: before + 100 }, (_, i) => i + 1));
+    expect(entries.at(-1)!.balances.cash).toBe(Array.from({ length: 100 }, (_, i) => 100 + i).reduce((s, x) => s + x, 0));
+    expect((await call('GET', '/compounds/fu-a/funds/neighbours/verify', { token: committee })).json).toMatchObject({ ok: true });
+  });
+
   test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', async () => {
     const cash = (await fundsStore.headEntry('fu-a', 'public_revenue'))!.balances.cash!;
     const tenth = Math.floor(cash / 10);
@@ -254,7 +274,7 @@ describe('concurrency on one ledger', () => {
           actor: 'test',
           clientRef: `withdraw-${i}`,
           at: clock.nowIso(),
-        }),
+        }, { serialize: false }),
       ),
     );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(10);

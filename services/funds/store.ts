@@ -70,9 +70,10 @@ export async function allEntries(compoundId: string, fund: Fund, afterSeq = 0): 
 }
 
 /** Optimistic append: read the head, chain entry N+1, put it only if it does not exist; retry on a race. */
-async function appendUnchecked(compoundId: string, fund: Fund, draft: EntryDraft, stats?: { attempts: number; writeUnits: number }): Promise<Entry> {
+async function appendUnchecked(compoundId: string, fund: Fund, draft: EntryDraft, stats?: { attempts: number; writeUnits: number }, knownHead?: Entry | undefined): Promise<Entry> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const entry = chainEntry(await headEntry(compoundId, fund), draft);
+    const head = attempt === 0 && knownHead !== undefined ? knownHead : await headEntry(compoundId, fund);
+    const entry = chainEntry(head, draft);
     try {
       const result = await db().send(
         new PutCommand({
@@ -99,12 +100,39 @@ async function appendUnchecked(compoundId: string, fund: Fund, draft: EntryDraft
 const LEASE_MS = 30_000;
 
 /**
+ * Appends to one ledger from one instance go one at a time: they would only race each other for
+ * entry N+1. Across instances the conditional put still decides.
+ */
+const ledgerQueues = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = ledgerQueues.get(key) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  const tail = run.catch(() => undefined);
+  ledgerQueues.set(key, tail);
+  void tail.then(() => {
+    if (ledgerQueues.get(key) === tail) ledgerQueues.delete(key);
+  });
+  return run;
+}
+
+/**
  * Append idempotently by client reference: the reference is claimed first (one conditional put);
  * a retry with the same content gets the first entry, another content is refused (409). A claim left
  * pending by a crash is taken over after its lease, and the entries appended since the claim are
  * searched for the reference before appending again.
  */
-export async function append(compoundId: string, fund: Fund, draft: EntryDraft, stats?: { attempts: number; writeUnits: number }): Promise<{ entry: Entry; replayed: boolean }> {
+export interface AppendOptions {
+  stats?: { attempts: number; writeUnits: number };
+  /** false: skip the per-instance queue, as separate Lambda instances would (tests of the conditional put use it). */
+  serialize?: boolean;
+}
+
+export function append(compoundId: string, fund: Fund, draft: EntryDraft, options: AppendOptions = {}): Promise<{ entry: Entry; replayed: boolean }> {
+  const work = () => appendIdempotent(compoundId, fund, draft, options.stats);
+  return options.serialize === false ? work() : oneAtATime(ledgerPk(compoundId, fund), work);
+}
+
+async function appendIdempotent(compoundId: string, fund: Fund, draft: EntryDraft, stats?: { attempts: number; writeUnits: number }): Promise<{ entry: Entry; replayed: boolean }> {
   const hash = contentHash(draft);
   const refKey = { pk: ledgerPk(compoundId, fund), sk: `REF#${draft.clientRef}` };
   const now = clock.now().getTime();
@@ -120,7 +148,7 @@ export async function append(compoundId: string, fund: Fund, draft: EntryDraft, 
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
     const { Item: claim } = await db().send(new GetCommand({ TableName: table(), Key: refKey, ConsistentRead: true }));
-    if (!claim) return append(compoundId, fund, draft, stats);
+    if (!claim) return appendIdempotent(compoundId, fund, draft, stats);
     if (claim.contentHash !== hash) throw conflict(`client reference ${draft.clientRef} was already used for a different entry`);
     if (claim.status === 'done') return { entry: (await getEntry(compoundId, fund, claim.seq as number))!, replayed: true };
     try {
@@ -146,7 +174,7 @@ export async function append(compoundId: string, fund: Fund, draft: EntryDraft, 
   }
   let entry: Entry;
   try {
-    entry = await appendUnchecked(compoundId, fund, draft, stats);
+    entry = await appendUnchecked(compoundId, fund, draft, stats, head);
   } catch (error) {
     if (error instanceof LedgerRuleError) {
       // Nothing was written and nothing will be: give the reference back.
