@@ -46,6 +46,20 @@ describe('CDK stack from the topology', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
   });
 
+  test('every declared consumer is a rule on the bus with its pattern, a DLQ and retries', () => {
+    const declared = all.flatMap((s) => s.consumers);
+    expect(declared.length).toBeGreaterThan(0);
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(declared.length);
+    for (const consumer of declared) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Description: consumer.description,
+        EventPattern: consumer.pattern,
+        Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
+      });
+    }
+  });
+
   test('every declared schedule is an EventBridge Scheduler schedule', () => {
     const declared = all.flatMap((s) => s.schedules.map((d) => ({ id: `${s.name}/${d.name}`, expression: d.expression })));
     expect(declared.length).toBeGreaterThan(0);
