@@ -133,3 +133,28 @@ export function authorize(
   }
   return principal;
 }
+
+/**
+ * The part of the city a list or report may cover. City-wide roles choose freely; a district office
+ * is held to its district and a street office to its street (asking for another is a 403). `prefix`
+ * is the `district#street#` key prefix the compound indexes sort by.
+ */
+export function officialScope(
+  principal: Principal,
+  requested: { districtId?: string; streetId?: string },
+  cityWide: readonly Role[] = ['bureau'],
+): { districtId?: string; streetId?: string; prefix: string } {
+  let { districtId, streetId } = requested;
+  if (!principal.can(cityWide)) {
+    const district = principal.grants.find((g) => g.role === 'district')?.scope;
+    const street = principal.grants.find((g) => g.role === 'street')?.scope;
+    if (district) {
+      if (districtId && districtId !== district) throw forbidden('you may see only your own district');
+      districtId = district;
+    } else if (street) {
+      if (streetId && streetId !== street) throw forbidden('you may see only your own street');
+      streetId = street;
+    }
+  }
+  return { districtId, streetId, prefix: districtId ? `${districtId}#${streetId ? `${streetId}#` : ''}` : '' };
+}

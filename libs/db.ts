@@ -30,17 +30,42 @@ export const isConditionFailed = (error: unknown): boolean =>
 
 export type Key = { pk: string; sk: string };
 
-/** Every page of a query. */
-export async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+/** Every page of a query; `consumed` adds up the read capacity DynamoDB reports. */
+export async function queryAll(input: QueryCommandInput, consumed?: { units: number }): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey, ...(consumed ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}) }));
+    if (consumed) consumed.units += page.ConsumedCapacity?.CapacityUnits ?? 0;
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
 }
+
+export interface Assignments {
+  set: string[];
+  remove: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** `SET #a = :a, …` for each defined field and `REMOVE #b` for each undefined one, with safe placeholders. */
+export function assignments(fields: Record<string, unknown>, tag = 'f'): Assignments {
+  const out: Assignments = { set: [], remove: [], names: {}, values: {} };
+  for (const [i, [name, value]] of Object.entries(fields).entries()) {
+    out.names[`#${tag}${i}`] = name;
+    if (value === undefined) out.remove.push(`#${tag}${i}`);
+    else {
+      out.values[`:${tag}${i}`] = value;
+      out.set.push(`#${tag}${i} = :${tag}${i}`);
+    }
+  }
+  return out;
+}
+
+export const updateExpression = (set: readonly string[], remove: readonly string[] = []): string =>
+  [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
 
 /** Idempotent bulk puts, 25 per request, retrying what DynamoDB leaves unprocessed. */
 export async function batchPut(table: string, items: readonly Record<string, unknown>[], width = 4): Promise<void> {

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../events/envelope';
 import { publish } from './bus';
 import { clock } from './clock';
-import { db, isConditionFailed, type Key } from './db';
+import { db, isConditionFailed, updateExpression, type Key } from './db';
 import { logger } from './logger';
 import { OUTBOX_INDEX } from './table';
 
@@ -31,6 +31,39 @@ export function outboxUpdate(events: readonly BusEvent[]): {
     names: { '#outbox': 'outbox', '#outboxPk': 'outboxPk', '#outboxSince': 'outboxSince' },
     values: { ':obEmpty': [], ':obNew': events, ':obPk': OUTBOX_PK, ':obNow': clock.nowIso() },
   };
+}
+
+/**
+ * One conditional UpdateItem that also puts `events` in the item's outbox, then publishes them.
+ * Returns false (and writes nothing) when the condition does not hold.
+ */
+export async function updateWithEvents(
+  table: string,
+  key: Key,
+  update: { set?: string[]; remove?: string[]; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  events: readonly BusEvent[],
+): Promise<boolean> {
+  const outbox = events.length ? outboxUpdate(events) : undefined;
+  const set = [...(update.set ?? []), ...(outbox ? [outbox.set] : [])];
+  const names = { ...update.names, ...outbox?.names };
+  const values = { ...update.values, ...outbox?.values };
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: updateExpression(set, update.remove),
+        ConditionExpression: update.condition,
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+  if (events.length) await publishAfterWrite(table, key);
+  return true;
 }
 
 /** Publish and clear what the item's outbox holds. Returns how many events were published. */

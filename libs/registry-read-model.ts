@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../events/catalogue';
 import type { DeliveredEvent } from '../events/envelope';
 import type { CompoundLocation } from './auth';
-import { db, isConditionFailed, queryAll, stripKeys, type Key } from './db';
+import { assignments, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from './db';
 
 /**
  * A service's own copy of the registry's master data (compounds, their location and developer, and
@@ -59,15 +59,9 @@ export class RegistryReadModel {
       gsi1pk: 'COMPOUNDS',
       gsi1sk: `${item.districtId}#${item.streetId}#${item.communityId}#${item.compoundId}`,
     };
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = Object.entries(fields).map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      return `#f${i} = :f${i}`;
-    });
+    const update = assignments(fields);
     await db().send(
-      new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+      new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: updateExpression(update.set), ExpressionAttributeNames: update.names, ExpressionAttributeValues: update.values }),
     );
   }
 

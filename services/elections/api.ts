@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CandidateDisqualified } from '../../events/catalogue';
-import type { Principal } from '../../libs/auth';
+import { officialScope, type Principal } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
 import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
@@ -380,19 +380,7 @@ const setPoolStatus = implement(routes.setPoolStatus, async ({ params, body, pri
 });
 
 const committeeReport = implement(routes.committeeReport, async ({ query, principal }) => {
-  let { districtId, streetId } = query;
-  if (!principal.isCityWide()) {
-    const district = principal.grants.find((g) => g.role === 'district')?.scope;
-    const street = principal.grants.find((g) => g.role === 'street')?.scope;
-    if (district) {
-      if (districtId && districtId !== district) throw forbidden('outside your district');
-      districtId = district;
-    } else if (street) {
-      if (streetId && streetId !== street) throw forbidden('outside your street');
-      streetId = street;
-    }
-  }
-  const prefix = districtId ? `${districtId}#${streetId ? `${streetId}#` : ''}` : '';
+  const { districtId, streetId, prefix } = officialScope(principal, query);
   let compounds = await store.compoundsIn(prefix);
   if (streetId) compounds = compounds.filter((c) => c.streetId === streetId);
   if (query.compoundId) compounds = compounds.filter((c) => c.compoundId === query.compoundId);

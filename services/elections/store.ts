@@ -2,11 +2,11 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
-import { batchPut, db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
+import { assignments, batchPut, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from '../../libs/db';
 import { RegistryReadModel, type CompoundView } from '../../libs/registry-read-model';
 import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
 import { conflict } from '../../libs/http/problem';
-import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
+import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BallotRecord } from './domain/ballot-log';
 import { CLOSE_GRACE_MS } from './domain/deadlines';
 import type { Voter } from './domain/electorate';
@@ -136,43 +136,20 @@ export async function dueVotes(status: VoteStatus, now: string): Promise<{ compo
  * write (outbox). Returns false if someone else moved it first (the schedule and a manual call race).
  */
 export async function transition(vote: VoteItem, from: VoteStatus, changes: Partial<VoteItem>, events: BusEvent[] = []): Promise<boolean> {
-  const next = { ...vote, ...changes };
-  const index = dueIndex(next);
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':from': from };
-  const sets: string[] = [];
-  let i = 0;
-  for (const [k, v] of Object.entries({ ...changes, ...index })) {
-    names[`#c${i}`] = k;
-    values[`:c${i}`] = v;
-    sets.push(`#c${i} = :c${i}`);
-    i++;
-  }
-  const removes = index.gsi1pk ? [] : ['gsi1pk', 'gsi1sk'];
-  if (events.length) {
-    const outbox = outboxUpdate(events);
-    sets.push(outbox.set);
-    Object.assign(names, outbox.names);
-    Object.assign(values, outbox.values);
-  }
-  const key = voteKey(vote.compoundId, vote.voteId);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  if (events.length) await publishAfterWrite(table(), key);
-  return true;
+  const index = dueIndex({ ...vote, ...changes });
+  const fields = assignments({ ...changes, ...index });
+  return updateWithEvents(
+    table(),
+    voteKey(vote.compoundId, vote.voteId),
+    {
+      set: fields.set,
+      remove: index.gsi1pk ? [] : ['gsi1pk', 'gsi1sk'],
+      condition: '#status = :from',
+      names: { ...fields.names, '#status': 'status' },
+      values: { ...fields.values, ':from': from },
+    },
+    events,
+  );
 }
 
 // ---- electorate and ballots -----------------------------------------------------------------------
@@ -213,23 +190,15 @@ export async function getBallot(vote: VoteItem, voterId: string): Promise<Ballot
 
 /** Every ballot, projected to what the tally and the log need (plus names for inspection). */
 export async function allBallots(vote: VoteItem, consumed?: { units: number }): Promise<BallotItem[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'BALLOT#' },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    if (consumed) consumed.units += page.ConsumedCapacity?.CapacityUnits ?? 0;
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'BALLOT#' },
+      ConsistentRead: true,
+    },
+    consumed,
+  );
   return items.map((i) => stripKeys<BallotItem>(i)!);
 }
 
@@ -389,25 +358,12 @@ export async function allCommittees(): Promise<CommitteeItem[]> {
 
 /** Mark the term reminder sent, once, with its event in the same write. */
 export async function markReminded(committee: CommitteeItem, event: BusEvent): Promise<boolean> {
-  const key = { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE' };
-  const outbox = outboxUpdate([event]);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: `SET remindedAt = :now, ${outbox.set}`,
-        ConditionExpression: 'attribute_not_exists(remindedAt) AND termEnd = :termEnd',
-        ExpressionAttributeNames: outbox.names,
-        ExpressionAttributeValues: { ':now': clock.nowIso(), ':termEnd': committee.termEnd, ...outbox.values },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
-  return true;
+  return updateWithEvents(
+    table(),
+    { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE' },
+    { set: ['remindedAt = :now'], condition: 'attribute_not_exists(remindedAt) AND termEnd = :termEnd', values: { ':now': clock.nowIso(), ':termEnd': committee.termEnd } },
+    [event],
+  );
 }
 
 // ---- the reserve pool ------------------------------------------------------------------------------------
@@ -449,26 +405,15 @@ export async function getPoolPerson(personId: string): Promise<PoolPerson | unde
 }
 
 export async function setPoolStatus(personId: string, changes: Partial<PoolPerson>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':now': clock.nowIso() };
-  const sets = ['updatedAt = :now'];
-  const removes: string[] = [];
-  for (const [i, [k, v]] of Object.entries(changes).entries()) {
-    names[`#k${i}`] = k;
-    if (v === undefined) removes.push(`#k${i}`);
-    else {
-      values[`:v${i}`] = v;
-      sets.push(`#k${i} = :v${i}`);
-    }
-  }
+  const fields = assignments({ ...changes, updatedAt: clock.nowIso() });
   await db().send(
     new UpdateCommand({
       TableName: table(),
       Key: { pk: `POOL#${personId}`, sk: 'META' },
-      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      UpdateExpression: updateExpression(fields.set, fields.remove),
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeNames: fields.names,
+      ExpressionAttributeValues: fields.values,
     }),
   );
 }

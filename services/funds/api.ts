@@ -1,3 +1,4 @@
+import { officialScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
 import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
@@ -159,19 +160,8 @@ const getDisclosure = implement(routes.getDisclosure, async ({ params, query }) 
 });
 
 const fundsReport = implement(routes.fundsReport, async ({ query, principal }) => {
-  let { districtId, streetId } = query;
-  if (!principal.isCityWide()) {
-    const district = principal.grants.find((g) => g.role === 'district')?.scope;
-    const street = principal.grants.find((g) => g.role === 'street')?.scope;
-    if (district) {
-      if (districtId && districtId !== district) throw forbidden('outside your district');
-      districtId = district;
-    } else if (street) {
-      if (streetId && streetId !== street) throw forbidden('outside your street');
-      streetId = street;
-    }
-  }
-  let compounds = await store.registry.compoundsIn(districtId ? `${districtId}#${streetId ? `${streetId}#` : ''}` : '');
+  const { districtId, streetId, prefix } = officialScope(principal, query);
+  let compounds = await store.registry.compoundsIn(prefix);
   if (streetId) compounds = compounds.filter((c) => c.streetId === streetId);
   const byFund = Object.fromEntries(FUNDS.map((f) => [f, { cashFen: 0, collectedFen: 0, surplusFen: 0 }]));
   let repairsPaid = 0;

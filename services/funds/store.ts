@@ -2,10 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
-import { db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
+import { assignments, db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
 import { conflict, unprocessable } from '../../libs/http/problem';
 import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
-import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
+import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import { RegistryReadModel } from '../../libs/registry-read-model';
 import { chainEntry, contentHash, LedgerRuleError, type Entry, type EntryDraft, type Fund } from './domain/ledger';
 import type { Approval, Step } from './domain/review';
@@ -281,39 +281,19 @@ export async function allProjects(): Promise<Project[]> {
  * and the approved amount cannot be over-committed.
  */
 export async function saveProject(project: Project & { version: number }, events: BusEvent[] = []): Promise<boolean> {
-  const key = projectKey(project.compoundId, project.projectId);
   const { version, ...fields } = project;
-  const outbox = outboxUpdate(events);
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, unknown> = { ':version': version, ':next': version + 1 };
-  const sets = ['#version = :next'];
-  for (const [i, [k, v]] of Object.entries(fields).entries()) {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    sets.push(`#f${i} = :f${i}`);
-  }
-  if (events.length) {
-    sets.push(outbox.set);
-    Object.assign(names, outbox.names);
-    Object.assign(values, outbox.values);
-  }
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: version === 0 ? 'attribute_not_exists(#version) OR #version = :version' : '#version = :version',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  if (events.length) await publishAfterWrite(table(), key);
-  return true;
+  const update = assignments(fields);
+  return updateWithEvents(
+    table(),
+    projectKey(project.compoundId, project.projectId),
+    {
+      set: [...update.set, '#version = :next'],
+      condition: version === 0 ? 'attribute_not_exists(#version) OR #version = :version' : '#version = :version',
+      names: { ...update.names, '#version': 'version' },
+      values: { ...update.values, ':version': version, ':next': version + 1 },
+    },
+    events,
+  );
 }
 
 // ---- the levy -------------------------------------------------------------------------------------------
@@ -413,25 +393,14 @@ export async function payUnit(compoundId: string, unitId: string, fen: number, r
 
 /** Open or close the arrears record of a unit, with its event, once. */
 export async function setArrears(compoundId: string, unitId: string, arrearsId: string | undefined, event: BusEvent): Promise<boolean> {
-  const key = levyKey(compoundId, unitId);
-  const outbox = outboxUpdate([event]);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: arrearsId ? `SET arrearsOpen = :id, ${outbox.set}` : `SET ${outbox.set} REMOVE arrearsOpen`,
-        ConditionExpression: arrearsId ? 'attribute_not_exists(arrearsOpen)' : 'attribute_exists(arrearsOpen)',
-        ExpressionAttributeNames: outbox.names,
-        ExpressionAttributeValues: { ...(arrearsId ? { ':id': arrearsId } : {}), ...outbox.values },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
-  return true;
+  return updateWithEvents(
+    table(),
+    levyKey(compoundId, unitId),
+    arrearsId
+      ? { set: ['arrearsOpen = :id'], condition: 'attribute_not_exists(arrearsOpen)', values: { ':id': arrearsId } }
+      : { remove: ['arrearsOpen'], condition: 'attribute_exists(arrearsOpen)' },
+    [event],
+  );
 }
 
 // ---- disclosures ------------------------------------------------------------------------------------------

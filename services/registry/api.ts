@@ -1,5 +1,5 @@
 import { CompoundRegistered, GridRoleAssigned, UnitHolderChanged } from '../../events/catalogue';
-import { grantCovers } from '../../libs/auth';
+import { grantCovers, officialScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
 import { forbidden, notFound, unprocessable } from '../../libs/http/problem';
@@ -28,23 +28,8 @@ const createCompound = implement(routes.createCompound, async ({ body, principal
 });
 
 const listCompounds = implement(routes.listCompounds, async ({ query, principal }) => {
-  // Officials below the city see only their own district or street.
-  let districtId = query.districtId;
-  let streetId = query.streetId;
-  if (!principal.can(['bureau', 'department'])) {
-    const district = principal.grants.find((g) => g.role === 'district')?.scope;
-    const street = principal.grants.find((g) => g.role === 'street')?.scope;
-    if (district) {
-      if (districtId && districtId !== district) throw forbidden('you may list only your own district');
-      districtId = district;
-    } else if (street) {
-      if (streetId && streetId !== street) throw forbidden('you may list only your own street');
-      streetId = street;
-    }
-  }
-  // The index sorts by district#street#community#compound: a district (and street) is a key prefix;
-  // a street without its district is filtered, so such pages may come back short.
-  const prefix = districtId ? `${districtId}#${streetId ? `${streetId}#` : ''}` : '';
+  const { streetId, prefix } = officialScope(principal, query, ['bureau', 'department']);
+  // A street without its district is not a key prefix: it is filtered, so such pages may come back short.
   const page = await store.listCompounds(prefix, query.limit, query.cursor);
   const items = streetId ? page.items.filter((c) => c.streetId === streetId) : page.items;
   return { body: { items: items.map(store.publicCompound), nextCursor: page.nextCursor } };

@@ -1,12 +1,12 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RollActivated, RollChunkPublished, type UnitRecord } from '../../events/catalogue';
 import type { CompoundLocation } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
-import { db, isConditionFailed, type Key } from '../../libs/db';
+import { batchPut, db, isConditionFailed, queryAll, type Key } from '../../libs/db';
 import { conflict, notFound } from '../../libs/http/problem';
 import { decodeCursor, encodeCursor, type Page } from '../../libs/http/pagination';
-import { outboxAttributes, outboxUpdate, publishAfterWrite } from '../../libs/outbox';
+import { outboxAttributes, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BusEvent } from '../../events/envelope';
 import type { RollUnit } from './domain/roll';
 import { summarizeRoll } from './domain/roll';
@@ -141,28 +141,12 @@ async function reserveRollVersion(compoundId: string): Promise<{ version: number
   return { version: item.nextRollVersion, previous: item.rollVersion };
 }
 
-async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  const worker = async () => {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept items unprocessed');
-        const result = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
-        requests = (result.UnprocessedItems?.[table()] ?? []) as typeof requests;
-        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-}
-
 export async function importRoll(compound: CompoundItem, units: RollUnit[], actor: string) {
   const { version: v, previous } = await reserveRollVersion(compound.compoundId);
   const now = clock.nowIso();
   const pk = compoundKey(compound.compoundId).pk;
   await batchPut(
+    table(),
     units.map((unit) => ({
       pk,
       sk: unitSk(v, unit.unitId),
@@ -250,54 +234,37 @@ export async function getUnit(compound: CompoundItem, unitId: string): Promise<R
 }
 
 export async function ownerUnits(compound: CompoundItem, ownerId: string): Promise<RollUnit[]> {
-  const units: RollUnit[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': ownerGsi(compound.compoundId, compound.rollVersion, ownerId) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    units.push(...(result.Items ?? []).map(unitView));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return units;
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': ownerGsi(compound.compoundId, compound.rollVersion, ownerId) },
+  });
+  return items.map(unitView);
 }
 
 export async function changeUnitHolder(compound: CompoundItem, previous: RollUnit, next: RollUnit, event: BusEvent) {
-  const key = { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, next.unitId) };
-  const outbox = outboxUpdate([event]);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: `SET holding = :holding, ownerId = :ownerId, ownerName = :ownerName, registered = :registered, gsi1pk = :gsi, updatedAt = :now, ${outbox.set}`,
-        // Guard against a concurrent change: the holder must still be the one we read.
-        ConditionExpression: 'ownerId = :previousOwner AND holding = :previousHolding',
-        ExpressionAttributeNames: outbox.names,
-        ExpressionAttributeValues: {
-          ':holding': next.holding,
-          ':ownerId': next.ownerId,
-          ':ownerName': next.ownerName,
-          ':registered': next.registered,
-          ':gsi': ownerGsi(compound.compoundId, compound.rollVersion, next.ownerId),
-          ':now': clock.nowIso(),
-          ':previousOwner': previous.ownerId,
-          ':previousHolding': previous.holding,
-          ...outbox.values,
-        },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`unit ${next.unitId} changed meanwhile; reload it and retry`);
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
+  const changed = await updateWithEvents(
+    table(),
+    { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, next.unitId) },
+    {
+      set: ['holding = :holding', 'ownerId = :ownerId', 'ownerName = :ownerName', 'registered = :registered', 'gsi1pk = :gsi', 'updatedAt = :now'],
+      // Guard against a concurrent change: the holder must still be the one we read.
+      condition: 'ownerId = :previousOwner AND holding = :previousHolding',
+      values: {
+        ':holding': next.holding,
+        ':ownerId': next.ownerId,
+        ':ownerName': next.ownerName,
+        ':registered': next.registered,
+        ':gsi': ownerGsi(compound.compoundId, compound.rollVersion, next.ownerId),
+        ':now': clock.nowIso(),
+        ':previousOwner': previous.ownerId,
+        ':previousHolding': previous.holding,
+      },
+    },
+    [event],
+  );
+  if (!changed) throw conflict(`unit ${next.unitId} changed meanwhile; reload it and retry`);
 }
 
 export async function putGridRole(compoundId: string, role: Record<string, unknown> & { role: string; personId: string; buildingId?: string }, event: BusEvent) {
