@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { UnitRecord } from '../../../events/catalogue';
+import { matter, type UnitRecord } from '../../../events/catalogue';
 import { buildLog, firstBrokenEntry, headOf, receiptOf, type BallotRecord } from './ballot-log';
 import { allocateSeats, needsNewElection, seatsAllowed } from './committee';
 import { addDays, addMonths, addYears, scheduleVote } from './deadlines';
@@ -7,17 +7,7 @@ import { freezeElectorate } from './electorate';
 import { tallyElection, tallyResolution } from './tally';
 import { decide, hasQuorum, passes, SUPERMAJORITY_MATTERS, type Figures, type Matter } from './thresholds';
 
-const MATTERS: Matter[] = [
-  'rules_of_procedure',
-  'management_covenant',
-  'committee_election',
-  'property_company',
-  'maintenance_fund_use',
-  'maintenance_fund_raise',
-  'rebuilding',
-  'common_parts_use',
-  'other_major',
-];
+const MATTERS: Matter[] = [...matter.options];
 
 describe('quorum: at least 2/3 of total area AND of total headcount', () => {
   // 900.00 m² in total, 9 owners: 2/3 is exactly 600.00 m² and 6 owners.
