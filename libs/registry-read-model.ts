@@ -70,9 +70,9 @@ export class RegistryReadModel {
     return Item?.districtId ? stripKeys<CompoundView>(Item) : undefined;
   }
 
-  async locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
-    const c = await this.getCompound(compoundId);
-    return c && { compoundId, districtId: c.districtId, streetId: c.streetId, communityId: c.communityId };
+  /** For authorization: the whole view, which is also its location (handlers reuse it: one read per request). */
+  locateCompound(compoundId: string): Promise<CompoundView | undefined> {
+    return this.getCompound(compoundId);
   }
 
   /** Compounds under a district/street prefix (`D1#`, `D1#S1#`), or all. */

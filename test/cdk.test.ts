@@ -6,6 +6,10 @@ import { GongzhiStack } from '../infra/cdk/stack';
 import { services } from '../services/index';
 import type { ServiceTopology } from '../libs/topology';
 
+// Bundling every function takes seconds per stack; tests that only read the template skip it, and
+// the cdk-nag synthesis below bundles for real.
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
 // A probe service that declares one of each trigger, so the mapping is tested even for kinds of
 // trigger no real service uses yet.
 const probe: ServiceTopology = {
@@ -25,7 +29,7 @@ const probe: ServiceTopology = {
 };
 
 describe('CDK stack from the topology', () => {
-  const { stack } = buildApp({ stage: 'dev' });
+  const { stack } = buildApp({ stage: 'dev', ...NO_BUNDLING });
   const template = Template.fromStack(stack);
   const all = [...services];
 
@@ -100,7 +104,7 @@ describe('CDK stack from the topology', () => {
 
 describe('CDK mapping of every trigger kind, and stages', () => {
   test('a consumer becomes a rule with its pattern, a DLQ and a retry policy; a schedule a schedule', () => {
-    const app = new App();
+    const app = new App({ context: NO_BUNDLING });
     const stack = new GongzhiStack(app, 'Probe', { stage: 'dev', services: [...services, probe], root: process.cwd() });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -112,7 +116,7 @@ describe('CDK mapping of every trigger kind, and stages', () => {
   });
 
   test('prod keeps its data: deletion protection and RETAIN', () => {
-    const { stack } = buildApp({ stage: 'prod' });
+    const { stack } = buildApp({ stage: 'prod', ...NO_BUNDLING });
     const template = Template.fromStack(stack);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -121,7 +125,7 @@ describe('CDK mapping of every trigger kind, and stages', () => {
   });
 
   test('an external OIDC issuer replaces the Cognito user pool', () => {
-    const { stack } = buildApp({ stage: 'dev', oidcIssuer: 'https://id.example.gov.cn', oidcAudience: 'gongzhi-web' });
+    const { stack } = buildApp({ stage: 'dev', oidcIssuer: 'https://id.example.gov.cn', oidcAudience: 'gongzhi-web', ...NO_BUNDLING });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -137,7 +141,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('the check is live: an unencrypted queue without SSL fails synthesis', () => {
-    const { app, stack } = buildApp({ stage: 'dev' });
+    const { app, stack } = buildApp({ stage: 'dev', ...NO_BUNDLING });
     new sqs.Queue(stack, 'CarelessQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     expect(() => app.synth()).toThrow(/Validation failed|AwsSolutions/);
   });

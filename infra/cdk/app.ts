@@ -4,7 +4,7 @@ import { services } from '../../services/index';
 import { GongzhiStack } from './stack';
 
 /** `npx cdk synth` / `npx cdk deploy -c stage=prod [-c oidcIssuer=... -c oidcAudience=a,b]`. */
-export function buildApp(context: Record<string, string> = {}): { app: App; stack: GongzhiStack } {
+export function buildApp(context: Record<string, unknown> = {}): { app: App; stack: GongzhiStack } {
   const app = new App({ context });
   const stage = String(app.node.tryGetContext('stage') ?? 'dev');
   const issuer = app.node.tryGetContext('oidcIssuer') as string | undefined;

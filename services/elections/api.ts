@@ -36,9 +36,8 @@ async function turnoutOf(vote: store.VoteItem) {
   };
 }
 
-const createVote = implement(routes.createVote, async ({ params, body, principal }) => {
-  const compound = await store.getCompound(params.compoundId);
-  if (!compound) throw notFound(`compound ${params.compoundId} is not known to elections yet`);
+const createVote = implement(routes.createVote, async ({ params, body, principal, location }) => {
+  const compound = location as store.CompoundItem; // the read-model view the HTTP stack located
   const noticeAt = clock.nowIso();
   const schedule = scheduleVote(noticeAt, body.opensAt, body.votingDays, DEFAULT_VOTE_RULES);
   if ('error' in schedule) throw unprocessable(schedule.error, [{ field: 'body.opensAt', reason: schedule.error }]);
@@ -81,7 +80,7 @@ const openVoteRoute = implement(routes.openVote, async ({ params, principal }) =
   return { body: { status: opened.status, totalArea: opened.totalArea, totalHeadcount: opened.totalHeadcount, voterCount: opened.voterCount } };
 });
 
-const nominate = implement(routes.nominate, async ({ params, body, principal }) => {
+const nominate = implement(routes.nominate, async ({ params, body, principal, location }) => {
   const vote = await requireVote(params.compoundId, params.voteId, true);
   if (vote.kind !== 'election') throw unprocessable('candidates stand in elections, not in resolutions');
   if (vote.status !== 'scheduled') throw conflict('nominations close when voting opens');
@@ -96,8 +95,7 @@ const nominate = implement(routes.nominate, async ({ params, body, principal }) 
     if (!person.compounds.includes(params.compoundId)) throw unprocessable(`${body.personId} is not vetted for compound ${params.compoundId}`);
   } else {
     // Owners' nominees must own a unit here (the registry's roll, as this service holds it).
-    const compound = await store.getCompound(params.compoundId);
-    const roll = compound && (await store.loadActiveRoll(compound));
+    const roll = await store.loadActiveRoll(location as store.CompoundItem);
     if (!roll?.units.some((u) => u.holding === 'owned' && u.ownerId === body.personId)) {
       throw unprocessable(`${body.personId} owns no unit in compound ${params.compoundId}`);
     }

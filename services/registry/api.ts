@@ -35,12 +35,12 @@ const listCompounds = implement(routes.listCompounds, async ({ query, principal 
   return { body: { items: items.map(store.publicCompound), nextCursor: page.nextCursor } };
 });
 
-const getCompound = implement(routes.getCompound, async ({ params }) => {
-  return { body: store.publicCompound(await store.requireCompound(params.compoundId)) };
+const getCompound = implement(routes.getCompound, async ({ location }) => {
+  return { body: store.publicCompound(store.locatedCompound(location)) };
 });
 
-const importRoll = implement(routes.importRoll, async ({ params, body, principal }) => {
-  const compound = await store.requireCompound(params.compoundId);
+const importRoll = implement(routes.importRoll, async ({ location, body, principal }) => {
+  const compound = store.locatedCompound(location);
   const parsed = parseRoll(body, compound.developerId);
   if (parsed.errors.length) {
     throw unprocessable(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
@@ -52,13 +52,13 @@ const importRoll = implement(routes.importRoll, async ({ params, body, principal
   return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea) } };
 });
 
-const listUnits = implement(routes.listUnits, async ({ params, query }) => {
-  const compound = await store.requireCompound(params.compoundId);
+const listUnits = implement(routes.listUnits, async ({ location, query }) => {
+  const compound = store.locatedCompound(location);
   return { body: await store.listUnits(compound, query.buildingId, query.limit, query.cursor) };
 });
 
-const changeUnitHolder = implement(routes.changeUnitHolder, async ({ params, body, principal }) => {
-  const compound = await store.requireCompound(params.compoundId);
+const changeUnitHolder = implement(routes.changeUnitHolder, async ({ location, params, body, principal }) => {
+  const compound = store.locatedCompound(location);
   const previous = await store.getUnit(compound, params.unitId);
   if (!previous) throw notFound(`unit ${params.unitId} is not in the current roll`);
   const ownerId = body.holding === 'unsold' ? compound.developerId : body.ownerId;
@@ -82,22 +82,22 @@ const getOwner = implement(routes.getOwner, async ({ params, principal, location
   if (others.length === 0 && principal.ownerIdIn(params.compoundId) !== params.ownerId) {
     throw forbidden('an owner may read only their own record');
   }
-  const compound = await store.requireCompound(params.compoundId);
+  const compound = store.locatedCompound(location);
   const units = await store.ownerUnits(compound, params.ownerId);
   if (units.length === 0) throw notFound(`${params.ownerId} holds no unit in compound ${params.compoundId}`);
   return { body: { ownerId: params.ownerId, units, totalArea: units.reduce((sum, u) => sum + u.area, 0) } };
 });
 
-const listBuildings = implement(routes.listBuildings, async ({ params }) => {
-  const compound = await store.requireCompound(params.compoundId);
+const listBuildings = implement(routes.listBuildings, async ({ location }) => {
+  const compound = store.locatedCompound(location);
   const items = Object.entries(compound.buildings)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([buildingId, unitCount]) => ({ buildingId, unitCount }));
   return { body: { items } };
 });
 
-const assignGridRole = implement(routes.assignGridRole, async ({ params, body, principal }) => {
-  const compound = await store.requireCompound(params.compoundId);
+const assignGridRole = implement(routes.assignGridRole, async ({ location, params, body, principal }) => {
+  const compound = store.locatedCompound(location);
   if (body.buildingId && !(body.buildingId in compound.buildings)) {
     throw unprocessable(`building ${body.buildingId} is not in the roll`, [{ field: 'body.buildingId', reason: 'unknown building' }]);
   }

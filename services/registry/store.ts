@@ -67,10 +67,8 @@ export async function getCompound(compoundId: string): Promise<CompoundItem | un
   return Item as CompoundItem | undefined;
 }
 
-export async function locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
-  const item = await getCompound(compoundId);
-  return item && { compoundId, districtId: item.districtId, streetId: item.streetId, communityId: item.communityId };
-}
+/** For authorization: the whole compound item, which is also its location (handlers reuse it: one read per request). */
+export const locateCompound = (compoundId: string): Promise<CompoundItem | undefined> => getCompound(compoundId);
 
 export async function createCompound(
   input: Omit<CompoundItem, 'rollVersion' | 'nextRollVersion' | 'unitCount' | 'totalArea' | 'ownerCount' | 'buildings' | 'createdAt' | 'updatedAt'>,
@@ -298,8 +296,8 @@ export async function listGridRoles(compoundId: string, limit: number, cursor?: 
   return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
-export async function requireCompound(compoundId: string): Promise<CompoundItem> {
-  const compound = await getCompound(compoundId);
-  if (!compound) throw notFound(`compound ${compoundId} is not registered`);
-  return compound;
-}
+/** The compound the HTTP stack read to authorize the request. */
+export const locatedCompound = (location: CompoundLocation | undefined): CompoundItem => {
+  if (!location) throw notFound('no compound in this request');
+  return location as CompoundItem;
+};
