@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../libs/zod';
 import { defineEvent } from './envelope';
 
 /**
@@ -7,12 +7,12 @@ import { defineEvent } from './envelope';
  * bus match on `X.source` / `X.detailType`.
  */
 
-const id = z.string().min(1).max(64);
+const id = z.string().check(z.minLength(1), z.maxLength(64));
 const isoTime = z.iso.datetime();
 /** m² with two decimals, as integer hundredths: 89.50 m² is 8950. */
-export const areaHundredths = z.number().int().positive().max(10_000_000_00);
+export const areaHundredths = z.int().check(z.positive(), z.maximum(10_000_000_00));
 /** Money is integer fen (分). */
-export const fen = z.number().int();
+export const fen = z.int();
 
 export const areaSource = z.enum(['register', 'survey', 'contract']);
 /**
@@ -46,7 +46,7 @@ export const CompoundRegistered = defineEvent(
   1,
   z.strictObject({
     compoundId: id,
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     location: compoundLocation,
     governance: z.enum(['committee', 'temporary_committee', 'none']),
     developerId: id,
@@ -60,10 +60,10 @@ export const RollChunkPublished = defineEvent(
   1,
   z.strictObject({
     compoundId: id,
-    rollVersion: z.number().int().positive(),
-    chunkIndex: z.number().int().nonnegative(),
-    chunkCount: z.number().int().positive(),
-    units: z.array(unitRecord).max(500),
+    rollVersion: z.int().check(z.positive()),
+    chunkIndex: z.int().check(z.nonnegative()),
+    chunkCount: z.int().check(z.positive()),
+    units: z.array(unitRecord).check(z.maxLength(500)),
   }),
 );
 
@@ -74,10 +74,10 @@ export const RollActivated = defineEvent(
   1,
   z.strictObject({
     compoundId: id,
-    rollVersion: z.number().int().positive(),
-    chunkCount: z.number().int().positive(),
-    unitCount: z.number().int().positive(),
-    totalArea: z.number().int().positive(),
+    rollVersion: z.int().check(z.positive()),
+    chunkCount: z.int().check(z.positive()),
+    unitCount: z.int().check(z.positive()),
+    totalArea: z.int().check(z.positive()),
   }),
 );
 
@@ -87,7 +87,7 @@ export const UnitHolderChanged = defineEvent(
   1,
   z.strictObject({
     compoundId: id,
-    rollVersion: z.number().int().positive(),
+    rollVersion: z.int().check(z.positive()),
     previousOwnerId: id,
     unit: unitRecord,
   }),
@@ -103,8 +103,8 @@ export const GridRoleAssigned = defineEvent(
     compoundId: id,
     role: gridRole,
     personId: id,
-    name: z.string().min(1),
-    buildingId: id.optional(),
+    name: z.string().check(z.minLength(1)),
+    buildingId: z.optional(id),
   }),
 );
 
@@ -123,12 +123,12 @@ export const matter = z.enum([
 ]);
 
 const resolutionFigures = z.strictObject({
-  totalArea: z.number().int().nonnegative(),
-  totalHeadcount: z.number().int().nonnegative(),
-  participatingArea: z.number().int().nonnegative(),
-  participatingHeadcount: z.number().int().nonnegative(),
-  forArea: z.number().int().nonnegative(),
-  forHeadcount: z.number().int().nonnegative(),
+  totalArea: z.int().check(z.nonnegative()),
+  totalHeadcount: z.int().check(z.nonnegative()),
+  participatingArea: z.int().check(z.nonnegative()),
+  participatingHeadcount: z.int().check(z.nonnegative()),
+  forArea: z.int().check(z.nonnegative()),
+  forHeadcount: z.int().check(z.nonnegative()),
 });
 
 const resolutionData = z.strictObject({
@@ -138,14 +138,14 @@ const resolutionData = z.strictObject({
   question: z.string(),
   figures: resolutionFigures,
   /** What the resolution decided, e.g. a maintenance-fund project and its approved amount in fen. */
-  payload: z
-    .strictObject({
-      projectId: id.optional(),
-      fund: z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours']).optional(),
-      amountFen: fen.nonnegative().optional(),
-      levyFenPerSquareMetreMonth: fen.nonnegative().optional(),
-    })
-    .optional(),
+  payload: z.optional(
+    z.strictObject({
+      projectId: z.optional(id),
+      fund: z.optional(z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours'])),
+      amountFen: z.optional(fen.check(z.nonnegative())),
+      levyFenPerSquareMetreMonth: z.optional(fen.check(z.nonnegative())),
+    }),
+  ),
   decidedAt: isoTime,
 });
 
@@ -154,7 +154,7 @@ export const ResolutionFailed = defineEvent(
   'gongzhi.elections',
   'ResolutionFailed',
   1,
-  resolutionData.extend({ reason: z.enum(['no_quorum', 'not_enough_votes']) }),
+  z.extend(resolutionData, { reason: z.enum(['no_quorum', 'not_enough_votes']) }),
 );
 
 export const CommitteeElected = defineEvent(
@@ -164,7 +164,7 @@ export const CommitteeElected = defineEvent(
   z.strictObject({
     compoundId: id,
     electionId: id,
-    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']) })).min(3).max(11),
+    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']) })).check(z.minLength(3), z.maxLength(11)),
     alternates: z.array(id),
     termStart: isoTime,
     termEnd: isoTime,
@@ -179,7 +179,7 @@ export const CandidateDisqualified = defineEvent(
     compoundId: id,
     personId: id,
     reason: z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']),
-    sourceRef: z.string().min(1),
+    sourceRef: z.string().check(z.minLength(1)),
   }),
 );
 
@@ -200,7 +200,7 @@ export const ArrearsRecorded = defineEvent(
     ownerId: id,
     unitId: id,
     kind: z.enum(['property_fee', 'maintenance_fund', 'small_maintenance_levy']),
-    amountFen: fen.positive(),
+    amountFen: fen.check(z.positive()),
     arrearsId: id,
   }),
 );
@@ -222,9 +222,9 @@ export const ProjectAuthorized = defineEvent(
     compoundId: id,
     projectId: id,
     fund,
-    approvedFen: fen.positive(),
+    approvedFen: fen.check(z.positive()),
     basis: z.enum(['resolution', 'emergency']),
-    basisRef: z.string().min(1),
+    basisRef: z.string().check(z.minLength(1)),
   }),
 );
 
@@ -236,11 +236,11 @@ export const ExpenseSubmitted = defineEvent(
     compoundId: id,
     projectId: id,
     expenseId: id,
-    payee: z.string().min(1),
-    amountFen: fen.positive(),
+    payee: z.string().check(z.minLength(1)),
+    amountFen: fen.check(z.positive()),
     /** The payee's 30-day total the tier is judged on. */
-    tierAmountFen: fen.positive(),
-    tier: z.number().int().min(1).max(3),
+    tierAmountFen: fen.check(z.positive()),
+    tier: z.int().check(z.minimum(1), z.maximum(3)),
     /** Above the top threshold the discipline inspector is told. */
     inspectorNotified: z.boolean(),
   }),
@@ -272,14 +272,14 @@ export const ExpensePaid = defineEvent(
   'gongzhi.funds',
   'ExpensePaid',
   1,
-  z.strictObject({ compoundId: id, projectId: id, expenseId: id, fund, amountFen: fen.positive(), entrySeq: z.number().int().positive() }),
+  z.strictObject({ compoundId: id, projectId: id, expenseId: id, fund, amountFen: fen.check(z.positive()), entrySeq: z.int().check(z.positive()) }),
 );
 
 export const DisclosurePublished = defineEvent(
   'gongzhi.funds',
   'DisclosurePublished',
   1,
-  z.strictObject({ compoundId: id, period: z.string().regex(/^\d{4}-Q[1-4]$/), funds: z.array(z.strictObject({ fund, headHash: z.string().length(64), cashFen: fen })) }),
+  z.strictObject({ compoundId: id, period: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)), funds: z.array(z.strictObject({ fund, headHash: z.string().check(z.length(64)), cashFen: fen })) }),
 );
 
 // ---- enforcement ------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ export const ViolationConfirmed = defineEvent(
     compoundId: id,
     findingId: id,
     category: z.enum(['fire_safety', 'illegal_construction', 'public_safety', 'water_power_supply']),
-    responsibleOwnerId: id.optional(),
+    responsibleOwnerId: z.optional(id),
     department: id,
     deadline: isoTime,
   }),
@@ -300,7 +300,7 @@ export const ViolationRectified = defineEvent(
   'gongzhi.enforcement',
   'ViolationRectified',
   1,
-  z.strictObject({ compoundId: id, findingId: id, responsibleOwnerId: id.optional(), department: id }),
+  z.strictObject({ compoundId: id, findingId: id, responsibleOwnerId: z.optional(id), department: id }),
 );
 
 export const catalogue = [

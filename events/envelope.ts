@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../libs/zod';
 
 /** The metadata every gongzhi event carries. `id` is the idempotency key and survives forwarding. */
 export const eventMetadata = z.strictObject({
-  id: z.string().min(1).max(128),
-  version: z.number().int().positive(),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  version: z.int().check(z.positive()),
   occurredAt: z.iso.datetime(),
-  compoundId: z.string().nullable(),
-  actor: z.string().min(1),
-  correlationId: z.string().min(1),
+  compoundId: z.nullable(z.string()),
+  actor: z.string().check(z.minLength(1)),
+  correlationId: z.string().check(z.minLength(1)),
 });
 export type EventMetadata = z.infer<typeof eventMetadata>;
 
@@ -43,27 +43,27 @@ export interface EventContext {
   occurredAt: string;
 }
 
-export interface EventDefinition<S extends z.ZodType> {
+export interface EventDefinition<S extends z.ZodMiniType> {
   source: EventSource;
   detailType: string;
   version: number;
   data: S;
-  detail: z.ZodType<{ metadata: EventMetadata; data: z.infer<S> }>;
+  detail: z.ZodMiniType<{ metadata: EventMetadata; data: z.infer<S> }>;
   create(data: z.input<S>, context: EventContext): BusEvent;
   /** Parse a delivered event's detail; throws if it is not this event. */
   parse(event: Pick<DeliveredEvent, 'detail-type' | 'source' | 'detail'>): { metadata: EventMetadata; data: z.infer<S> };
 }
 
-export function defineEvent<S extends z.ZodType>(
+export function defineEvent<S extends z.ZodMiniType>(
   source: EventSource,
   detailType: string,
   version: number,
   data: S,
 ): EventDefinition<S> {
   const detail = z.strictObject({
-    metadata: eventMetadata.extend({ version: z.literal(version) }),
+    metadata: z.extend(eventMetadata, { version: z.literal(version) }),
     data,
-  }) as unknown as z.ZodType<{ metadata: EventMetadata; data: z.infer<S> }>;
+  }) as unknown as z.ZodMiniType<{ metadata: EventMetadata; data: z.infer<S> }>;
   return {
     source,
     detailType,

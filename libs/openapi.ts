@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/v4/core';
+import * as z from './zod';
 import type { RouteDecl, ServiceTopology } from './topology';
 
 const problemSchema = {
@@ -15,8 +16,8 @@ const problemSchema = {
   },
 };
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output') =>
+  toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
 
 function parameters(route: RouteDecl) {
   const out: Record<string, unknown>[] = [];

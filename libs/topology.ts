@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod';
 import type { Allow } from './auth';
 
 /**
@@ -16,13 +16,13 @@ export interface RouteDecl {
   summary: string;
   /** Who may call it. Scoped roles are checked against the compound in the path when there is one. */
   allow: Allow;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** `csv` routes take `text/csv` bodies, parsed by the handler itself. */
   bodyType?: 'json' | 'csv';
   maxBodyBytes?: number;
-  response?: z.ZodType;
+  response?: z.ZodMiniType;
   /** Successful status (documentation and default). */
   successStatus?: number;
 }

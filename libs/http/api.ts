@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import { $ZodError } from 'zod/v4/core';
+import * as z from '../zod';
 import { authorize, type CompoundLocation, type Principal } from '../auth';
 import { tableName } from '../config';
 import { logger } from '../logger';
@@ -13,7 +14,7 @@ import { badRequest, HttpProblem, notFound, problemResponse, zodFieldErrors } fr
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-type Infer<S, Fallback> = S extends z.ZodType ? z.infer<S> : Fallback;
+type Infer<S, Fallback> = S extends z.ZodMiniType ? z.infer<S> : Fallback;
 
 export interface Request<R extends RouteDecl> {
   params: Infer<R['params'], Record<string, string>>;
@@ -107,7 +108,7 @@ export function httpApi(options: HttpApiOptions) {
 
 function asProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof z.ZodError) return badRequest('the request is invalid', zodFieldErrors('request', error));
+  if (error instanceof $ZodError) return badRequest('the request is invalid', zodFieldErrors('request', error));
   return new HttpProblem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged');
 }
 
@@ -171,7 +172,7 @@ async function buildRequest(
   return { params, query, body, principal, location, requestId, headers, event } as Request<RouteDecl>;
 }
 
-function parsePart(where: string, schema: z.ZodObject | undefined, value: Record<string, string | undefined>) {
+function parsePart(where: string, schema: z.ZodMiniObject | undefined, value: Record<string, string | undefined>) {
   if (!schema) return value;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(`the ${where} parameters are invalid`, zodFieldErrors(where, parsed.error));

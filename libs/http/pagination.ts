@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { badRequest } from './problem';
 
 /** Query parameters every list route accepts. */
 export const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 
 export interface FieldError {
   /** Where the bad value is: `body.units[3].area`, `query.limit`, `path.compoundId`. */
@@ -32,7 +32,7 @@ export const conflict = (detail: string, extensions: Record<string, unknown> = {
 export const unprocessable = (detail: string, errors?: FieldError[]) =>
   new HttpProblem(422, 'Unprocessable Content', detail, errors ? { errors } : {});
 
-export function zodFieldErrors(where: string, error: z.ZodError): FieldError[] {
+export function zodFieldErrors(where: string, error: $ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
     return { field: `${where}${path}`, reason: issue.message };

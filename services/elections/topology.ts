@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from '../../libs/zod';
+import { described } from '../../libs/zod';
 import {
   ArrearsCleared,
   ArrearsRecorded,
@@ -17,10 +18,10 @@ import { pageQuery } from '../../libs/http/pagination';
 import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
+const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
 const compoundParams = z.strictObject({ compoundId: id });
 const voteParams = z.strictObject({ compoundId: id, voteId: id });
-const format = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+const format = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'json') });
 
 /** Everyone with a role in the compound. */
 const inCompound: Role[] = ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
@@ -31,12 +32,12 @@ const inspectors: Role[] = ['committee', 'street', 'district', 'inspector', 'bur
 const officials: Role[] = ['community', 'street', 'district', 'bureau'];
 
 export const poolAttributes = z.strictObject({
-  partyMember: z.boolean().default(false),
-  partyBranchSecretary: z.boolean().default(false),
-  communityCommitteeMember: z.boolean().default(false),
-  retiredCadre: z.boolean().default(false),
-  deputyOrCppcc: z.boolean().default(false),
-  modelWorker: z.boolean().default(false),
+  partyMember: z._default(z.boolean(), false),
+  partyBranchSecretary: z._default(z.boolean(), false),
+  communityCommitteeMember: z._default(z.boolean(), false),
+  retiredCadre: z._default(z.boolean(), false),
+  deputyOrCppcc: z._default(z.boolean(), false),
+  modelWorker: z._default(z.boolean(), false),
 });
 
 export const routes = {
@@ -51,26 +52,26 @@ export const routes = {
       z.strictObject({
         kind: z.literal('resolution'),
         voteId: id,
-        matter: matter.exclude(['committee_election']),
-        question: z.string().min(5).max(2000),
-        opensAt: z.iso.datetime().optional().describe('default: the earliest allowed, notice + 15 days'),
-        votingDays: z.number().int().min(1).max(60).default(14),
-        payload: z
-          .strictObject({
-            projectId: id.optional(),
-            fund: z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours']).optional(),
-            amountFen: z.number().int().nonnegative().optional(),
-            levyFenPerSquareMetreMonth: z.number().int().nonnegative().optional(),
-          })
-          .optional(),
+        matter: z.enum(matter.options.filter((m) => m !== 'committee_election') as Exclude<(typeof matter.options)[number], 'committee_election'>[]),
+        question: z.string().check(z.minLength(5), z.maxLength(2000)),
+        opensAt: described(z.optional(z.iso.datetime()), 'default: the earliest allowed, notice + 15 days'),
+        votingDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 14),
+        payload: z.optional(
+          z.strictObject({
+            projectId: z.optional(id),
+            fund: z.optional(z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours'])),
+            amountFen: z.optional(z.int().check(z.nonnegative())),
+            levyFenPerSquareMetreMonth: z.optional(z.int().check(z.nonnegative())),
+          }),
+        ),
       }),
       z.strictObject({
         kind: z.literal('election'),
         voteId: id,
-        question: z.string().min(5).max(2000).default('Election of the owners’ committee'),
-        seats: z.number().int().min(3).max(11),
-        opensAt: z.iso.datetime().optional(),
-        votingDays: z.number().int().min(1).max(60).default(14),
+        question: z._default(z.string().check(z.minLength(5), z.maxLength(2000)), 'Election of the owners’ committee'),
+        seats: z.int().check(z.minimum(3), z.maximum(11)),
+        opensAt: z.optional(z.iso.datetime()),
+        votingDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 14),
       }),
     ]),
     successStatus: 201,
@@ -107,7 +108,7 @@ export const routes = {
     summary: 'Nominate a candidate (owners’ nomination or the reserve pool); checked against the negative list',
     allow: organisers,
     params: voteParams,
-    body: z.strictObject({ personId: id, name: z.string().min(1).max(100), source: z.enum(['owners', 'pool']) }),
+    body: z.strictObject({ personId: id, name: z.string().check(z.minLength(1), z.maxLength(100)), source: z.enum(['owners', 'pool']) }),
     successStatus: 201,
   },
   listCandidates: {
@@ -127,7 +128,7 @@ export const routes = {
     params: voteParams,
     body: z.union([
       z.strictObject({ choice: z.enum(['for', 'against', 'abstain']) }),
-      z.strictObject({ candidates: z.array(id).max(11) }),
+      z.strictObject({ candidates: z.array(id).check(z.maxLength(11)) }),
     ]),
     successStatus: 201,
   },
@@ -146,7 +147,7 @@ export const routes = {
     summary: 'Who voted what (those with a right to inspect)',
     allow: inspectors,
     params: voteParams,
-    query: pageQuery.extend({ format: z.enum(['json', 'csv']).default('json') }),
+    query: z.extend(pageQuery, { format: z._default(z.enum(['json', 'csv']), 'json') }),
   },
   turnout: {
     operationId: 'turnout',
@@ -189,7 +190,7 @@ export const routes = {
     summary: 'Object to a preliminary result (owners, during the objection period)',
     allow: ['owner'],
     params: voteParams,
-    body: z.strictObject({ reason: z.string().min(10).max(4000) }),
+    body: z.strictObject({ reason: z.string().check(z.minLength(10), z.maxLength(4000)) }),
     successStatus: 201,
   },
   annul: {
@@ -199,7 +200,7 @@ export const routes = {
     summary: 'Uphold an objection and annul a preliminary result (street office)',
     allow: ['street'],
     params: voteParams,
-    body: z.strictObject({ reason: z.string().min(10).max(4000) }),
+    body: z.strictObject({ reason: z.string().check(z.minLength(10), z.maxLength(4000)) }),
   },
   getCommittee: {
     operationId: 'getCommittee',
@@ -226,8 +227,8 @@ export const routes = {
     allow: ['street'],
     params: compoundParams,
     body: z.strictObject({
-      chair: z.strictObject({ personId: id, name: z.string().min(1).max(100) }).describe('the street office’s representative'),
-      members: z.array(z.strictObject({ personId: id, name: z.string().min(1).max(100), owner: z.boolean() })).min(6).max(10),
+      chair: described(z.strictObject({ personId: id, name: z.string().check(z.minLength(1), z.maxLength(100)) }), 'the street office’s representative'),
+      members: z.array(z.strictObject({ personId: id, name: z.string().check(z.minLength(1), z.maxLength(100)), owner: z.boolean() })).check(z.minLength(6), z.maxLength(10)),
     }),
   },
   addDisqualification: {
@@ -240,7 +241,7 @@ export const routes = {
     body: z.strictObject({
       compoundId: id,
       reason: z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']),
-      sourceRef: z.string().min(3).max(200).regex(/^[\w./:#-]+$/),
+      sourceRef: z.string().check(z.minLength(3), z.maxLength(200), z.regex(/^[\w./:#-]+$/)),
     }),
     successStatus: 201,
   },
@@ -251,7 +252,7 @@ export const routes = {
     summary: 'Lift a manual disqualification once its source is resolved',
     allow: ['street', 'community', 'bureau'],
     params: z.strictObject({ personId: id }),
-    body: z.strictObject({ sourceRef: z.string().min(3).max(200), note: z.string().min(3).max(1000) }),
+    body: z.strictObject({ sourceRef: z.string().check(z.minLength(3), z.maxLength(200)), note: z.string().check(z.minLength(3), z.maxLength(1000)) }),
   },
   listDisqualifications: {
     operationId: 'listDisqualifications',
@@ -269,12 +270,12 @@ export const routes = {
     allow: ['street', 'community', 'bureau'],
     body: z.strictObject({
       personId: id,
-      name: z.string().min(1).max(100),
+      name: z.string().check(z.minLength(1), z.maxLength(100)),
       districtId: id,
       streetId: id,
       communityId: id,
       attributes: poolAttributes,
-      compounds: z.array(id).min(1).max(50).describe('compounds this person may serve'),
+      compounds: described(z.array(id).check(z.minLength(1), z.maxLength(50)), 'compounds this person may serve'),
     }),
     successStatus: 201,
   },
@@ -284,7 +285,7 @@ export const routes = {
     path: '/pool',
     summary: 'The reserve pool of a street (or of the city, for the bureau)',
     allow: officials,
-    query: pageQuery.extend({ streetId: id.optional(), status: z.enum(['available', 'serving', 'suspended']).optional() }),
+    query: z.extend(pageQuery, { streetId: z.optional(id), status: z.optional(z.enum(['available', 'serving', 'suspended'])) }),
   },
   setPoolStatus: {
     operationId: 'setPoolStatus',
@@ -296,7 +297,7 @@ export const routes = {
     body: z.discriminatedUnion('status', [
       z.strictObject({ status: z.literal('available') }),
       z.strictObject({ status: z.literal('serving'), compoundId: id }),
-      z.strictObject({ status: z.literal('suspended'), reason: z.string().min(5).max(1000) }),
+      z.strictObject({ status: z.literal('suspended'), reason: z.string().check(z.minLength(5), z.maxLength(1000)) }),
     ]),
   },
   committeeReport: {
@@ -305,7 +306,7 @@ export const routes = {
     path: '/reports/committees',
     summary: 'Committees formal vs temporary, party members, cross-appointment, pool coverage, flags — per compound, street, district or city',
     allow: ['street', 'district', 'bureau'],
-    query: z.strictObject({ districtId: id.optional(), streetId: id.optional(), compoundId: id.optional() }),
+    query: z.strictObject({ districtId: z.optional(id), streetId: z.optional(id), compoundId: z.optional(id) }),
   },
 } as const satisfies Record<string, RouteDecl>;
 

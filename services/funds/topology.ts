@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../libs/zod';
 import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, ExpenseReviewed, ExpenseReviewOverdue, ExpenseSubmitted, ProjectAuthorized, ResolutionPassed } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/pagination';
@@ -6,14 +6,14 @@ import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { FUNDS } from './domain/ledger';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
-const ref = z.string().regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-');
+const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
+const ref = z.string().check(z.regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-'));
 const fund = z.enum(FUNDS);
 const compoundParams = z.strictObject({ compoundId: id });
 const fundParams = z.strictObject({ compoundId: id, fund });
 const projectParams = z.strictObject({ compoundId: id, projectId: id });
 const expenseParams = z.strictObject({ compoundId: id, projectId: id, expenseId: id });
-const format = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+const format = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'json') });
 const sourceDocument = z.strictObject({
   type: z.enum(['invoice', 'receipt', 'contract', 'bank_statement', 'resolution', 'other']),
   ref: ref,
@@ -74,11 +74,11 @@ export const routes = {
     params: fundParams,
     body: z.strictObject({
       clientRef: ref,
-      source: z.string().min(1).max(32),
-      grossFen: z.number().int().positive().max(1e13),
-      costsFen: z.number().int().nonnegative().max(1e13).default(0),
-      costKind: z.enum(['management', 'electricity', 'cleaning', 'commission', 'tax', 'other']).optional(),
-      memo: z.string().min(3).max(500),
+      source: z.string().check(z.minLength(1), z.maxLength(32)),
+      grossFen: z.int().check(z.positive(), z.maximum(1e13)),
+      costsFen: z._default(z.int().check(z.nonnegative(), z.maximum(1e13)), 0),
+      costKind: z.optional(z.enum(['management', 'electricity', 'cleaning', 'commission', 'tax', 'other'])),
+      memo: z.string().check(z.minLength(3), z.maxLength(500)),
       sourceDocument,
     }),
     successStatus: 201,
@@ -90,7 +90,7 @@ export const routes = {
     summary: 'Correct an entry by a reversing entry (entries are never edited)',
     allow: ['committee', 'street'],
     params: fundParams,
-    body: z.strictObject({ clientRef: ref, seq: z.number().int().positive(), reason: z.string().min(5).max(500) }),
+    body: z.strictObject({ clientRef: ref, seq: z.int().check(z.positive()), reason: z.string().check(z.minLength(5), z.maxLength(500)) }),
     successStatus: 201,
   },
   listProjects: {
@@ -120,8 +120,8 @@ export const routes = {
       projectId: id,
       fund: z.enum(['maintenance', 'small_maintenance']),
       category: z.enum(EMERGENCIES),
-      amountFen: z.number().int().positive().max(1e13),
-      description: z.string().min(10).max(2000),
+      amountFen: z.int().check(z.positive(), z.maximum(1e13)),
+      description: z.string().check(z.minLength(10), z.maxLength(2000)),
     }),
     successStatus: 201,
   },
@@ -142,10 +142,10 @@ export const routes = {
     params: projectParams,
     body: z.strictObject({
       expenseId: id,
-      payee: z.string().min(2).max(200),
-      amountFen: z.number().int().positive().max(1e13),
-      purpose: z.string().min(5).max(1000),
-      attachments: z.array(ref).max(20).default([]),
+      payee: z.string().check(z.minLength(2), z.maxLength(200)),
+      amountFen: z.int().check(z.positive(), z.maximum(1e13)),
+      purpose: z.string().check(z.minLength(5), z.maxLength(1000)),
+      attachments: z._default(z.array(ref).check(z.maxLength(20)), []),
     }),
     successStatus: 201,
   },
@@ -156,7 +156,7 @@ export const routes = {
     summary: 'Approve or reject the step now due (community reviewer, branch and residents’ committee, street office)',
     allow: ['community', 'street'],
     params: expenseParams,
-    body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().min(3).max(1000) }),
+    body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().check(z.minLength(3), z.maxLength(1000)) }),
     successStatus: 201,
   },
   payExpense: {
@@ -175,7 +175,7 @@ export const routes = {
     summary: 'Expenses of the compound, by status (the inspector and reviewers see everything here)',
     allow: inCompound,
     params: compoundParams,
-    query: z.strictObject({ status: z.enum(['in_review', 'approved', 'rejected', 'paid']).optional() }),
+    query: z.strictObject({ status: z.optional(z.enum(['in_review', 'approved', 'rejected', 'paid'])) }),
   },
   levySummary: {
     operationId: 'levySummary',
@@ -200,7 +200,7 @@ export const routes = {
     summary: 'Record a levy payment by receipt (property company or committee); idempotent by receipt',
     allow: ['property', 'committee'],
     params: compoundParams,
-    body: z.strictObject({ unitId: id, amountFen: z.number().int().positive().max(1e11), receiptRef: ref }),
+    body: z.strictObject({ unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)), receiptRef: ref }),
     successStatus: 201,
   },
   listDisclosures: {
@@ -217,7 +217,7 @@ export const routes = {
     path: '/compounds/{compoundId}/disclosures/{period}',
     summary: 'A quarterly disclosure (公示): income by source, expenses with approvals, balances, surplus, chain heads (JSON or CSV)',
     allow: inCompound,
-    params: z.strictObject({ compoundId: id, period: z.string().regex(/^\d{4}-Q[1-4]$/) }),
+    params: z.strictObject({ compoundId: id, period: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)) }),
     query: format,
   },
   fundsReport: {
@@ -226,7 +226,7 @@ export const routes = {
     path: '/reports/funds',
     summary: 'Public revenue held, funds collected, repairs paid, surplus — per street, district or city',
     allow: ['street', 'district', 'bureau'],
-    query: z.strictObject({ districtId: id.optional(), streetId: id.optional() }),
+    query: z.strictObject({ districtId: z.optional(id), streetId: z.optional(id) }),
   },
 } as const satisfies Record<string, RouteDecl>;
 

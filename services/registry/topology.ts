@@ -1,34 +1,35 @@
-import { z } from 'zod';
+import * as z from '../../libs/zod';
+import { described } from '../../libs/zod';
 import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/pagination';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64');
+const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
 const compoundParams = z.strictObject({ compoundId: id });
 
 export const compoundInput = z.strictObject({
   compoundId: id,
-  name: z.string().min(1).max(100),
-  address: z.string().min(1).max(200),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  address: z.string().check(z.minLength(1), z.maxLength(200)),
   districtId: id,
   streetId: id,
   communityId: id,
-  governance: z.enum(['committee', 'temporary_committee', 'none']).default('none'),
-  developerId: id.describe('the developer, holder of unsold units'),
+  governance: z._default(z.enum(['committee', 'temporary_committee', 'none']), 'none'),
+  developerId: described(id, 'the developer, holder of unsold units'),
 });
 
-const compoundView = compoundInput.extend({
-  rollVersion: z.number().int().nonnegative(),
-  unitCount: z.number().int().nonnegative(),
-  totalArea: z.number().int().nonnegative().describe('m² in hundredths'),
-  ownerCount: z.number().int().nonnegative(),
+const compoundView = z.extend(compoundInput, {
+  rollVersion: z.int().check(z.nonnegative()),
+  unitCount: z.int().check(z.nonnegative()),
+  totalArea: described(z.int().check(z.nonnegative()), 'm² in hundredths'),
+  ownerCount: z.int().check(z.nonnegative()),
   createdAt: z.string(),
 });
 
 const unitView = z.object({
   unitId: id,
   buildingId: id,
-  area: z.number().int().describe('m² in hundredths'),
+  area: described(z.int(), 'm² in hundredths'),
   areaSource,
   holding,
   ownerId: id,
@@ -36,7 +37,7 @@ const unitView = z.object({
   registered: z.boolean(),
 });
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const routes = {
   createCompound: {
@@ -55,7 +56,7 @@ export const routes = {
     path: '/compounds',
     summary: 'List compounds, optionally within a district or street (city and district roles)',
     allow: ['bureau', 'district', 'street', 'department'],
-    query: pageQuery.extend({ districtId: id.optional(), streetId: id.optional() }),
+    query: z.extend(pageQuery, { districtId: z.optional(id), streetId: z.optional(id) }),
     response: page(compoundView),
   },
   getCompound: {
@@ -85,7 +86,7 @@ export const routes = {
     summary: 'Units of the current roll, by building (committee, property company, officials)',
     allow: ['committee', 'property', 'community', 'street', 'district', 'bureau'],
     params: compoundParams,
-    query: pageQuery.extend({ buildingId: id.optional() }),
+    query: z.extend(pageQuery, { buildingId: z.optional(id) }),
     response: page(unitView),
   },
   changeUnitHolder: {
@@ -95,7 +96,7 @@ export const routes = {
     summary: 'Record a sale, delivery or transfer of one unit (street office, community, bureau)',
     allow: ['street', 'community', 'bureau'],
     params: z.strictObject({ compoundId: id, unitId: id }),
-    body: z.strictObject({ holding, ownerId: id.optional(), ownerName: z.string().min(1).max(100).optional(), registered: z.boolean() }),
+    body: z.strictObject({ holding, ownerId: z.optional(id), ownerName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))), registered: z.boolean() }),
     response: unitView,
   },
   getOwner: {
@@ -105,7 +106,7 @@ export const routes = {
     summary: "An owner's units: the owner themself, the committee and officials",
     allow: ['owner', 'committee', 'community', 'street', 'district', 'bureau'],
     params: z.strictObject({ compoundId: id, ownerId: id }),
-    response: z.object({ ownerId: id, units: z.array(unitView), totalArea: z.number().int() }),
+    response: z.object({ ownerId: id, units: z.array(unitView), totalArea: z.int() }),
   },
   listBuildings: {
     operationId: 'listBuildings',
@@ -125,9 +126,9 @@ export const routes = {
     body: z.strictObject({
       role: gridRole,
       personId: id,
-      name: z.string().min(1).max(100),
-      phone: z.string().regex(/^[0-9+ -]{5,20}$/).optional(),
-      buildingId: id.optional(),
+      name: z.string().check(z.minLength(1), z.maxLength(100)),
+      phone: z.optional(z.string().check(z.regex(/^[0-9+ -]{5,20}$/))),
+      buildingId: z.optional(id),
     }),
     successStatus: 201,
   },
