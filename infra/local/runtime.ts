@@ -66,6 +66,8 @@ function lambdaContext(name: string): Context {
 
 /** Start the whole system in this process: dynalite, the bus, the scheduler and the HTTP front door. */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalSystem> {
+  const trace = process.env.GONGZHI_TRACE_START ? (label: string) => console.error(`[start] ${label} ${performance.now().toFixed(0)} ms`) : () => undefined;
+  trace('modules loaded');
   const topologies = options.services ?? allServices;
   const dynamo = dynalite({
     createTableMs: 0,
@@ -75,6 +77,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   });
   await new Promise<void>((done) => dynamo.listen(0, '127.0.0.1', done));
   const dynamoPort = (dynamo.address() as AddressInfo).port;
+  trace('dynalite listening');
 
   process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${dynamoPort}`;
   process.env.AWS_REGION ??= 'local';
@@ -92,11 +95,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const existing = new Set((await admin.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const service of topologies) {
-    const name = `gongzhi-local-${service.name}`;
-    if (service.ownsTable && !existing.has(name)) await admin.send(new CreateTableCommand(createTableInput(name)));
-  }
+  await Promise.all(
+    topologies
+      .filter((service) => service.ownsTable && !existing.has(`gongzhi-local-${service.name}`))
+      .map((service) => admin.send(new CreateTableCommand(createTableInput(`gongzhi-local-${service.name}`)))),
+  );
   admin.destroy();
+  trace('tables ready');
 
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (entry: string): Promise<LambdaHandler> => {
@@ -279,6 +284,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   });
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
+  trace('http listening');
 
   return {
     url: `http://127.0.0.1:${port}`,

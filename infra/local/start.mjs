@@ -1,40 +1,51 @@
-// `npm start`: compile the local runtime and every handler with esbuild (tens of milliseconds),
-// then run the result on plain Node. Code splitting keeps one copy of each shared module, so the
-// runtime and the handlers share the same clock, bus and DynamoDB client, exactly as under tsx.
-import { readdirSync, statSync } from 'node:fs';
+// `npm start`: compile the local runtime and every handler with esbuild, then run the result on
+// plain Node. Code splitting keeps one copy of each shared module, so the runtime and the handlers
+// share the same clock, bus and DynamoDB client, exactly as under tsx. The build is skipped when no
+// source changed since the last one.
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 const root = process.cwd();
 // Inside node_modules/.cache so that bare imports resolve from the project's node_modules.
 const outdir = resolve(root, 'node_modules', '.cache', 'gongzhi-local');
+const stamp = join(outdir, '.built');
 
-function handlerEntries(dir) {
+function files(dir, keep) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'domain') out.push(...handlerEntries(path));
-    } else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) {
-      out.push(relative(root, path));
-    }
+    if (statSync(path).isDirectory()) out.push(...files(path, keep));
+    else if (keep(path)) out.push(path);
   }
   return out;
 }
 
-await build({
-  entryPoints: ['infra/local/main.ts', ...handlerEntries(join(root, 'services'))],
-  outdir,
-  outbase: root,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
-});
+const isSource = (p) => p.endsWith('.ts') && !p.endsWith('.test.ts');
+const sources = ['services', 'libs', 'events', 'infra/local'].flatMap((d) => files(join(root, d), isSource));
+const newest = Math.max(...sources.map((p) => statSync(p).mtimeMs), statSync(join(root, 'package-lock.json')).mtimeMs);
+
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
+  const { build } = await import('esbuild');
+  const handlers = files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p));
+  await build({
+    entryPoints: ['infra/local/main.ts', ...handlers],
+    outdir,
+    outbase: root,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Bundling the dependencies too spares Node loading hundreds of small files at every start
+    // (the AWS SDK and zod ship as many ES modules). dynalite stays external: it loads a native addon.
+    external: ['dynalite', 'esbuild', 'aws-cdk-lib', 'constructs', 'cdk-nag'],
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);" },
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  writeFileSync(stamp, new Date().toISOString());
+}
 process.env.GONGZHI_BUILD_DIR = outdir;
 await import(pathToFileURL(join(outdir, 'infra/local/main.mjs')).href);
