@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ArrearsRecorded, ViolationConfirmed } from '../events/catalogue';
+import { ArrearsRecorded, ViolationConfirmed, ViolationRectified } from '../events/catalogue';
 import type { DeliveredEvent } from '../events/envelope';
 import { publish } from '../libs/bus';
 import { clock } from '../libs/clock';
@@ -271,22 +271,50 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect(officers.status).toBe(200);
   });
 
+  test('rectifying the violation lifts the disqualification it caused', async () => {
+    await publish([ViolationRectified.create({ compoundId: 'el-a', findingId: 'F-77', responsibleOwnerId: 'O16', department: 'urban-management' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
+    await system.bus.idle();
+    const records = (await call('GET', '/people/O16/disqualifications', { token: street })).json.items;
+    expect(records).toEqual([expect.objectContaining({ sourceRef: 'enforcement/finding/F-77', active: false, liftNote: 'violation rectified' })]);
+    // An event-sourced record is lifted by its source, not by hand.
+    expect((await call('POST', '/people/O16/disqualifications/lift', { token: street, body: { sourceRef: 'enforcement/finding/F-77', note: 'trying by hand' } })).status).toBe(409);
+  });
+
+  test('a temporary management committee: chaired by the street office, owners at least half, odd 7 to 11', async () => {
+    const member = (i: number, owner: boolean) => ({ personId: `T${i}`, name: `Member ${i}`, owner });
+    const chair = { personId: 'S1-rep', name: 'Street representative' };
+    const even = await call('PUT', '/compounds/el-b/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6, 7].map((i) => member(i, true)) } });
+    expect(even.status).toBe(422);
+    const fewOwners = await call('PUT', '/compounds/el-b/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6].map((i) => member(i, i <= 2)) } });
+    expect(fewOwners.status).toBe(422);
+    const ok = await call('PUT', '/compounds/el-b/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6].map((i) => member(i, i <= 4)) } });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ kind: 'temporary_committee', seats: 7 });
+    expect(new Date(ok.json.termEnd).getUTCFullYear() - new Date(ok.json.termStart).getUTCFullYear()).toBe(2);
+    expect((await call('PUT', '/compounds/el-b/temporary-committee', { token: committee, body: { chair, members: [] } })).status).toBe(403);
+    expect((await call('PUT', '/compounds/el-a/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6].map((i) => member(i, true)) } })).status).toBe(409);
+  });
+
   test('the city report counts committees, party members and cross-appointment', async () => {
     const report = await call('GET', '/reports/committees', { token: bureau });
     expect(report.status).toBe(200);
-    expect(report.json).toMatchObject({ compounds: 2, formalCommittees: 1, withoutCommittee: 1, partyMembers: 2, chairsWhoAreBranchSecretaries: 1, communityCommitteeMembersOnCommittees: 1 });
+    expect(report.json).toMatchObject({ compounds: 2, formalCommittees: 1, temporaryCommittees: 1, withoutCommittee: 0, partyMembers: 2, chairsWhoAreBranchSecretaries: 1, communityCommitteeMembersOnCommittees: 1, flags: [] });
     const streetView = await call('GET', '/reports/committees?streetId=S2', { token: street });
     expect(streetView.status).toBe(403);
     expect((await call('GET', '/reports/committees', { token: await ownerToken('O2') })).status).toBe(403);
   });
 
-  test('the street office is reminded three months before the term ends, once', async () => {
+  test('the street office is reminded three months before the term ends, once; an overdue temporary committee is flagged', async () => {
     const before = received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring').length;
     await advanceDays(365 * 4 + 200);
-    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before);
+    // The temporary committee of el-b was reminded before its 2 years ran out, and is now overdue.
+    const reminders = received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring');
+    expect(reminders.map((e) => (e.detail.data as { compoundId: string; kind: string }).kind)).toEqual(['temporary_committee']);
+    expect((await call('GET', '/reports/committees', { token: bureau })).json.flags).toEqual([{ compoundId: 'el-b', flag: 'temporary committee past its 2-year limit' }]);
     await advanceDays(120);
     await system.scheduler.fire('elections/term-watch');
     await system.bus.idle();
-    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before + 1);
+    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before + 2);
+    expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring').at(-1)!.detail.data).toMatchObject({ compoundId: 'el-a', kind: 'committee' });
   });
 });

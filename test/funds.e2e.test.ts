@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import type { DeliveredEvent } from '../events/envelope';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
@@ -259,6 +260,53 @@ describe('concurrency on one ledger', () => {
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: before + 100 }, (_, i) => i + 1));
     expect(entries.at(-1)!.balances.cash).toBe(Array.from({ length: 100 }, (_, i) => 100 + i).reduce((s, x) => s + x, 0));
     expect((await call('GET', '/compounds/fu-a/funds/neighbours/verify', { token: committee })).json).toMatchObject({ ok: true });
+  });
+
+  test('property: random income and spending raced against a fresh ledger keep it balanced, gap-free and never overdrawn', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ spend: fc.boolean(), fen: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 5, maxLength: 40 }),
+        async (ops) => {
+          const compoundId = `prop-${run++}`;
+          const outcomes = await Promise.allSettled(
+            ops.map((o, i) =>
+              fundsStore.append(
+                compoundId,
+                'public_revenue',
+                {
+                  kind: o.spend ? 'payment' : 'income',
+                  postings: o.spend
+                    ? [{ account: 'spent:repairs', amountFen: o.fen }, { account: 'cash', amountFen: -o.fen }]
+                    : [{ account: 'cash', amountFen: o.fen }, { account: 'income:rents', amountFen: -o.fen }],
+                  memo: `op ${i}`,
+                  sourceDocument: { type: 'receipt', ref: `op-${i}` },
+                  actor: 'property-test',
+                  clientRef: `op-${i}`,
+                  at: clock.nowIso(),
+                },
+                { serialize: false },
+              ),
+            ),
+          );
+          // Only overdrafts may be refused, and only spending can overdraw.
+          outcomes.forEach((o, i) => {
+            if (o.status === 'rejected') {
+              expect(ops[i]!.spend).toBe(true);
+              expect(o.reason.status).toBe(422);
+            }
+          });
+          const entries = await fundsStore.allEntries(compoundId, 'public_revenue');
+          expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+          expect(entries.every((e) => (e.balances.cash ?? 0) >= 0)).toBe(true);
+          const landed = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [ops[i]!] : []));
+          const expectedCash = landed.reduce((s, o) => s + (o.spend ? -o.fen : o.fen), 0);
+          expect(entries.at(-1)?.balances.cash ?? 0).toBe(expectedCash);
+          expect(entries).toHaveLength(landed.length);
+        },
+      ),
+      { numRuns: 8 },
+    );
   });
 
   test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', async () => {
