@@ -192,7 +192,7 @@ export class GongzhiStack extends Stack {
       retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    const stage = new apigw.HttpStage(this, 'DefaultStage', {
+    new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
@@ -257,6 +257,5 @@ export class GongzhiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
-    void stage;
   }
 }

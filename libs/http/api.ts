@@ -132,12 +132,12 @@ async function buildRequest(
   let principal: Principal | undefined;
   const compoundId = (params as Record<string, unknown>).compoundId;
   if (route.allow !== 'public' && typeof compoundId === 'string') {
-    // Who you are first (401), then whether the compound exists, then whether you reach it (403).
-    const caller = authorize(claims, route.allow);
+    // Who you are and whether you hold the role anywhere first (401/403, before revealing whether the
+    // compound exists), then whether the compound exists, then whether your grant reaches it (403).
+    authorize(claims, route.allow);
     location = await options.locate?.(compoundId);
     if (!location) throw notFound(`compound ${compoundId} is not known here`);
     principal = authorize(claims, route.allow, location);
-    void caller;
   } else {
     principal = authorize(claims, route.allow);
   }

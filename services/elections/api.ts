@@ -114,20 +114,22 @@ const listCandidates = implement(routes.listCandidates, async ({ params }) => {
  * Open votes are cached briefly per instance: during voting the clock, not the item, decides whether
  * a ballot is on time (an open vote changes status only a grace period after its closing time).
  */
-const openVotes = new Map<string, { vote: store.VoteItem; until: number }>();
-async function openVoteFor(compoundId: string, voteId: string): Promise<store.VoteItem> {
+const openVotes = new Map<string, { vote: store.VoteItem; candidates: Set<string>; until: number }>();
+async function openVoteFor(compoundId: string, voteId: string): Promise<{ vote: store.VoteItem; candidates: Set<string> }> {
   const key = `${compoundId}/${voteId}`;
   const cached = openVotes.get(key);
-  if (cached && cached.until > Date.now()) return cached.vote;
+  if (cached && cached.until > Date.now()) return cached;
   const vote = await requireVote(compoundId, voteId);
-  if (vote.status === 'open') openVotes.set(key, { vote, until: Date.now() + 5_000 });
-  return vote;
+  // Nominations close when voting opens, so an open election's candidates are fixed.
+  const candidates = new Set(vote.kind === 'election' && vote.status === 'open' ? (await store.listCandidates(vote)).map((c) => c.personId) : []);
+  if (vote.status === 'open') openVotes.set(key, { vote, candidates, until: Date.now() + 5_000 });
+  return { vote, candidates };
 }
 
 const castBallot = implement(routes.castBallot, async ({ params, body, principal }) => {
   const ownerId = principal.ownerIdIn(params.compoundId);
   if (!ownerId) throw forbidden('only an owner of this compound may vote');
-  const vote = await openVoteFor(params.compoundId, params.voteId);
+  const { vote, candidates: known } = await openVoteFor(params.compoundId, params.voteId);
   const now = clock.nowIso();
   if (vote.status !== 'open' || now < vote.opensAt || now >= vote.closesAt) throw conflict(`voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`);
   const voter = await store.getVoter(vote, ownerId);
@@ -139,7 +141,6 @@ const castBallot = implement(routes.castBallot, async ({ params, body, principal
     choice = body.choice;
   } else {
     if (!('candidates' in body)) throw unprocessable('an election ballot lists candidates: {"candidates": [...]}', [{ field: 'body.candidates', reason: 'required' }]);
-    const known = new Set((await store.listCandidates(vote)).map((c) => c.personId));
     if (body.candidates.length > vote.seats!) throw unprocessable(`vote for at most ${vote.seats} candidates`, [{ field: 'body.candidates', reason: 'too many' }]);
     if (new Set(body.candidates).size !== body.candidates.length) throw unprocessable('a candidate is listed twice', [{ field: 'body.candidates', reason: 'duplicate' }]);
     const unknown = body.candidates.filter((c) => !known.has(c));
