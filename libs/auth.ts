@@ -1,4 +1,5 @@
 import { grantsClaim } from './config';
+import { ID_PATTERN } from './ids';
 import { forbidden, unauthorized } from './http/problem';
 
 /**
@@ -41,14 +42,13 @@ export interface CompoundLocation {
   districtId: string;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function parseGrant(text: string): Grant | undefined {
   const [role, scope = '', ownerId, ...rest] = text.split(':');
   if (!ROLES.includes(role as Role) || rest.length > 0) return undefined;
   if (role === 'bureau') return scope === '' ? { role: 'bureau', scope: '' } : undefined;
-  if (!ID.test(scope)) return undefined;
-  if (role === 'owner') return ownerId && ID.test(ownerId) ? { role, scope, ownerId } : undefined;
+  if (!ID_PATTERN.test(scope)) return undefined;
+  if (role === 'owner') return ownerId && ID_PATTERN.test(ownerId) ? { role, scope, ownerId } : undefined;
   return ownerId === undefined ? { role: role as Role, scope } : undefined;
 }
 

@@ -15,10 +15,10 @@ import {
 } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/pagination';
+import { id } from '../../libs/ids';
 import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 
-const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
 const compoundParams = z.strictObject({ compoundId: id });
 const voteParams = z.strictObject({ compoundId: id, voteId: id });
 const format = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'json') });

@@ -2,11 +2,11 @@ import * as z from '../../libs/zod';
 import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, ExpenseReviewed, ExpenseReviewOverdue, ExpenseSubmitted, ProjectAuthorized, ResolutionPassed } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/pagination';
+import { id } from '../../libs/ids';
 import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { FUNDS } from './domain/ledger';
 
-const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
 const ref = z.string().check(z.regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-'));
 const fund = z.enum(FUNDS);
 const compoundParams = z.strictObject({ compoundId: id });

@@ -2,9 +2,9 @@ import * as z from '../../libs/zod';
 import { described } from '../../libs/zod';
 import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/pagination';
+import { id } from '../../libs/ids';
 import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 
-const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or -, up to 64'));
 const compoundParams = z.strictObject({ compoundId: id });
 
 export const compoundInput = z.strictObject({
