@@ -23,7 +23,9 @@ function files(dir, keep) {
 
 const isSource = (p) => p.endsWith('.ts') && !p.endsWith('.test.ts');
 const sources = ['services', 'libs', 'events', 'infra/local'].flatMap((d) => files(join(root, d), isSource));
-const newest = Math.max(...sources.map((p) => statSync(p).mtimeMs), statSync(join(root, 'package-lock.json')).mtimeMs);
+// The build also depends on this script and on the installed packages.
+const inputs = [...sources, join(root, 'infra/local/start.mjs'), join(root, 'package-lock.json')];
+const newest = Math.max(...inputs.map((p) => statSync(p).mtimeMs));
 
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
   const { build } = await import('esbuild');
