@@ -141,6 +141,9 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect(ballots.json.nextCursor).toBeDefined();
     expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2') })).status).toBe(403);
     expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: await system.token(['property:el-a']) })).status).toBe(403);
+    // Not even the city: individual choices are for the committee and the street office only.
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: bureau })).status).toBe(403);
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026/ballots', { token: await system.token(['inspector:S1']) })).status).toBe(403);
     const inspect = await call('GET', '/compounds/el-a/votes/lift-2026/ballots?format=csv', { token: street });
     expect(inspect.text.trim().split('\r\n')).toHaveLength(voters.length + 2);
   });

@@ -27,8 +27,8 @@ const format = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'jso
 const inCompound: Role[] = ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
 /** Those who call and run votes: the owners' (or temporary) committee and the street office. */
 const organisers: Role[] = ['committee', 'street'];
-/** Those with a right to inspect who voted what. */
-const inspectors: Role[] = ['committee', 'street', 'district', 'inspector', 'bureau'];
+/** Those with a right to inspect who voted what (issue #3): the committee and the street office, nobody else. */
+const inspectors: Role[] = ['committee', 'street'];
 const officials: Role[] = ['community', 'street', 'district', 'bureau'];
 
 export const poolAttributes = z.strictObject({
