@@ -70,6 +70,7 @@ describe('CDK stack from the topology', () => {
     for (const { id, expression } of declared) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'Etc/UTC',
         Target: Match.objectLike({ Input: Match.stringLikeRegexp(`"schedule":"${id}"`), DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() }),
       });
     }

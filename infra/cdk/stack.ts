@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -238,7 +238,7 @@ export class GongzhiStack extends Stack {
         const fn = makeFunction(service, declared.name, declared.entry, Duration.minutes(5));
         const id = `${service.name}/${declared.name}`;
         new scheduler.Schedule(this, `${pascal(functionName(service.name, declared.name))}Schedule`, {
-          schedule: scheduler.ScheduleExpression.expression(declared.expression, { name: 'UTC' } as never),
+          schedule: scheduler.ScheduleExpression.expression(declared.expression, TimeZone.ETC_UTC),
           description: declared.description,
           target: new schedulerTargets.LambdaInvoke(fn, {
             input: scheduler.ScheduleTargetInput.fromObject({ schedule: id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
