@@ -7,8 +7,14 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Hundredths of a m² as m² with two decimals. */
-export const m2 = (hundredths: number) => `${Math.trunc(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+/** An integer count of hundredths as a decimal with two places: 8950 → "89.50", -5 → "-0.05". */
+const hundredths = (n: number) => `${n < 0 ? '-' : ''}${Math.trunc(Math.abs(n) / 100)}.${String(Math.abs(n) % 100).padStart(2, '0')}`;
+
+/** Hundredths of a m² as m². */
+export const m2 = hundredths;
+
+/** Fen as yuan. */
+export const yuan = hundredths;
 
 /** part/whole as a percentage with two decimals, computed in integers (for display only). */
 export function percent(part: number, whole: number): string {

@@ -2,13 +2,12 @@ import { officialScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
 import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
-import { toCsv } from '../../libs/csv';
+import { toCsv, yuan } from '../../libs/csv';
 import { available, FUNDS, reversalOf, verifyLedger, type Fund } from './domain/ledger';
 import { confirmEmergency, payExpense, payLevy, requireProject, reviewExpense, submitExpense, type FundDisclosure } from './operations';
 import * as store from './store';
 import { INCOME_SOURCES, routes } from './topology';
 
-const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.trunc(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 async function fundSummary(compoundId: string, fund: Fund) {
   const head = await store.headEntry(compoundId, fund);

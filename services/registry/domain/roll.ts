@@ -44,8 +44,8 @@ export function parseAreaHundredths(text: string): number | undefined {
   return value > 0 ? value : undefined;
 }
 
-export const formatArea = (hundredths: number): string =>
-  `${Math.trunc(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+/** 8950 → "89.50" (m²). */
+export { m2 as formatArea } from '../../../libs/csv';
 
 export function parseRoll(csv: string, developerId: string): ParsedRoll {
   const errors: RollRowError[] = [];
