@@ -128,6 +128,30 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(seen.json.items).toHaveLength(1);
   });
 
+  test('the audit trail links the vote to the project, every review and the payment; the inspector reads it, owners do not', async () => {
+    const chain = await call('GET', '/compounds/fu-a/audit/correlations/vote-fu-a-lift', { token: inspector });
+    expect(chain.status).toBe(200);
+    expect(chain.json.items.map((r: { type: string }) => r.type)).toEqual([
+      'ResolutionPassed',
+      'ProjectAuthorized',
+      'ExpenseSubmitted',
+      'ExpenseReviewed',
+      'ExpenseReviewed',
+      'ExpenseReviewed',
+      'ExpensePaid',
+    ]);
+    expect(chain.json.items.filter((r: { type: string }) => r.type === 'ExpenseReviewed').map((r: { actor: string }) => r.actor)).toEqual([
+      'community-reviewer-a',
+      'branch-secretary-b',
+      'street-officer',
+    ]);
+    const recent = await call('GET', '/compounds/fu-a/audit?limit=3&service=funds', { token: street });
+    expect(recent.json.items.length).toBeGreaterThan(0);
+    expect(recent.json.items.every((r: { service: string }) => r.service === 'funds')).toBe(true);
+    expect((await call('GET', '/compounds/fu-a/audit', { token: await system.token(['owner:fu-a:O5']) })).status).toBe(403);
+    expect((await call('GET', '/compounds/fu-a/audit', { token: await system.token(['inspector:S2']) })).status).toBe(403);
+  });
+
   test('a split payment to one payee is reviewed as one amount', async () => {
     const a = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', { token: committee, body: { expenseId: 'paint-1', payee: 'Acme Painters', amountFen: 150_000, purpose: 'paint the lift lobby, part 1' } });
     expect(a.json.tier).toBe(1);

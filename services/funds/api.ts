@@ -86,6 +86,7 @@ const reportEmergency = implement(routes.reportEmergency, async ({ params, body,
       committedFen: 0,
       expenses: {},
       createdAt: now,
+      correlationId: `emergency-${params.compoundId}-${body.projectId}`,
     },
     [],
   );

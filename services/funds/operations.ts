@@ -44,6 +44,7 @@ export async function authorizeFromResolution(input: { compoundId: string; proje
     committedFen: 0,
     expenses: {},
     createdAt: clock.nowIso(),
+    correlationId: input.correlationId ?? `project-${input.compoundId}-${input.projectId}`,
   };
   const entry = await reserve(project, 'resolution');
   project.reservationSeq = entry.seq;
@@ -63,7 +64,7 @@ export async function confirmEmergency(compoundId: string, projectId: string, pr
     const next = { ...project, status: 'authorized' as const, reservationSeq: entry.seq, emergency: { ...project.emergency!, confirmedBy: principal.subject, confirmedAt: clock.nowIso() } };
     const event = ProjectAuthorized.create(
       { compoundId, projectId, fund: project.fund, approvedFen: project.approvedFen, basis: 'emergency', basisRef: project.basisRef },
-      ctx(compoundId, principal.subject, `project-${compoundId}-${projectId}`),
+      ctx(compoundId, principal.subject, `project-${compoundId}-${projectId}`, project.correlationId),
     );
     if (await store.saveProject(next, [event])) return next;
   }
@@ -121,7 +122,7 @@ export async function submitExpense(
     project.committedFen += input.amountFen;
     const event = ExpenseSubmitted.create(
       { compoundId, projectId, expenseId: input.expenseId, payee: input.payee, amountFen: input.amountFen, tierAmountFen, tier, inspectorNotified: tier === 3 },
-      ctx(compoundId, principal.subject, `expense-${compoundId}-${input.expenseId}-submitted`),
+      ctx(compoundId, principal.subject, `expense-${compoundId}-${input.expenseId}-submitted`, project.correlationId),
     );
     return { project, events: [event], result: expense };
   });
@@ -156,7 +157,7 @@ export async function reviewExpense(compoundId: string, projectId: string, expen
     }
     const event = ExpenseReviewed.create(
       { compoundId, projectId, expenseId, step, decision: decision === 'approve' ? 'approved' : 'rejected', reason, fullyApproved },
-      ctx(compoundId, principal.subject, `expense-${compoundId}-${expenseId}-${step}`),
+      ctx(compoundId, principal.subject, `expense-${compoundId}-${expenseId}-${step}`, project.correlationId),
     );
     return { project, events: [event], result: expense };
   });
@@ -187,7 +188,7 @@ export async function payExpense(compoundId: string, projectId: string, expenseI
     if (e.status === 'paid') return { project: p, events: [], result: e };
     e.status = 'paid';
     e.paid = { entrySeq: entry.seq, at: clock.nowIso(), by: principal.subject, paymentRef };
-    const event = ExpensePaid.create({ compoundId, projectId, expenseId, fund: p.fund, amountFen: e.amountFen, entrySeq: entry.seq }, ctx(compoundId, principal.subject, `expense-${compoundId}-${expenseId}-paid`));
+    const event = ExpensePaid.create({ compoundId, projectId, expenseId, fund: p.fund, amountFen: e.amountFen, entrySeq: entry.seq }, ctx(compoundId, principal.subject, `expense-${compoundId}-${expenseId}-paid`, p.correlationId));
     return { project: p, events: [event], result: e };
   });
 }
@@ -206,7 +207,7 @@ export async function escalateOverdueReviews(): Promise<number> {
         if (e.escalatedSteps.includes(step)) return { project: p, events: [], result: undefined };
         e.escalatedSteps.push(step);
         escalated++;
-        const event = ExpenseReviewOverdue.create({ compoundId: p.compoundId, projectId: p.projectId, expenseId: e.expenseId, step, dueAt: e.stepDueAt }, ctx(p.compoundId, 'schedule:review-escalation', `overdue-${p.compoundId}-${e.expenseId}-${step}`));
+        const event = ExpenseReviewOverdue.create({ compoundId: p.compoundId, projectId: p.projectId, expenseId: e.expenseId, step, dueAt: e.stepDueAt }, ctx(p.compoundId, 'schedule:review-escalation', `overdue-${p.compoundId}-${e.expenseId}-${step}`, p.correlationId));
         return { project: p, events: [event], result: undefined };
       });
     }

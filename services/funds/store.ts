@@ -231,6 +231,8 @@ export interface Project {
   committedFen: number;
   expenses: Record<string, Expense>;
   createdAt: string;
+  /** Ties the project's events to what caused it (the vote), for the audit trail. */
+  correlationId: string;
   /** Set once the reservation entry is in the ledger. */
   reservationSeq?: number;
 }

@@ -1,0 +1,78 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveredEvent } from '../../events/envelope';
+import { tableName } from '../../libs/config';
+import { db, queryAll, stripKeys } from '../../libs/db';
+import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
+import { RegistryReadModel } from '../../libs/registry-read-model';
+
+/**
+ * Audit table layout (pk / sk):
+ *   AUDIT#c / <occurredAt>#<event id>   one event that concerned compound c (gsi1: CORR#c#<correlation id> / occurredAt#id)
+ *   AUDIT#- / …                         events of no compound (the reserve pool, city-wide records)
+ * Keyed by the event's own id, so a redelivered event overwrites itself: at-least-once delivery
+ * leaves exactly one record.
+ */
+export const table = () => tableName('audit');
+export const registry = new RegistryReadModel(table);
+
+export interface AuditRecord {
+  eventId: string;
+  occurredAt: string;
+  service: string;
+  type: string;
+  actor: string;
+  correlationId: string;
+  compoundId: string | null;
+  data: unknown;
+}
+
+export async function record(event: DeliveredEvent): Promise<void> {
+  const { metadata, data } = event.detail;
+  const compound = metadata.compoundId ?? '-';
+  const item: AuditRecord = {
+    eventId: metadata.id,
+    occurredAt: metadata.occurredAt,
+    service: event.source.replace(/^gongzhi\./, ''),
+    type: event['detail-type'],
+    actor: metadata.actor,
+    correlationId: metadata.correlationId,
+    compoundId: metadata.compoundId,
+    data,
+  };
+  await db().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: `AUDIT#${compound}`,
+        sk: `${metadata.occurredAt}#${metadata.id}`,
+        gsi1pk: `CORR#${compound}#${metadata.correlationId}`,
+        gsi1sk: `${metadata.occurredAt}#${metadata.id}`,
+        ...item,
+      },
+    }),
+  );
+}
+
+export async function page(compoundId: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${compoundId}`, ':from': range.from ?? '0', ':to': `${range.to ?? '9'}#~` },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (result.Items ?? []).map((i) => stripKeys<AuditRecord>(i)!), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
+
+export async function correlated(compoundId: string, correlationId: string): Promise<AuditRecord[]> {
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `CORR#${compoundId}#${correlationId}` },
+  });
+  return items.map((i) => stripKeys<AuditRecord>(i)!);
+}
