@@ -101,6 +101,13 @@ export function httpApi(options: HttpApiOptions) {
     .use({
       before: (request) => {
         log.appendKeys({ requestId: request.event.requestContext?.requestId, routeKey: request.event.routeKey });
+        (request.internal as Record<string, unknown>).startedAt = performance.now();
+      },
+      after: (request) => {
+        // One structured line per request (who, what, outcome, time); the caller's grants are not logged.
+        const started = (request.internal as Record<string, unknown>).startedAt as number;
+        const claims = request.event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined;
+        log.info('request', { status: request.response?.statusCode, ms: Math.round(performance.now() - started), subject: claims?.sub });
       },
     })
     .handler(dispatch);
