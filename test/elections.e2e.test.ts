@@ -228,6 +228,10 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'P-lin', name: 'Lin', source: 'pool' } })).status).toBe(201);
     expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'nobody', name: 'No one', source: 'owners' } })).status).toBe(422);
     expect((await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'O10', name: 'again', source: 'owners' } })).status).toBe(409);
+    const first = await call('GET', '/compounds/el-a/votes/committee-2026/candidates?limit=5', { token: await ownerToken('O2') });
+    const rest = await call('GET', `/compounds/el-a/votes/committee-2026/candidates?limit=5&cursor=${first.json.nextCursor}`, { token: await ownerToken('O2') });
+    expect([...first.json.items, ...rest.json.items].map((c: { personId: string }) => c.personId).sort()).toEqual(['O10', 'O11', 'O12', 'O13', 'O14', 'O15', 'P-chen', 'P-lin']);
+    expect(rest.json.nextCursor).toBeUndefined();
   });
 
   test('owners vote for up to 5; seats go by votes; a disqualification before the final result hands the seat to the first alternate', async () => {

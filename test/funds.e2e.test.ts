@@ -219,7 +219,7 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(published.length).toBeGreaterThanOrEqual(1);
     const owner = await system.token(['owner:fu-a:O7']);
     const list = (await call('GET', '/compounds/fu-a/disclosures', { token: owner })).json.items;
-    const period = list.at(-1).period;
+    const period = list[0].period; // newest first
     const disclosure = (await call('GET', `/compounds/fu-a/disclosures/${period}`, { token: owner })).json;
     const maintenance = disclosure.funds.find((f: { fund: string }) => f.fund === 'maintenance');
     const head = (await call('GET', '/compounds/fu-a/funds', { token: owner })).json.funds.find((f: { fund: string }) => f.fund === 'maintenance');

@@ -1,3 +1,5 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db } from '../db';
 import * as z from '../zod';
 import { badRequest } from './problem';
 
@@ -25,4 +27,10 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
     // fall through to the problem below
   }
   throw badRequest('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
+}
+
+/** One page of a query, with the cursor for the next one. */
+export async function queryPage<T>(input: QueryCommandInput, limit: number, cursor: string | undefined, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
+  const result = await db().send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }));
+  return { items: (result.Items ?? []).map(map), nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }

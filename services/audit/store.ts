@@ -1,8 +1,8 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredEvent } from '../../events/envelope';
 import { tableName } from '../../libs/config';
 import { db, queryAll, stripKeys } from '../../libs/db';
-import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
+import { queryPage } from '../../libs/http/pagination';
 import { RegistryReadModel } from '../../libs/registry-read-model';
 
 /**
@@ -53,18 +53,18 @@ export async function record(event: DeliveredEvent): Promise<void> {
   );
 }
 
-export async function page(compoundId: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {
-  const result = await db().send(
-    new QueryCommand({
+export function page(compoundId: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': `AUDIT#${compoundId}`, ':from': range.from ?? '0', ':to': `${range.to ?? '9'}#~` },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i) => stripKeys<AuditRecord>(i)!,
   );
-  return { items: (result.Items ?? []).map((i) => stripKeys<AuditRecord>(i)!), nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
 export async function correlated(compoundId: string, correlationId: string): Promise<AuditRecord[]> {

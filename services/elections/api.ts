@@ -105,9 +105,9 @@ const nominate = implement(routes.nominate, async ({ params, body, principal, lo
   return { status: 201, body: candidate };
 });
 
-const listCandidates = implement(routes.listCandidates, async ({ params }) => {
+const listCandidates = implement(routes.listCandidates, async ({ params, query }) => {
   const vote = await requireVote(params.compoundId, params.voteId);
-  return { body: { items: await store.listCandidates(vote) } };
+  return { body: await store.pageCandidates(vote, query.limit, query.cursor) };
 });
 
 /**
@@ -335,8 +335,8 @@ const liftDisqualification = implement(routes.liftDisqualification, async ({ par
   return { body: { ...record, active: false } };
 });
 
-const listDisqualifications = implement(routes.listDisqualifications, async ({ params }) => ({
-  body: { items: await store.disqualifications(params.personId) },
+const listDisqualifications = implement(routes.listDisqualifications, async ({ params, query }) => ({
+  body: await store.pageDisqualifications(params.personId, query.limit, query.cursor),
 }));
 
 const addToPool = implement(routes.addToPool, async ({ body, principal }) => {

@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
 import { assignments, batchPut, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from '../../libs/db';
 import { RegistryReadModel, type CompoundView } from '../../libs/registry-read-model';
-import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
+import { queryPage } from '../../libs/http/pagination';
 import { conflict } from '../../libs/http/problem';
 import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BallotRecord } from './domain/ballot-log';
@@ -103,20 +103,20 @@ export async function getVote(compoundId: string, voteId: string, consistent = f
   return stripKeys<VoteItem>(Item);
 }
 
-export async function listVotes(compoundId: string, limit: number, cursor?: string) {
-  const page = await db().send(
-    new QueryCommand({
+export function listVotes(compoundId: string, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': 'VOTE#' },
       ProjectionExpression: 'voteId, kind, matter, question, #status, noticeAt, opensAt, closesAt, objectionEndsAt, finalAt',
       ExpressionAttributeNames: { '#status': 'status' },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i) => i,
   );
-  return { items: page.Items ?? [], nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 /** Votes whose next step is due: scheduled → open, open → preliminary, preliminary → final. */
@@ -202,18 +202,18 @@ export async function allBallots(vote: VoteItem, consumed?: { units: number }): 
   return items.map((i) => stripKeys<BallotItem>(i)!);
 }
 
-export async function pageBallots(vote: VoteItem, limit: number, cursor?: string) {
-  const page = await db().send(
-    new QueryCommand({
+export function pageBallots(vote: VoteItem, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'BALLOT#' },
       ProjectionExpression: 'voterId, choice, area, headcount, castAt, castBy, receipt',
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i) => i,
   );
-  return { items: page.Items ?? [], nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 // ---- candidates, objections -------------------------------------------------------------------------
@@ -239,6 +239,24 @@ export async function putCandidate(vote: VoteItem, candidate: CandidateItem): Pr
     if (isConditionFailed(error)) throw conflict(`${candidate.personId} is already a candidate`);
     throw error;
   }
+}
+
+export function pageCandidates(vote: VoteItem, limit: number, cursor?: string) {
+  return queryPage(
+    { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': votePk(vote.compoundId, vote.voteId), ':prefix': 'CANDIDATE#' } },
+    limit,
+    cursor,
+    (i) => stripKeys<CandidateItem>(i)!,
+  );
+}
+
+export function pageDisqualifications(personId: string, limit: number, cursor?: string) {
+  return queryPage(
+    { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `PERSON#${personId}`, ':prefix': 'DISQ#' } },
+    limit,
+    cursor,
+    (i) => stripKeys<Disqualification>(i)!,
+  );
 }
 
 export async function listCandidates(vote: VoteItem): Promise<CandidateItem[]> {
@@ -418,18 +436,18 @@ export async function setPoolStatus(personId: string, changes: Partial<PoolPerso
   );
 }
 
-export async function listPool(streetId: string | undefined, limit: number, cursor?: string) {
-  const page = await db().send(
-    new QueryCommand({
+export function listPool(streetId: string | undefined, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       IndexName: 'gsi1',
       KeyConditionExpression: streetId ? 'gsi1pk = :pk AND begins_with(gsi1sk, :street)' : 'gsi1pk = :pk',
       ExpressionAttributeValues: streetId ? { ':pk': 'POOL', ':street': `${streetId}#` } : { ':pk': 'POOL' },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i) => stripKeys<PoolPerson>(i)!,
   );
-  return { items: (page.Items ?? []).map((i) => stripKeys<PoolPerson>(i)!), nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 export async function poolPeople(personIds: readonly string[]): Promise<Map<string, PoolPerson>> {

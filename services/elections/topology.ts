@@ -118,6 +118,7 @@ export const routes = {
     summary: 'Candidates of an election',
     allow: inCompound,
     params: voteParams,
+    query: pageQuery,
   },
   castBallot: {
     operationId: 'castBallot',
@@ -261,6 +262,7 @@ export const routes = {
     summary: 'A person’s negative-list records, active and lifted',
     allow: officials,
     params: z.strictObject({ personId: id }),
+    query: pageQuery,
   },
   addToPool: {
     operationId: 'addToPool',

@@ -63,7 +63,7 @@ const reverseEntry = implement(routes.reverseEntry, async ({ params, body, princ
   return { status: replayed ? 200 : 201, body: entry };
 });
 
-const listProjects = implement(routes.listProjects, async ({ params }) => ({ body: { items: await store.projectsOf(params.compoundId) } }));
+const listProjects = implement(routes.listProjects, async ({ params, query }) => ({ body: await store.pageProjects(params.compoundId, query.limit, query.cursor) }));
 
 const getProject = implement(routes.getProject, async ({ params }) => {
   const { version: _v, ...project } = await requireProject(params.compoundId, params.projectId);
@@ -141,7 +141,7 @@ const payLevyRoute = implement(routes.payLevy, async ({ params, body, principal 
   body: await payLevy(params.compoundId, body.unitId, body.amountFen, body.receiptRef, principal),
 }));
 
-const listDisclosures = implement(routes.listDisclosures, async ({ params }) => ({ body: { items: await store.listDisclosures(params.compoundId) } }));
+const listDisclosures = implement(routes.listDisclosures, async ({ params, query }) => ({ body: await store.pageDisclosures(params.compoundId, query.limit, query.cursor) }));
 
 const getDisclosure = implement(routes.getDisclosure, async ({ params, query }) => {
   const disclosure = await store.getDisclosure(params.compoundId, params.period);

@@ -4,7 +4,7 @@ import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
 import { assignments, db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
 import { conflict, unprocessable } from '../../libs/http/problem';
-import { decodeCursor, encodeCursor } from '../../libs/http/pagination';
+import { queryPage } from '../../libs/http/pagination';
 import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import { RegistryReadModel } from '../../libs/registry-read-model';
 import { chainEntry, contentHash, LedgerRuleError, type Entry, type EntryDraft, type Fund } from './domain/ledger';
@@ -46,17 +46,17 @@ export async function getEntry(compoundId: string, fund: Fund, seq: number): Pro
   return stripKeys<Entry>(Item);
 }
 
-export async function pageEntries(compoundId: string, fund: Fund, limit: number, cursor?: string) {
-  const page = await db().send(
-    new QueryCommand({
+export function pageEntries(compoundId: string, fund: Fund, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': ledgerPk(compoundId, fund), ':prefix': 'ENTRY#' },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i) => stripKeys<Entry>(i)!,
   );
-  return { items: (page.Items ?? []).map((i) => stripKeys<Entry>(i)!), nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 export async function allEntries(compoundId: string, fund: Fund, afterSeq = 0): Promise<Entry[]> {
@@ -424,12 +424,26 @@ export async function getDisclosure(compoundId: string, period: string): Promise
   return stripKeys(Item);
 }
 
-export async function listDisclosures(compoundId: string) {
-  const items = await queryAll({
-    TableName: table(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': 'DISCLOSURE#' },
-    ProjectionExpression: 'period, publishedAt',
-  });
-  return items;
+export function pageDisclosures(compoundId: string, limit: number, cursor?: string) {
+  return queryPage(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': 'DISCLOSURE#' },
+      ProjectionExpression: 'period, publishedAt',
+      ScanIndexForward: false,
+    },
+    limit,
+    cursor,
+    (i) => i as { period: string; publishedAt: string },
+  );
+}
+
+export function pageProjects(compoundId: string, limit: number, cursor?: string) {
+  return queryPage(
+    { TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': 'PROJECT#' } },
+    limit,
+    cursor,
+    (i) => stripKeys<Project>(i)!,
+  );
 }

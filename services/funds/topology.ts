@@ -100,6 +100,7 @@ export const routes = {
     summary: 'Authorized projects, emergencies awaiting confirmation, and their expenses',
     allow: inCompound,
     params: compoundParams,
+    query: pageQuery,
   },
   getProject: {
     operationId: 'getProject',
@@ -207,9 +208,10 @@ export const routes = {
     operationId: 'listDisclosures',
     method: 'GET',
     path: '/compounds/{compoundId}/disclosures',
-    summary: 'Published quarterly disclosures',
+    summary: 'Published quarterly disclosures, newest first',
     allow: inCompound,
     params: compoundParams,
+    query: pageQuery,
   },
   getDisclosure: {
     operationId: 'getDisclosure',

@@ -1,11 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RollActivated, RollChunkPublished, type UnitRecord } from '../../events/catalogue';
 import type { CompoundLocation } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
 import { batchPut, db, isConditionFailed, queryAll, type Key } from '../../libs/db';
 import { conflict, notFound } from '../../libs/http/problem';
-import { decodeCursor, encodeCursor, type Page } from '../../libs/http/pagination';
+import { queryPage, type Page } from '../../libs/http/pagination';
 import { outboxAttributes, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BusEvent } from '../../events/envelope';
 import type { RollUnit } from './domain/roll';
@@ -109,18 +109,18 @@ export async function createCompound(
   return item;
 }
 
-export async function listCompounds(prefix: string, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
-  const result = await db().send(
-    new QueryCommand({
+export function listCompounds(prefix: string, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
+  return queryPage(
+    {
       TableName: table(),
       IndexName: 'gsi1',
       KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
       ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    (i: Record<string, unknown>) => i as unknown as CompoundItem,
   );
-  return { items: (result.Items ?? []) as CompoundItem[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
 /** Reserve the next roll version, so concurrent imports never write into the same version. */
@@ -205,18 +205,18 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
   return { rollVersion: v, ...summary };
 }
 
-export async function listUnits(compound: CompoundItem, buildingId: string | undefined, limit: number, cursor?: string) {
+export function listUnits(compound: CompoundItem, buildingId: string | undefined, limit: number, cursor?: string) {
   const prefix = `ROLL#${version(compound.rollVersion)}#UNIT#${buildingId ? `${buildingId}-` : ''}`;
-  const result = await db().send(
-    new QueryCommand({
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': compoundKey(compound.compoundId).pk, ':prefix': prefix },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    unitView,
   );
-  return { items: (result.Items ?? []).map(unitView), nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
 export function unitView(item: Record<string, unknown>): RollUnit {
@@ -282,18 +282,17 @@ export async function putGridRole(compoundId: string, role: Record<string, unkno
   await publishAfterWrite(table(), key);
 }
 
-export async function listGridRoles(compoundId: string, limit: number, cursor?: string) {
-  const result = await db().send(
-    new QueryCommand({
+export function listGridRoles(compoundId: string, limit: number, cursor?: string) {
+  return queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': compoundKey(compoundId).pk, ':prefix': 'GRID#' },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    limit,
+    cursor,
+    ({ role, personId, name, phone, buildingId, assignedAt }) => ({ role, personId, name, phone, buildingId, assignedAt }),
   );
-  const items = (result.Items ?? []).map(({ role, personId, name, phone, buildingId, assignedAt }) => ({ role, personId, name, phone, buildingId, assignedAt }));
-  return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }
 
 /** The compound the HTTP stack read to authorize the request. */
