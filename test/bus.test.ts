@@ -31,6 +31,17 @@ describe('local bus', () => {
     expect(bus.deadLetters).toEqual([expect.objectContaining({ target: 'broken', attempts: 3, error: 'always' })]);
     expect(bus.deadLetters[0]!.event.detail.metadata.id).toBe(fixtures.CompoundRegistered!.detail.metadata.id);
   });
+
+  test('refuses, like EventBridge, an event over 256 KB, and delivers nothing of that call', async () => {
+    const bus = new LocalBus();
+    const seen: string[] = [];
+    bus.subscribe({ target: 'any', pattern: { source: [{ prefix: 'gongzhi.' }] }, invoke: async (e) => void seen.push(e['detail-type']) });
+    const big = structuredClone(fixtures.RollActivated!);
+    (big.detail as { data: unknown }).data = { padding: 'x'.repeat(256 * 1024) };
+    await expect(bus.put([fixtures.CompoundRegistered!, big])).rejects.toThrow(/at most 262144/);
+    await bus.idle();
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('idempotent consumption', () => {

@@ -19,6 +19,9 @@ export interface DeadLetter {
   at: string;
 }
 
+/** EventBridge's limit for one entry of PutEvents. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
 export interface BusOptions {
   /** Attempts before an event is parked (EventBridge's retry policy, compressed). */
   maxAttempts?: number;
@@ -47,8 +50,12 @@ export class LocalBus {
     this.subscriptions.push(subscription);
   }
 
-  /** What PutEvents does: accept, then deliver later. */
+  /** What PutEvents does: refuse what EventBridge would refuse, accept the rest, deliver later. */
   async put(events: readonly BusEvent[]): Promise<void> {
+    for (const event of events) {
+      const size = Buffer.byteLength(event.source) + Buffer.byteLength(event.detailType) + Buffer.byteLength(JSON.stringify(event.detail));
+      if (size > MAX_EVENT_BYTES) throw new Error(`${event.detailType} is ${size} bytes; EventBridge takes at most ${MAX_EVENT_BYTES}`);
+    }
     for (const event of events) {
       const delivered: DeliveredEvent = {
         version: '0',
