@@ -8,4 +8,5 @@ export default {
   testMatch: ['<rootDir>/services/**/*.test.ts', '<rootDir>/libs/**/*.test.ts', '<rootDir>/events/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 };
