@@ -34,7 +34,7 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
     const bureau = await system.token(['bureau']);
     await call('POST', '/compounds', { token: bureau, body: compoundBody('bench') });
     await call('POST', '/compounds/bench/roll', { token: bureau, raw: rollCsv(6000), type: 'text/csv' });
-    await system.bus.idle();
+    await system.idle();
     const committee = await system.token(['committee:bench']);
     await call('POST', '/compounds/bench/votes', { token: committee, body: { kind: 'resolution', voteId: 'v1', matter: 'other_major', question: 'Benchmark question?', votingDays: 7 } });
     await system.scheduler.advance(15 * DAY);

@@ -37,7 +37,7 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 function initOnce(file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
-    env: { ...process.env, AWS_REGION: 'eu-west-1', REGISTRY_TABLE: 'x', ELECTIONS_TABLE: 'x', FUNDS_TABLE: 'x', POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: { ...process.env, AWS_REGION: 'eu-west-1', GONGZHI_SERVICE: 'bench', TABLE_NAME: 'x', POWERTOOLS_LOG_LEVEL: 'WARN' },
     cwd: process.cwd(),
   });
   return Number(out.toString());

@@ -12,7 +12,7 @@ export async function benchLedger(count = 1000, width = 16): Promise<void> {
   try {
     const bureau = await system.token(['bureau']);
     for (let c = 0; c < 100; c++) await call('POST', '/compounds', { token: bureau, body: compoundBody(`ledger-${c}`) });
-    await system.bus.idle();
+    await system.idle();
     const tokens = await Promise.all(Array.from({ length: 100 }, (_, c) => system.token([`property:ledger-${c}`], `property-${c}`)));
     const body = (i: number) => ({ clientRef: `r-${i}`, source: 'parking', grossFen: 1000 + (i % 7), memo: `parking ${i}`, sourceDocument: { type: 'receipt', ref: `P-${i}` } });
 

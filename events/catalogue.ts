@@ -1,4 +1,4 @@
-import * as z from '../libs/zod';
+import * as z from './zod';
 import { defineEvent } from './envelope';
 
 /**

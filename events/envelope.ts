@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from '../libs/zod';
+import * as z from './zod';
 
 /** The metadata every gongzhi event carries. `id` is the idempotency key and survives forwarding. */
 export const eventMetadata = z.strictObject({

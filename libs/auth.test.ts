@@ -1,5 +1,6 @@
 import { authorize, grantCovers, parseGrant, parseGrants, Principal, type CompoundLocation } from './auth';
-import { HttpProblem } from './http/problem';
+import { DomainError } from './errors';
+import { domainProblem, HttpProblem } from './http/problem';
 
 const here: CompoundLocation = { compoundId: 'C1', communityId: 'K1', streetId: 'S1', districtId: 'D1' };
 const elsewhere: CompoundLocation = { compoundId: 'C2', communityId: 'K2', streetId: 'S2', districtId: 'D2' };
@@ -48,7 +49,7 @@ describe('authorize', () => {
       fn();
       return 200;
     } catch (error) {
-      return (error as HttpProblem).status;
+      return error instanceof DomainError ? domainProblem(error).status : (error as HttpProblem).status;
     }
   };
 

@@ -1,6 +1,7 @@
 import { grantsClaim } from './config';
 import { ID_PATTERN } from './ids';
-import { forbidden, unauthorized } from './http/problem';
+import { forbidden } from './errors';
+import { unauthorized } from './http/problem';
 
 /**
  * Roles, each scoped. A grant is written `role:scope` (owner grants add the owner id), e.g.
@@ -134,16 +135,17 @@ export function authorize(
   return principal;
 }
 
+/** A part of the city: everything, a district, or a street (of a district). */
+export interface AreaScope {
+  districtId?: string;
+  streetId?: string;
+}
+
 /**
  * The part of the city a list or report may cover. City-wide roles choose freely; a district office
- * is held to its district and a street office to its street (asking for another is a 403). `prefix`
- * is the `district#street#` key prefix the compound indexes sort by.
+ * is held to its district and a street office to its street (asking for another is a 403).
  */
-export function officialScope(
-  principal: Principal,
-  requested: { districtId?: string; streetId?: string },
-  cityWide: readonly Role[] = ['bureau'],
-): { districtId?: string; streetId?: string; prefix: string } {
+export function officialScope(principal: Principal, requested: AreaScope, cityWide: readonly Role[] = ['bureau']): AreaScope {
   let { districtId, streetId } = requested;
   if (!principal.can(cityWide)) {
     const district = principal.grants.find((g) => g.role === 'district')?.scope;
@@ -156,5 +158,5 @@ export function officialScope(
       streetId = street;
     }
   }
-  return { districtId, streetId, prefix: districtId ? `${districtId}#${streetId ? `${streetId}#` : ''}` : '' };
+  return { districtId, streetId };
 }

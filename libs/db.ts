@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -29,6 +29,20 @@ export const isConditionFailed = (error: unknown): boolean =>
   (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 
 export type Key = { pk: string; sk: string };
+
+/**
+ * PutItem where no item has this key yet: the store, not a read-then-write, decides who is first.
+ * Returns false (and writes nothing) when the key is taken.
+ */
+export async function putIfAbsent(table: string, item: Key & Record<string, unknown>): Promise<boolean> {
+  try {
+    await db().send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
 /** Every page of a query; `consumed` adds up the read capacity DynamoDB reports. */
 export async function queryAll(input: QueryCommandInput, consumed?: { units: number }): Promise<Record<string, unknown>[]> {
@@ -88,6 +102,6 @@ export async function batchPut(table: string, items: readonly Record<string, unk
 /** An item without its storage keys, indexes and outbox: what a caller may see. */
 export function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, outbox: _o, outboxPk: _op, outboxSince: _os, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, outbox: _o, outboxPk: _op, outboxSince: _os, duePk: _dp, dueSk: _ds, ...rest } = item;
   return rest as T;
 }

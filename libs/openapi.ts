@@ -1,5 +1,5 @@
 import { toJSONSchema } from 'zod/v4/core';
-import * as z from './zod';
+import * as z from '../events/zod';
 import type { RouteDecl, ServiceTopology } from './topology';
 
 const problemSchema = {

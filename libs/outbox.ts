@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../events/envelope';
 import { publish } from './bus';
 import { clock } from './clock';
-import { db, isConditionFailed, updateExpression, type Key } from './db';
+import { db, isConditionFailed, putIfAbsent, updateExpression, type Key } from './db';
 import { logger } from './logger';
 import { OUTBOX_INDEX } from './table';
 
@@ -18,6 +18,16 @@ export const OUTBOX_PK = 'OUTBOX';
 export function outboxAttributes(events: readonly BusEvent[]): Record<string, unknown> {
   if (events.length === 0) return {};
   return { outbox: events, outboxPk: OUTBOX_PK, outboxSince: clock.nowIso() };
+}
+
+/**
+ * A new item that carries events: one conditional put (only if the key is free), then publish.
+ * Returns false (and writes nothing) when the key is taken.
+ */
+export async function insertWithEvents(table: string, item: Key & Record<string, unknown>, events: readonly BusEvent[]): Promise<boolean> {
+  if (!(await putIfAbsent(table, { ...item, ...outboxAttributes(events) }))) return false;
+  if (events.length) await publishAfterWrite(table, { pk: item.pk, sk: item.sk });
+  return true;
 }
 
 /** Fragments for an UpdateItem that adds events to an existing item's outbox. */

@@ -1,8 +1,9 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * Every service owns one table of the same shape: a generic pk/sk, one general-purpose index and a
- * sparse index over items whose outbox still holds unpublished events. CDK and the local runtime
+ * Every service owns one table of the same shape: a generic pk/sk, one general-purpose index, a
+ * sparse index over items whose outbox still holds unpublished events, and a sparse index of what
+ * falls due when (libs/due.ts). CDK and the local runtime
  * both build tables from this one description.
  */
 export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -16,9 +17,11 @@ export interface IndexShape {
 export const TABLE_INDEXES: readonly IndexShape[] = [
   { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSince' },
+  { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
 ];
 
 export const OUTBOX_INDEX = 'outbox';
+export const DUE_INDEX = 'due';
 export const GSI1 = 'gsi1';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

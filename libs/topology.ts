@@ -1,4 +1,4 @@
-import type * as z from './zod';
+import type * as z from '../events/zod';
 import type { Allow } from './auth';
 
 /**
@@ -30,7 +30,16 @@ export interface RouteDecl {
 /** An EventBridge event pattern (the subset the local bus implements: see infra/local/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
 
-export interface ConsumerDecl {
+/** What every function may say about itself; CDK and the local runtime both honour it. */
+export interface FunctionSettings {
+  /** Lambda's timeout; locally an invocation that runs longer fails as Lambda's would. */
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  /** Queues of this service the function puts work on (it gets their URLs and sqs:SendMessage on them, nothing else). */
+  sendsTo?: readonly string[];
+}
+
+export interface ConsumerDecl extends FunctionSettings {
   name: string;
   /** Repo-relative module that exports `handler`. */
   entry: string;
@@ -38,12 +47,33 @@ export interface ConsumerDecl {
   pattern: EventPattern;
 }
 
-export interface ScheduleDecl {
+export interface ScheduleDecl extends FunctionSettings {
   name: string;
   entry: string;
   description: string;
-  /** EventBridge Scheduler syntax: `rate(5 minutes)` or `cron(0 2 1 * ? *)` (UTC). */
+  /** EventBridge Scheduler syntax: `rate(5 minutes)` or `cron(0 2 1 * ? *)`, in `timeZone`. */
   expression: string;
+  /** IANA zone the cron fields are read in (Asia/Shanghai by default: a month starts at 00:00 Beijing time). */
+  timeZone?: string;
+}
+
+/**
+ * A queue of units of work (one compound, one finding): a schedule selects what is due and puts one
+ * message per unit here; the worker takes them in batches and reports failures per message, so one
+ * failing compound is retried alone and never stops the others. Deployed: SQS with a dead-letter
+ * queue and an alarm; locally: the same semantics in process.
+ */
+export interface QueueDecl extends FunctionSettings {
+  name: string;
+  /** The worker: a module whose `handler` takes an SQS event (see libs/jobs.ts `unitWorker`). */
+  entry: string;
+  description: string;
+  /** Messages per invocation (default 10). */
+  batchSize?: number;
+  /** Deliveries before a message is dead-lettered (default 5). */
+  maxReceives?: number;
+  /** Workers running at once (default 5): bounds the load a fan-out puts on a table. */
+  maxConcurrency?: number;
 }
 
 export interface ServiceTopology {
@@ -51,9 +81,10 @@ export interface ServiceTopology {
   source: `gongzhi.${string}`;
   /** Whether the service owns a table (named after it). */
   ownsTable: boolean;
-  api?: { entry: string; routes: readonly RouteDecl[] };
+  api?: { entry: string; routes: readonly RouteDecl[] } & FunctionSettings;
   consumers: readonly ConsumerDecl[];
   schedules: readonly ScheduleDecl[];
+  queues?: readonly QueueDecl[];
   /** Detail-types this service publishes (from events/catalogue). */
   publishes: readonly string[];
 }
@@ -63,12 +94,67 @@ export const functionName = (service: string, part: string): string => `${servic
 
 export const routeKey = (route: Pick<RouteDecl, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
-/** Every service keeps an outbox; this is its sweep schedule. */
-export function outboxSweepSchedule(service: string): ScheduleDecl {
-  return {
-    name: 'outbox-sweep',
-    entry: `services/${service}/outbox-sweep.ts`,
-    description: 'Republishes events left in an outbox by a crash between a write and its publish',
-    expression: 'rate(5 minutes)',
-  };
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+export const DEFAULT_SETTINGS = {
+  api: { timeoutSeconds: 29, memoryMb: 512 },
+  consumer: { timeoutSeconds: 60, memoryMb: 512 },
+  schedule: { timeoutSeconds: 300, memoryMb: 512 },
+  queue: { timeoutSeconds: 120, memoryMb: 512 },
+} as const;
+
+/**
+ * Every service that publishes events keeps an outbox, and so gets this sweep: nobody declares it
+ * by hand, and nobody can forget it.
+ */
+export const OUTBOX_SWEEP: ScheduleDecl = {
+  name: 'outbox-sweep',
+  entry: 'libs/outbox-sweep.ts',
+  description: 'Republishes events left in an outbox by a crash between a write and its publish',
+  expression: 'rate(5 minutes)',
+  timeoutSeconds: 120,
+};
+
+/** The schedules a service runs: what it declares, plus its outbox sweep when it publishes. */
+export const schedulesOf = (service: ServiceTopology): readonly ScheduleDecl[] =>
+  service.publishes.length > 0 && service.ownsTable ? [...service.schedules, OUTBOX_SWEEP] : service.schedules;
+
+export type FunctionKind = 'api' | 'consumer' | 'schedule' | 'queue';
+
+export interface FunctionDecl {
+  service: ServiceTopology;
+  kind: FunctionKind;
+  /** `api`, the consumer's, schedule's or queue's name. */
+  part: string;
+  /** `service-part`, as deployed. */
+  name: string;
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  sendsTo: readonly string[];
+}
+
+/** Every function of a service, with its settings resolved: what both runtimes build. */
+export function functionsOf(service: ServiceTopology): FunctionDecl[] {
+  const make = (kind: FunctionKind, part: string, entry: string, settings: FunctionSettings = {}): FunctionDecl => ({
+    service,
+    kind,
+    part,
+    name: functionName(service.name, part),
+    entry,
+    timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_SETTINGS[kind].timeoutSeconds,
+    memoryMb: settings.memoryMb ?? DEFAULT_SETTINGS[kind].memoryMb,
+    sendsTo: settings.sendsTo ?? [],
+  });
+  const out: FunctionDecl[] = [];
+  if (service.api) out.push(make('api', 'api', service.api.entry, service.api));
+  for (const c of service.consumers) out.push(make('consumer', c.name, c.entry, c));
+  for (const s of schedulesOf(service)) out.push(make('schedule', s.name, s.entry, s));
+  for (const q of service.queues ?? []) out.push(make('queue', q.name, q.entry, q));
+  for (const f of out) {
+    for (const q of f.sendsTo) {
+      if (!(service.queues ?? []).some((d) => d.name === q)) throw new Error(`${f.name} sends to ${q}, which ${service.name} does not declare`);
+    }
+  }
+  return out;
 }

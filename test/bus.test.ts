@@ -52,7 +52,7 @@ describe('idempotent consumption', () => {
   const delivered = (id: string) => ({ detail: { ...fixtures.RollActivated!.detail, metadata: { ...fixtures.RollActivated!.detail.metadata, id } } }) as DeliveredEvent;
 
   test('a duplicate delivery has one effect, even when the duplicates race', async () => {
-    const table = process.env.REGISTRY_TABLE!;
+    const table = system.tables.registry!;
     let effects = 0;
     const effect = async () => {
       effects++;
@@ -68,7 +68,7 @@ describe('idempotent consumption', () => {
   });
 
   test('a failed effect releases its claim so the retry runs it', async () => {
-    const table = process.env.REGISTRY_TABLE!;
+    const table = system.tables.registry!;
     let attempts = 0;
     const effect = async () => {
       attempts++;

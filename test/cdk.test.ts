@@ -4,7 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../infra/cdk/app';
 import { GongzhiStack } from '../infra/cdk/stack';
 import { services } from '../services/index';
-import type { ServiceTopology } from '../libs/topology';
+import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type ServiceTopology } from '../libs/topology';
 
 // Bundling every function takes seconds per stack; tests that only read the template skip it, and
 // the cdk-nag synthesis below bundles for real.
@@ -19,12 +19,13 @@ const probe: ServiceTopology = {
   consumers: [
     {
       name: 'on-resolution',
-      entry: 'services/registry/outbox-sweep.ts',
+      entry: 'libs/outbox-sweep.ts',
       description: 'probe consumer',
       pattern: { source: ['gongzhi.elections'], 'detail-type': ['ResolutionPassed'], detail: { data: { matter: ['maintenance_fund_use'] } } },
     },
   ],
-  schedules: [{ name: 'monthly', entry: 'services/registry/outbox-sweep.ts', description: 'probe schedule', expression: 'cron(0 2 1 * ? *)' }],
+  schedules: [{ name: 'monthly', entry: 'libs/outbox-sweep.ts', description: 'probe schedule', expression: 'cron(0 2 1 * ? *)', sendsTo: ['units'] }],
+  queues: [{ name: 'units', entry: 'libs/outbox-sweep.ts', description: 'probe queue', batchSize: 7, maxReceives: 4, maxConcurrency: 3, timeoutSeconds: 40, memoryMb: 256 }],
   publishes: [],
 };
 
@@ -65,12 +66,14 @@ describe('CDK stack from the topology', () => {
   });
 
   test('every declared schedule is an EventBridge Scheduler schedule', () => {
-    const declared = all.flatMap((s) => s.schedules.map((d) => ({ id: `${s.name}/${d.name}`, expression: d.expression })));
+    const declared = all.flatMap((s) => schedulesOf(s).map((d) => ({ id: `${s.name}/${d.name}`, expression: d.expression, zone: d.timeZone ?? DEFAULT_TIME_ZONE })));
     expect(declared.length).toBeGreaterThan(0);
-    for (const { id, expression } of declared) {
+    // Every publishing service gets its outbox sweep without declaring it.
+    for (const s of all.filter((s) => s.publishes.length > 0)) expect(declared.map((d) => d.id)).toContain(`${s.name}/outbox-sweep`);
+    for (const { id, expression, zone } of declared) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
-        ScheduleExpressionTimezone: 'Etc/UTC',
+        ScheduleExpressionTimezone: zone,
         Target: Match.objectLike({ Input: Match.stringLikeRegexp(`"schedule":"${id}"`), DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() }),
       });
     }
@@ -82,11 +85,16 @@ describe('CDK stack from the topology', () => {
       TableName: 'gongzhi-dev-registry',
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'outbox' })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'outbox' }), Match.objectLike({ IndexName: 'due' })],
     });
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    const declared = all.reduce((n, s) => n + (s.api ? 1 : 0) + s.consumers.length + s.schedules.length, 0);
-    expect(functions.filter((f) => f.Properties.Runtime === 'nodejs24.x')).toHaveLength(declared);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Runtime === 'nodejs24.x');
+    const declared = all.flatMap(functionsOf);
+    expect(functions).toHaveLength(declared.length);
+    // Each function runs with the timeout and memory it declares (or its kind's default).
+    for (const fn of declared) {
+      const found = functions.find((f) => f.Properties.Environment?.Variables?.GONGZHI_SERVICE === fn.service.name && f.Properties.Timeout === fn.timeoutSeconds && f.Properties.MemorySize === fn.memoryMb);
+      expect(found).toBeDefined();
+    }
   });
 
   test('each function may touch only its own table and put only its own source on the bus', () => {
@@ -112,8 +120,37 @@ describe('CDK mapping of every trigger kind, and stages', () => {
       EventPattern: { source: ['gongzhi.elections'], 'detail-type': ['ResolutionPassed'], detail: { data: { matter: ['maintenance_fund_use'] } } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 } })],
     });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 2 1 * ? *)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 2 1 * ? *)', ScheduleExpressionTimezone: 'Asia/Shanghai' });
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'gongzhi-dev-probe' });
+  });
+
+  test('a queue becomes SQS with a dead-letter queue and its alarm, and a worker reporting failures per message', () => {
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new GongzhiStack(app, 'Probe', { stage: 'dev', services: [...services, probe], root: process.cwd() });
+    const template = Template.fromStack(stack);
+    const queues = template.findResources('AWS::SQS::Queue');
+    const [workQueueId, workQueue] = Object.entries(queues).find(([id]) => id.startsWith('ProbeUnitsQueue'))!;
+    const dlqId = Object.keys(queues).find((id) => id.startsWith('ProbeUnitsDeadLetters'))!;
+    expect(workQueue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 4 });
+    expect(workQueue.Properties.VisibilityTimeout).toBe(240); // six times the worker's 40 s
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [workQueueId, 'Arn'] },
+      BatchSize: 7,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 40, MemorySize: 256, Environment: { Variables: Match.objectLike({ GONGZHI_SERVICE: 'probe' }) } });
+    // The dead-letter queue alarms to the alarm topic.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('^Alarms') })],
+    });
+    // Only the schedule that declares it may send to the queue, and only it knows the URL.
+    const senders = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.QUEUE_UNITS_URL);
+    expect(senders).toHaveLength(1);
+    const sendPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('sqs:SendMessage') && JSON.stringify(p).includes(workQueueId));
+    expect(sendPolicies).toHaveLength(1);
+    expect(JSON.stringify(sendPolicies[0])).toContain('ProbeMonthly');
   });
 
   test('prod keeps its data: deletion protection and RETAIN', () => {

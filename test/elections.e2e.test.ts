@@ -45,7 +45,7 @@ async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]): Promis
 
 const advanceDays = async (days: number) => {
   await system.scheduler.advance(days * DAY);
-  await system.bus.idle();
+  await system.idle();
 };
 
 beforeAll(async () => {
@@ -59,7 +59,7 @@ beforeAll(async () => {
   expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('el-a') })).status).toBe(201);
   expect((await call('POST', '/compounds/el-a/roll', { token: bureau, raw: rollCsv(2000), type: 'text/csv' })).status).toBe(201);
   expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('el-b') })).status).toBe(201);
-  await system.bus.idle();
+  await system.idle();
 });
 afterAll(async () => {
   await system.close();
@@ -215,7 +215,7 @@ describe('a committee election with the negative list and the reserve pool', () 
 
     // Enforcement confirms an illegal construction by O16: the negative list follows.
     await publish([ViolationConfirmed.create({ compoundId: 'el-a', findingId: 'F-77', category: 'illegal_construction', responsibleOwnerId: 'O16', department: 'urban-management', deadline: '2027-06-01T00:00:00.000Z' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
-    await system.bus.idle();
+    await system.idle();
     const refused = await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'O16', name: 'Owner 16', source: 'owners' } });
     expect(refused.status).toBe(422);
     expect(refused.json.errors[0].reason).toMatch(/unrectified_violation \(source: enforcement\/finding\/F-77\)/);
@@ -261,7 +261,7 @@ describe('a committee election with the negative list and the reserve pool', () 
 
     // Funds records arrears for O11 during the objection period: O11 loses the seat at the final check.
     await publish([ArrearsRecorded.create({ compoundId: 'el-a', ownerId: 'O11', unitId: 'B01-011', kind: 'maintenance_fund', amountFen: 120_000, arrearsId: 'A-11' }, { compoundId: 'el-a', actor: 'funds', occurredAt: clock.nowIso() })]);
-    await system.bus.idle();
+    await system.idle();
     await advanceDays(7);
 
     const elected = received.filter((e) => e['detail-type'] === 'CommitteeElected');
@@ -280,7 +280,7 @@ describe('a committee election with the negative list and the reserve pool', () 
 
   test('rectifying the violation lifts the disqualification it caused', async () => {
     await publish([ViolationRectified.create({ compoundId: 'el-a', findingId: 'F-77', responsibleOwnerId: 'O16', department: 'urban-management' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
-    await system.bus.idle();
+    await system.idle();
     const records = (await call('GET', '/people/O16/disqualifications', { token: street })).json.items;
     expect(records).toEqual([expect.objectContaining({ sourceRef: 'enforcement/finding/F-77', active: false, liftNote: 'violation rectified' })]);
     // An event-sourced record is lifted by its source, not by hand.
@@ -320,7 +320,7 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect((await call('GET', '/reports/committees', { token: bureau })).json.flags).toEqual([{ compoundId: 'el-b', flag: 'temporary committee past its 2-year limit' }]);
     await advanceDays(120);
     await system.scheduler.fire('elections/term-watch');
-    await system.bus.idle();
+    await system.idle();
     expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring')).toHaveLength(before + 2);
     expect(received.filter((e) => e['detail-type'] === 'CommitteeTermExpiring').at(-1)!.detail.data).toMatchObject({ compoundId: 'el-a', kind: 'committee' });
   });

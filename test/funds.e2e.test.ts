@@ -32,7 +32,7 @@ async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]): Promis
 }
 const advance = async (ms: number) => {
   await system.scheduler.advance(ms);
-  await system.bus.idle();
+  await system.idle();
 };
 /** Move the clock to just after `iso` (schedules due on the way fire once). */
 const advanceTo = async (iso: string) => advance(Math.max(0, Date.parse(iso) - clock.now().getTime() + 60_000));
@@ -51,7 +51,7 @@ beforeAll(async () => {
   inspector = await system.token(['inspector:S1'], 'inspector');
   await call('POST', '/compounds', { token: bureau, body: compoundBody('fu-a') });
   await call('POST', '/compounds/fu-a/roll', { token: bureau, raw: rollCsv(300), type: 'text/csv' });
-  await system.bus.idle();
+  await system.idle();
 });
 afterAll(async () => {
   await system.close();
@@ -206,7 +206,7 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(disq.json.items).toEqual([expect.objectContaining({ reason: 'fund_arrears', active: true })]);
 
     await call('POST', '/compounds/fu-a/levy/payments', { token: property, body: { unitId: 'B01-003', amountFen: o3.owedFen, receiptRef: 'RCPT-0003' } });
-    await system.bus.idle();
+    await system.idle();
     expect(events('ArrearsCleared').map((e) => (e.detail.data as { unitId: string }).unitId)).toEqual(['B01-003']);
     expect((await call('GET', '/people/O3/disqualifications', { token: street })).json.items[0].active).toBe(false);
   });
@@ -259,14 +259,14 @@ describe('concurrency on one ledger', () => {
       ),
     );
     expect(results.map((r) => r.status).every((s) => s === 201)).toBe(true);
-    const entries = await fundsStore.allEntries('fu-a', 'public_revenue');
+    const entries = await system.asService('funds', () => fundsStore.allEntries('fu-a', 'public_revenue'));
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     const gross = Array.from({ length: 100 }, (_, i) => 1000 + i).reduce((s, x) => s + x, 0);
     expect(entries.at(-1)!.balances).toEqual({ cash: gross - 100 * 100, 'costs:management': 100 * 100, 'income:parking': -gross });
     expect((await call('GET', '/compounds/fu-a/funds/public_revenue/verify', { token: committee })).json).toMatchObject({ ok: true, entries: 100 });
   });
 
-  test('100 appends racing as separate instances would: the conditional put keeps the chain gap-free', async () => {
+  test('100 appends racing as separate instances would: the conditional put keeps the chain gap-free', () => system.asService('funds', async () => {
     const before = (await fundsStore.headEntry('fu-a', 'neighbours'))?.seq ?? 0;
     const stats = { attempts: 0, writeUnits: 0 };
     await Promise.all(
@@ -284,9 +284,9 @@ describe('concurrency on one ledger', () => {
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: before + 100 }, (_, i) => i + 1));
     expect(entries.at(-1)!.balances.cash).toBe(Array.from({ length: 100 }, (_, i) => 100 + i).reduce((s, x) => s + x, 0));
     expect((await call('GET', '/compounds/fu-a/funds/neighbours/verify', { token: committee })).json).toMatchObject({ ok: true });
-  });
+  }));
 
-  test('property: random income and spending raced against a fresh ledger keep it balanced, gap-free and never overdrawn', async () => {
+  test('property: random income and spending raced against a fresh ledger keep it balanced, gap-free and never overdrawn', () => system.asService('funds', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -317,7 +317,7 @@ describe('concurrency on one ledger', () => {
           outcomes.forEach((o, i) => {
             if (o.status === 'rejected') {
               expect(ops[i]!.spend).toBe(true);
-              expect(o.reason.status).toBe(422);
+              expect(o.reason.kind).toBe('rule_broken');
             }
           });
           const entries = await fundsStore.allEntries(compoundId, 'public_revenue');
@@ -331,9 +331,9 @@ describe('concurrency on one ledger', () => {
       ),
       { numRuns: 8 },
     );
-  });
+  }));
 
-  test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', async () => {
+  test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', () => system.asService('funds', async () => {
     const cash = (await fundsStore.headEntry('fu-a', 'public_revenue'))!.balances.cash!;
     const tenth = Math.floor(cash / 10);
     const attempts = await Promise.allSettled(
@@ -350,9 +350,9 @@ describe('concurrency on one ledger', () => {
       ),
     );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(10);
-    expect(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason.status === 422)).toBe(true);
+    expect(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason.kind === 'rule_broken')).toBe(true);
     const head = (await fundsStore.headEntry('fu-a', 'public_revenue'))!;
     expect(head.balances.cash).toBe(cash - 10 * tenth);
     expect(head.balances.cash).toBeGreaterThanOrEqual(0);
-  });
+  }));
 });

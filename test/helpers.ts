@@ -1,3 +1,5 @@
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // handlers' warnings (retries, failed units) are part of what tests provoke
+
 import { startLocal, type LocalOptions, type LocalSystem } from '../infra/local/runtime';
 
 export interface Call {

@@ -60,7 +60,7 @@ describe('compounds', () => {
     const created = await call('POST', '/compounds', { token: bureau, body: compoundBody('reg-a') });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ compoundId: 'reg-a', rollVersion: 0, unitCount: 0 });
-    await system.bus.idle();
+    await system.idle();
     const [event] = events('CompoundRegistered').filter((e) => e.detail.metadata.compoundId === 'reg-a');
     expect(event?.detail.data).toMatchObject({ compoundId: 'reg-a', location: { districtId: 'D1', streetId: 'S1', communityId: 'K1' } });
     expect(event?.detail.metadata.actor).toBe('bureau-1');
@@ -130,7 +130,7 @@ describe('the roll', () => {
     expect(imported.status).toBe(201);
     expect(imported.json).toMatchObject({ rollVersion: 1, unitCount: 2000, totalArea: expectedArea });
     expect(imported.json.ownerCount).toBe(2000 - 50 - 3 + 1); // 50 unsold → developer; O1 holds 4 units
-    await system.bus.idle();
+    await system.idle();
     const chunks = events('RollChunkPublished').filter((e) => e.detail.metadata.compoundId === 'roll-a');
     expect(chunks).toHaveLength(8);
     const units = chunks.flatMap((e) => (e.detail.data as { units: unknown[] }).units);
@@ -195,7 +195,7 @@ describe('the roll', () => {
     });
     expect(sold.status).toBe(200);
     expect(sold.json).toMatchObject({ unitId: 'B01-040', holding: 'sold_undelivered', ownerId: 'O9001' });
-    await system.bus.idle();
+    await system.idle();
     const [changed] = events('UnitHolderChanged');
     expect(changed?.detail.data).toMatchObject({ previousOwnerId: 'DEV', unit: { unitId: 'B01-040', ownerId: 'O9001', holding: 'sold_undelivered' } });
     const owned = await call('PUT', '/compounds/roll-a/units/B01-041/holder', { token: community, body: { holding: 'owned', registered: true } });
@@ -226,7 +226,7 @@ describe('grid roles and idempotent POSTs', () => {
     expect(reused.status).toBe(422);
     // Without the key the same assignment is a plain conflict.
     expect((await call('POST', '/compounds/grid-a/grid-roles', { token: community, body })).status).toBe(409);
-    await system.bus.idle();
+    await system.idle();
     expect(events('GridRoleAssigned').filter((e) => e.detail.metadata.compoundId === 'grid-a')).toHaveLength(1);
     const list = await call('GET', '/compounds/grid-a/grid-roles', { token: await system.token(['owner:grid-a:O5']) });
     expect(list.json.items).toEqual([expect.objectContaining({ role: 'building_head', personId: 'P1', buildingId: 'B01' })]);
@@ -241,7 +241,7 @@ describe('grid roles and idempotent POSTs', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
-    await system.bus.idle();
+    await system.idle();
     expect(events('GridRoleAssigned').filter((e) => (e.detail.data as { personId: string }).personId === 'P2')).toHaveLength(1);
   });
 
@@ -273,7 +273,7 @@ describe('the outbox', () => {
     const swept = (await system.scheduler.fire('registry/outbox-sweep')) as { events: number };
     expect(swept.events).toBeGreaterThanOrEqual(1);
     await system.scheduler.fire('registry/outbox-sweep');
-    await system.bus.idle();
+    await system.idle();
     expect(registered()).toHaveLength(1);
   });
 });

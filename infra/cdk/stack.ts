@@ -3,6 +3,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type 
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,14 +12,16 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { grantsClaim, tableEnvVar } from '../../libs/config';
+import { grantsClaim, queueUrlEnvVar } from '../../libs/config';
 import { TABLE_INDEXES, TABLE_KEY } from '../../libs/table';
-import { functionName, type ServiceTopology } from '../../libs/topology';
+import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type FunctionDecl, type ServiceTopology } from '../../libs/topology';
 
 export interface GongzhiStackProps extends StackProps {
   /** `prod` turns on deletion protection and RETAIN for the tables. */
@@ -40,6 +44,9 @@ const pascal = (s: string) => s.replace(/(^|[-_/])(\w)/g, (_, __, c: string) => 
 export class GongzhiStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
   readonly tables = new Map<string, dynamodb.Table>();
+  /** `service/queue` → the work queue. */
+  readonly queues = new Map<string, sqs.Queue>();
+  readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: GongzhiStackProps) {
     super(scope, id, props);
@@ -56,6 +63,22 @@ export class GongzhiStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the event rules and schedules.',
     });
+
+    // Whatever lands in a dead-letter queue needs a person: every DLQ alarms to this topic.
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `gongzhi ${props.stage} alarms`, enforceSSL: true });
+    const alarmOnMessages = (id: string, queue: sqs.IQueue, what: string) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: `${what}: a message is waiting in ${queue.queueName}`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+      return alarm;
+    };
+    alarmOnMessages('DeliveryDeadLettersAlarm', deadLetters, 'Event or schedule deliveries failed after all retries');
 
     for (const service of props.services.filter((s) => s.ownsTable)) {
       const table = new dynamodb.Table(this, `${pascal(service.name)}Table`, {
@@ -78,8 +101,8 @@ export class GongzhiStack extends Stack {
       this.tables.set(service.name, table);
     }
 
-    const makeFunction = (service: ServiceTopology, part: string, entry: string, timeout: Duration) => {
-      const name = functionName(service.name, part);
+    const makeFunction = (decl: FunctionDecl) => {
+      const { service, name, entry } = decl;
       const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
         retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -93,8 +116,8 @@ export class GongzhiStack extends Stack {
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
-        timeout,
+        memorySize: decl.memoryMb,
+        timeout: Duration.seconds(decl.timeoutSeconds),
         role,
         logGroup,
         loggingFormat: lambda.LoggingFormat.JSON,
@@ -104,7 +127,10 @@ export class GongzhiStack extends Stack {
           GRANTS_CLAIM: grantsClaim(),
           POWERTOOLS_SERVICE_NAME: `gongzhi-${service.name}`,
           NODE_OPTIONS: '--enable-source-maps',
-          ...(table ? { [tableEnvVar(service.name)]: table.tableName } : {}),
+          GONGZHI_SERVICE: service.name,
+          // Its own table only, and the URLs of the queues it declares it sends to.
+          ...(table ? { TABLE_NAME: table.tableName } : {}),
+          ...Object.fromEntries(decl.sendsTo.map((q) => [queueUrlEnvVar(q), this.queues.get(`${service.name}/${q}`)!.queueUrl])),
         },
         bundling: {
           format: OutputFormat.ESM,
@@ -116,8 +142,9 @@ export class GongzhiStack extends Stack {
           banner: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);",
         },
       });
-      // Exactly its own table, and PutEvents on the bus only under its own source.
+      // Exactly its own table, PutEvents on the bus only under its own source, SendMessage on its declared queues.
       table?.grantReadWriteData(fn);
+      for (const q of decl.sendsTo) this.queues.get(`${service.name}/${q}`)!.grantSendMessages(fn);
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['events:PutEvents'],
@@ -170,8 +197,30 @@ export class GongzhiStack extends Stack {
       new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
     }
 
+    // Work queues first: functions that send to them need their URLs.
+    for (const service of props.services) {
+      for (const declared of service.queues ?? []) {
+        const id = `${pascal(service.name)}${pascal(declared.name)}`;
+        const dlq = new sqs.Queue(this, `${id}DeadLetters`, { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+        Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${service.name}/${declared.name}.` });
+        const timeout = declared.timeoutSeconds ?? 120;
+        const queue = new sqs.Queue(this, `${id}Queue`, {
+          // AWS's advice for Lambda event sources: at least six times the function's timeout.
+          visibilityTimeout: Duration.seconds(timeout * 6),
+          retentionPeriod: Duration.days(4),
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          deadLetterQueue: { queue: dlq, maxReceiveCount: declared.maxReceives ?? 5 },
+        });
+        alarmOnMessages(`${id}DeadLettersAlarm`, dlq, `Units of ${service.name}/${declared.name} failed ${declared.maxReceives ?? 5} times`);
+        this.queues.set(`${service.name}/${declared.name}`, queue);
+      }
+    }
+    const declared = new Map(props.services.flatMap((service) => functionsOf(service).map((f) => [f.name, f] as const)));
+    const decl = (service: ServiceTopology, part: string) => declared.get(`${service.name}-${part}`)!;
+
     const meta = props.services.find((s) => s.name === 'meta');
-    const metaFn = meta?.api ? makeFunction(meta, 'api', meta.api.entry, Duration.seconds(10)) : undefined;
+    const metaFn = meta?.api ? makeFunction(decl(meta, 'api')) : undefined;
     const api = new apigw.HttpApi(this, 'Api', {
       apiName: `gongzhi-${props.stage}`,
       createDefaultStage: false,
@@ -202,7 +251,7 @@ export class GongzhiStack extends Stack {
 
     for (const service of props.services) {
       if (service.api) {
-        const fn = service === meta ? metaFn! : makeFunction(service, 'api', service.api.entry, Duration.seconds(29));
+        const fn = service === meta ? metaFn! : makeFunction(decl(service, 'api'));
         const integration = new HttpLambdaIntegration(`${pascal(service.name)}Integration`, fn);
         for (const route of service.api.routes) {
           const [created] = api.addRoutes({
@@ -220,9 +269,9 @@ export class GongzhiStack extends Stack {
         }
       }
       for (const consumer of service.consumers) {
-        const fn = makeFunction(service, consumer.name, consumer.entry, Duration.seconds(60));
+        const fn = makeFunction(decl(service, consumer.name));
         const { source, 'detail-type': detailType, detail, ...rest } = consumer.pattern as Record<string, unknown>;
-        new events.Rule(this, `${pascal(functionName(service.name, consumer.name))}Rule`, {
+        new events.Rule(this, `${pascal(fn.node.id)}Rule`, {
           eventBus: bus,
           description: consumer.description,
           eventPattern: {
@@ -234,12 +283,12 @@ export class GongzhiStack extends Stack {
           targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
         });
       }
-      for (const declared of service.schedules) {
-        const fn = makeFunction(service, declared.name, declared.entry, Duration.minutes(5));
-        const id = `${service.name}/${declared.name}`;
-        new scheduler.Schedule(this, `${pascal(functionName(service.name, declared.name))}Schedule`, {
-          schedule: scheduler.ScheduleExpression.expression(declared.expression, TimeZone.ETC_UTC),
-          description: declared.description,
+      for (const schedule of schedulesOf(service)) {
+        const fn = makeFunction(decl(service, schedule.name));
+        const id = `${service.name}/${schedule.name}`;
+        new scheduler.Schedule(this, `${fn.node.id}Schedule`, {
+          schedule: scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timeZone ?? DEFAULT_TIME_ZONE)),
+          description: schedule.description,
           target: new schedulerTargets.LambdaInvoke(fn, {
             input: scheduler.ScheduleTargetInput.fromObject({ schedule: id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
             deadLetterQueue: deadLetters,
@@ -252,6 +301,16 @@ export class GongzhiStack extends Stack {
           id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
           reason: "EventBridge Scheduler's role may invoke the target function's versions and aliases (`<function arn>:*`); that function only.",
         });
+      }
+      for (const queue of service.queues ?? []) {
+        const fn = makeFunction(decl(service, queue.name));
+        fn.addEventSource(
+          new SqsEventSource(this.queues.get(`${service.name}/${queue.name}`)!, {
+            batchSize: queue.batchSize ?? 10,
+            reportBatchItemFailures: true,
+            maxConcurrency: Math.max(2, queue.maxConcurrency ?? 5),
+          }),
+        );
       }
     }
 

@@ -103,6 +103,10 @@ export class LocalBus {
     });
   }
 
+  isIdle(): boolean {
+    return this.inFlight === 0;
+  }
+
   /** Resolves when nothing is queued, running or waiting to be retried. */
   idle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

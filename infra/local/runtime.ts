@@ -2,19 +2,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import type { DeliveredEvent } from '../../events/envelope';
 import { setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
-import { tableEnvVar } from '../../libs/config';
+import { runAsFunction } from '../../libs/config';
 import { resetDb } from '../../libs/db';
 import type { HttpEvent, HttpResult } from '../../libs/http/api';
+import { setQueueSender } from '../../libs/queue';
 import { createTableInput } from '../../libs/table';
-import { functionName, routeKey, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
 import { LocalBus } from './bus';
+import { LocalQueues } from './queues';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
 
@@ -33,7 +35,14 @@ export interface LocalOptions {
 export interface LocalSystem {
   url: string;
   bus: LocalBus;
+  queues: LocalQueues;
   scheduler: LocalScheduler;
+  /** Each service's table (tests that write or read a table directly). */
+  tables: Record<string, string>;
+  /** Run `work` as one of the service's functions would: it sees that service's table only. */
+  asService<T>(service: string, work: () => Promise<T>): Promise<T>;
+  /** Resolves when the bus and every queue are idle (work fans out and raises events, so both are waited for). */
+  idle(): Promise<void>;
   routes: { service: string; method: string; path: string; allow: RouteDecl['allow'] }[];
   token(grants: readonly string[], subject?: string, expiresIn?: string | number): Promise<string>;
   /** Call a declared function directly, as Lambda would (for tests of consumers and schedules). */
@@ -47,21 +56,28 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // API Gateway's payload limi
 
 const root = resolve(process.cwd());
 
-function lambdaContext(name: string): Context {
+/** Lambda's context, with the function's real deadline. */
+function lambdaContext(fn: Pick<FunctionDecl, 'name' | 'timeoutSeconds' | 'memoryMb'>, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
+    functionName: fn.name,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '256',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.name}`,
+    memoryLimitInMB: String(fn.memoryMb),
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
+    logGroupName: `/aws/lambda/${fn.name}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+export class FunctionTimeout extends Error {
+  constructor(name: string, seconds: number) {
+    super(`${name}: Task timed out after ${seconds} seconds`);
+  }
 }
 
 /** Start the whole system in this process: dynalite, the bus, the scheduler and the HTTP front door. */
@@ -84,9 +100,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   process.env.STAGE = 'local';
   process.env.EVENT_BUS_NAME = 'gongzhi-local';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  for (const service of topologies) {
-    if (service.ownsTable) process.env[tableEnvVar(service.name)] = `gongzhi-local-${service.name}`;
-  }
+  const tables: Record<string, string> = {};
+  for (const service of topologies) if (service.ownsTable) tables[service.name] = `gongzhi-local-${service.name}`;
   resetDb();
 
   const admin = new DynamoDBClient({
@@ -96,9 +111,22 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   });
   const existing = new Set((await admin.send(new ListTablesCommand({}))).TableNames ?? []);
   await Promise.all(
-    topologies
-      .filter((service) => service.ownsTable && !existing.has(`gongzhi-local-${service.name}`))
-      .map((service) => admin.send(new CreateTableCommand(createTableInput(`gongzhi-local-${service.name}`)))),
+    Object.values(tables).map(async (name) => {
+      if (!existing.has(name)) return admin.send(new CreateTableCommand(createTableInput(name)));
+      // A table made by an older version lacks indexes added since: add them (they start empty).
+      const wanted = createTableInput(name).GlobalSecondaryIndexes ?? [];
+      const { Table } = await admin.send(new DescribeTableCommand({ TableName: name }));
+      const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      for (const index of wanted.filter((i) => !have.has(i.IndexName))) {
+        await admin.send(
+          new UpdateTableCommand({
+            TableName: name,
+            AttributeDefinitions: createTableInput(name).AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+          }),
+        );
+      }
+    }),
   );
   admin.destroy();
   trace('tables ready');
@@ -119,49 +147,94 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     return found;
   };
 
+  const functions = new Map<string, FunctionDecl>();
+  for (const service of topologies) for (const fn of functionsOf(service)) functions.set(fn.name, fn);
+
+  /** Invoke a function as Lambda would: its own identity (and table), its timeout, its context. */
+  async function invokeFunction(fn: FunctionDecl, event: unknown): Promise<unknown> {
+    const handler = await load(fn.entry);
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const identity = { service: fn.service.name, functionName: fn.name, table: tables[fn.service.name] };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FunctionTimeout(fn.name, fn.timeoutSeconds)), fn.timeoutSeconds * 1000);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([runAsFunction(identity, () => handler(event, lambdaContext(fn, deadline))), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const fnOf = (service: ServiceTopology, part: string) => functions.get(functionName(service.name, part))!;
+
   const bus = new LocalBus({ maxAttempts: options.busMaxAttempts, retryDelayMs: options.busRetryDelayMs });
   setPublisher((events) => bus.put(events));
-
-  const functions = new Map<string, { entry: string }>();
   for (const service of topologies) {
-    if (service.api) functions.set(functionName(service.name, 'api'), { entry: service.api.entry });
     for (const consumer of service.consumers) {
-      const name = functionName(service.name, consumer.name);
-      functions.set(name, { entry: consumer.entry });
-      bus.subscribe({
-        target: name,
-        pattern: consumer.pattern,
-        invoke: async (event: DeliveredEvent) => (await load(consumer.entry))(event, lambdaContext(name)),
-      });
+      const fn = fnOf(service, consumer.name);
+      bus.subscribe({ target: fn.name, pattern: consumer.pattern, invoke: (event: DeliveredEvent) => invokeFunction(fn, event) });
     }
-    for (const schedule of service.schedules) functions.set(functionName(service.name, schedule.name), { entry: schedule.entry });
   }
+
+  const queues = new LocalQueues(
+    topologies.flatMap((service) =>
+      (service.queues ?? []).map((queue) => ({
+        id: `${service.name}/${queue.name}`,
+        batchSize: queue.batchSize ?? 10,
+        maxReceives: queue.maxReceives ?? 5,
+        maxConcurrency: queue.maxConcurrency ?? 5,
+        invoke: (event: SQSEvent) => invokeFunction(fnOf(service, queue.name), event),
+      })),
+    ),
+    options.busRetryDelayMs,
+  );
+  setQueueSender((service, queue, bodies) => queues.send(`${service}/${queue}`, bodies));
+
   const scheduler = new LocalScheduler(
     topologies.flatMap((service) =>
-      service.schedules.map((schedule) => ({
+      schedulesOf(service).map((schedule) => ({
         id: `${service.name}/${schedule.name}`,
         expression: schedule.expression,
-        invoke: async (input: unknown) =>
-          (await load(schedule.entry))(input, lambdaContext(functionName(service.name, schedule.name))),
+        timeZone: schedule.timeZone ?? DEFAULT_TIME_ZONE,
+        invoke: (input: unknown) => invokeFunction(fnOf(service, schedule.name), input),
       })),
     ),
   );
   if (options.autoTick) scheduler.start();
 
+  /** Bus deliveries start queue work and queue work raises events: idle is when both are, at once. */
+  async function idle(): Promise<void> {
+    while (!(bus.isIdle() && queues.isIdle())) {
+      await bus.idle();
+      await queues.idle();
+    }
+  }
+
   const signingKey = options.dataDir ? loadOrCreateSigningKey(options.dataDir) : randomBytes(32);
 
-  const routeTable = topologies.flatMap((service) =>
-    (service.api?.routes ?? []).map((route) => ({
-      service,
-      route,
-      names: [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
-      pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
-    })),
-  );
-  const metaEntry = topologies.find((s) => s.name === 'meta')?.api?.entry;
+  // API Gateway matches the most specific route: a literal segment beats a {variable} in the same place.
+  const specificity = (path: string) => path.split('/').map((segment) => (segment.startsWith('{') ? '1' : '0')).join('');
+  const routeTable = topologies
+    .flatMap((service) =>
+      (service.api?.routes ?? []).map((route) => ({
+        service,
+        route,
+        names: [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+        pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+      })),
+    )
+    .sort((a, b) => specificity(a.route.path).localeCompare(specificity(b.route.path)));
+  const meta = topologies.find((s) => s.name === 'meta' && s.api);
 
-  async function callHttp(entry: string, name: string, event: HttpEvent): Promise<HttpResult> {
-    return (await load(entry))(event, lambdaContext(name)) as Promise<HttpResult>;
+  async function callHttp(service: ServiceTopology, event: HttpEvent): Promise<HttpResult> {
+    try {
+      return (await invokeFunction(fnOf(service, 'api'), event)) as HttpResult;
+    } catch (error) {
+      // API Gateway answers 503 when the integration times out and 500 when the function crashes.
+      if (error instanceof FunctionTimeout) return localProblem(503, 'Service Unavailable', error.message);
+      throw error;
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -229,11 +302,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       isBase64Encoded: false,
     } as HttpEvent;
     if (!match) {
-      if (!metaEntry) return send(res, localProblem(404, 'Not Found', `no route ${url.pathname}`));
-      return send(res, await callHttp(metaEntry, functionName('meta', 'api'), event));
+      if (!meta) return send(res, localProblem(404, 'Not Found', `no route ${url.pathname}`));
+      return send(res, await callHttp(meta, event));
     }
     if (!claims) (event.requestContext as { authorizer?: unknown }).authorizer = undefined;
-    return send(res, await callHttp(match.r.service.api!.entry, functionName(match.r.service.name, 'api'), event));
+    return send(res, await callHttp(match.r.service, event));
   }
 
   async function adminRoute(method: string, url: URL, body: string): Promise<HttpResult> {
@@ -260,14 +333,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       const fired = await scheduler.advance(ms);
       return json({ now: clock.nowIso(), fired });
     }
-    if (method === 'GET' && path === '/_local/dead-letters') return json(bus.deadLetters);
+    if (method === 'GET' && path === '/_local/dead-letters') return json({ events: bus.deadLetters, queues: queues.deadLetters });
+    if (method === 'GET' && path === '/_local/queues') return json(queues.depth());
     if (method === 'GET' && path === '/_local/events') {
       const type = url.searchParams.get('detailType');
       return json(bus.log.filter((e) => !type || e['detail-type'] === type).slice(-500));
     }
     if (method === 'POST' && path === '/_local/bus/idle') {
-      await bus.idle();
-      return json({ idle: true, delivered: bus.log.length, deadLetters: bus.deadLetters.length });
+      await idle();
+      return json({ idle: true, delivered: bus.log.length, deadLetters: bus.deadLetters.length + queues.deadLetters.length });
     }
     if (method === 'POST' && path === '/_local/token') {
       const grants = Array.isArray(input.grants) ? (input.grants as string[]) : [];
@@ -289,19 +363,26 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   return {
     url: `http://127.0.0.1:${port}`,
     bus,
+    queues,
     scheduler,
+    tables,
+    asService(service, work) {
+      if (!topologies.some((t) => t.name === service)) throw new Error(`no service ${service}`);
+      return runAsFunction({ service, functionName: `${service}-test`, table: tables[service] }, work);
+    },
+    idle,
     routes: routeTable.map(({ service, route }) => ({ service: service.name, method: route.method, path: route.path, allow: route.allow })),
     token: (grants, subject = `user-${randomUUID().slice(0, 8)}`, expiresIn) => signToken(signingKey, subject, grants, expiresIn),
     async invoke(service, part, event) {
-      const name = functionName(service, part);
-      const fn = functions.get(name);
-      if (!fn) throw new Error(`no function ${name}`);
-      return (await load(fn.entry))(event, lambdaContext(name));
+      const fn = functions.get(functionName(service, part));
+      if (!fn) throw new Error(`no function ${functionName(service, part)}`);
+      return invokeFunction(fn, event);
     },
     async close() {
       scheduler.stop();
-      await bus.idle();
+      await idle();
       setPublisher(undefined);
+      setQueueSender(undefined);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       resetDb();

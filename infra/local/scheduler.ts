@@ -5,11 +5,13 @@ export interface LocalSchedule {
   /** `service/name`. */
   id: string;
   expression: string;
+  /** IANA zone of the cron fields (EventBridge Scheduler's ScheduleExpressionTimezone). */
+  timeZone?: string;
   invoke: (input: { schedule: string; scheduledTime: string }) => Promise<unknown>;
 }
 
-/** Next time an EventBridge Scheduler expression fires strictly after `after` (UTC). */
-export function nextFireTime(expression: string, after: Date): Date {
+/** Next time an EventBridge Scheduler expression, read in `timeZone`, fires strictly after `after`. */
+export function nextFireTime(expression: string, after: Date, timeZone = 'UTC'): Date {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
   if (rate) {
     const unit = rate[2]!.startsWith('minute') ? 60_000 : rate[2]!.startsWith('hour') ? 3600_000 : 86_400_000;
@@ -22,7 +24,7 @@ export function nextFireTime(expression: string, after: Date): Date {
     // AWS numbers weekdays 1-7 from Sunday; croner 0-6. Names need no translation.
     const weekday = dayOfWeek!.replace(/\b([1-7])\b/g, (d) => String(Number(d) - 1)).replace('?', '*');
     const pattern = `${minute} ${hour} ${dayOfMonth!.replace('?', '*')} ${month} ${weekday}`;
-    const next = new Cron(pattern, { timezone: 'UTC', paused: true, legacyMode: false }).nextRun(after);
+    const next = new Cron(pattern, { timezone: timeZone, paused: true, legacyMode: false }).nextRun(after);
     if (!next) throw new Error(`schedule ${expression} never fires`);
     return next;
   }
@@ -37,11 +39,11 @@ export class LocalScheduler {
 
   constructor(private readonly schedules: readonly LocalSchedule[]) {
     const now = clock.now();
-    for (const s of schedules) this.next.set(s.id, nextFireTime(s.expression, now));
+    for (const s of schedules) this.next.set(s.id, nextFireTime(s.expression, now, s.timeZone));
   }
 
   list() {
-    return this.schedules.map((s) => ({ id: s.id, expression: s.expression, nextFireTime: this.next.get(s.id)?.toISOString() }));
+    return this.schedules.map((s) => ({ id: s.id, expression: s.expression, timeZone: s.timeZone ?? 'UTC', nextFireTime: this.next.get(s.id)?.toISOString() }));
   }
 
   start(intervalMs = 1000): void {
@@ -65,7 +67,7 @@ export class LocalScheduler {
   async tick(): Promise<string[]> {
     const now = clock.now();
     const due = this.schedules.filter((s) => (this.next.get(s.id) ?? now) <= now);
-    for (const s of due) this.next.set(s.id, nextFireTime(s.expression, now));
+    for (const s of due) this.next.set(s.id, nextFireTime(s.expression, now, s.timeZone));
     for (const s of due) await this.fire(s.id);
     return due.map((s) => s.id);
   }

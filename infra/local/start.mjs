@@ -29,7 +29,8 @@ const newest = Math.max(...inputs.map((p) => statSync(p).mtimeMs));
 
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
   const { build } = await import('esbuild');
-  const handlers = files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p));
+  // Every handler entry: the services' modules, and the platform's own (the outbox sweep every publisher runs).
+  const handlers = [...files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p)), 'libs/outbox-sweep.ts'];
   await build({
     entryPoints: ['infra/local/main.ts', ...handlers],
     outdir,

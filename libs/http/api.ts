@@ -2,14 +2,15 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { $ZodError } from 'zod/v4/core';
-import * as z from '../zod';
+import * as z from '../../events/zod';
 import { authorize, type CompoundLocation, type Principal } from '../auth';
 import { tableName } from '../config';
 import { logger } from '../logger';
 import type { RouteDecl } from '../topology';
 import { routeKey as keyOf } from '../topology';
 import { beginIdempotent, completeIdempotent, fingerprint, releaseIdempotent, type IdempotencyClaim } from './idempotency';
-import { badRequest, HttpProblem, notFound, problemResponse, zodFieldErrors } from './problem';
+import { DomainError, notFound } from '../errors';
+import { badRequest, domainProblem, HttpProblem, problemResponse, zodFieldErrors } from './problem';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -115,6 +116,7 @@ export function httpApi(options: HttpApiOptions) {
 
 function asProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof $ZodError) return badRequest('the request is invalid', zodFieldErrors('request', error));
   return new HttpProblem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged');
 }

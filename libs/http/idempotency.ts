@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { clock } from '../clock';
 import { db, isConditionFailed } from '../db';
-import { badRequest, conflict, unprocessable } from './problem';
+import { conflict, invalid, ruleBroken } from '../errors';
 
 /**
  * `Idempotency-Key` on POST (IETF draft-ietf-httpapi-idempotency-key): the first request with a key
@@ -35,7 +35,7 @@ export async function beginIdempotent(
   print: string,
 ): Promise<Begin> {
   if (!KEY_PATTERN.test(idempotencyKey)) {
-    throw badRequest('Idempotency-Key must be 1-128 visible ASCII characters', [
+    throw invalid('Idempotency-Key must be 1-128 visible ASCII characters', [
       { field: 'header.idempotency-key', reason: 'invalid format' },
     ]);
   }
@@ -59,7 +59,7 @@ export async function beginIdempotent(
   const { Item } = await db().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
   if (!Item) return beginIdempotent(table, caller, routeKey, idempotencyKey, print);
   if (Item.fingerprint !== print) {
-    throw unprocessable('this Idempotency-Key was already used with a different request body');
+    throw ruleBroken('this Idempotency-Key was already used with a different request body');
   }
   if (Item.status !== 'COMPLETE') {
     throw conflict('a request with this Idempotency-Key is still being processed; retry shortly');

@@ -1,13 +1,8 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db';
-import * as z from '../zod';
-import { badRequest } from './problem';
+import { invalid } from '../errors';
 
-/** Query parameters every list route accepts. */
-export const pageQuery = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 50),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
-});
+export { pageQuery } from './page-query';
 
 export interface Page<T> {
   items: T[];
@@ -26,7 +21,7 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   } catch {
     // fall through to the problem below
   }
-  throw badRequest('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
+  throw invalid('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
 }
 
 /** One page of a query, with the cursor for the next one. */

@@ -1,11 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { $ZodError } from 'zod/v4/core';
+import { DomainError, type DomainErrorKind, type FieldError } from '../errors';
 
-export interface FieldError {
-  /** Where the bad value is: `body.units[3].area`, `query.limit`, `path.compoundId`. */
-  field: string;
-  reason: string;
-}
+export type { FieldError };
 
 /** An RFC 9457 problem. Throw it anywhere in a handler; the HTTP stack turns it into a response. */
 export class HttpProblem extends Error {
@@ -21,16 +18,28 @@ export class HttpProblem extends Error {
   }
 }
 
+/** HTTP-only problems; everything else is a domain error (libs/errors.ts) mapped by `toProblem`. */
 export const badRequest = (detail: string, errors?: FieldError[]) =>
   new HttpProblem(400, 'Bad Request', detail, errors ? { errors } : {});
 export const unauthorized = (detail: string) =>
   new HttpProblem(401, 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
-export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
-export const notFound = (detail: string) => new HttpProblem(404, 'Not Found', detail);
-export const conflict = (detail: string, extensions: Record<string, unknown> = {}) =>
-  new HttpProblem(409, 'Conflict', detail, extensions);
-export const unprocessable = (detail: string, errors?: FieldError[]) =>
-  new HttpProblem(422, 'Unprocessable Content', detail, errors ? { errors } : {});
+
+const STATUS: Record<DomainErrorKind, [number, string]> = {
+  invalid: [400, 'Bad Request'],
+  forbidden: [403, 'Forbidden'],
+  not_found: [404, 'Not Found'],
+  conflict: [409, 'Conflict'],
+  not_ready: [409, 'Conflict'],
+  rule_broken: [422, 'Unprocessable Content'],
+  busy: [503, 'Service Unavailable'],
+};
+
+/** The one place where a domain error becomes an HTTP status. */
+export function domainProblem(error: DomainError): HttpProblem {
+  const [status, title] = STATUS[error.kind];
+  const headers: Record<string, string> = error.kind === 'busy' ? { 'retry-after': '1' } : {};
+  return new HttpProblem(status, title, error.detail, error.extensions, headers);
+}
 
 export function zodFieldErrors(where: string, error: $ZodError): FieldError[] {
   return error.issues.map((issue) => {

@@ -1,5 +1,5 @@
 import { httpApi, implement } from '../../libs/http/api';
-import { notFound } from '../../libs/http/problem';
+import { notFound } from '../../libs/errors';
 import * as store from './store';
 import { routes } from './topology';
 

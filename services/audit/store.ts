@@ -3,7 +3,7 @@ import type { DeliveredEvent } from '../../events/envelope';
 import { tableName } from '../../libs/config';
 import { db, queryAll, stripKeys } from '../../libs/db';
 import { queryPage } from '../../libs/http/pagination';
-import { RegistryReadModel } from '../../libs/registry-read-model';
+import { RegistryReadModel } from '../registry/kit/read-model';
 
 /**
  * Audit table layout (pk / sk):

@@ -1,6 +1,6 @@
-import * as z from '../../libs/zod';
+import * as z from '../../events/zod';
 import type { Role } from '../../libs/auth';
-import { pageQuery } from '../../libs/http/pagination';
+import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 

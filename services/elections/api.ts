@@ -3,7 +3,7 @@ import { CandidateDisqualified } from '../../events/catalogue';
 import { officialScope, type Principal } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
-import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
+import { conflict, forbidden, notFound, ruleBroken } from '../../libs/errors';
 import { m2, percent, toCsv } from '../../libs/csv';
 import { buildLog, headOf, receiptOf } from './domain/ballot-log';
 import { needsNewElection, seatsAllowed } from './domain/committee';
@@ -40,11 +40,11 @@ const createVote = implement(routes.createVote, async ({ params, body, principal
   const compound = location as store.CompoundItem; // the read-model view the HTTP stack located
   const noticeAt = clock.nowIso();
   const schedule = scheduleVote(noticeAt, body.opensAt, body.votingDays, DEFAULT_VOTE_RULES);
-  if ('error' in schedule) throw unprocessable(schedule.error, [{ field: 'body.opensAt', reason: schedule.error }]);
+  if ('error' in schedule) throw ruleBroken(schedule.error, [{ field: 'body.opensAt', reason: schedule.error }]);
   let seats: number | undefined;
   if (body.kind === 'election') {
     const problem = seatsAllowed(body.seats, compound.unitCount ?? 0);
-    if (problem) throw unprocessable(problem, [{ field: 'body.seats', reason: problem }]);
+    if (problem) throw ruleBroken(problem, [{ field: 'body.seats', reason: problem }]);
     seats = body.seats;
   }
   const vote: store.VoteItem = {
@@ -82,22 +82,22 @@ const openVoteRoute = implement(routes.openVote, async ({ params, principal }) =
 
 const nominate = implement(routes.nominate, async ({ params, body, principal, location }) => {
   const vote = await requireVote(params.compoundId, params.voteId, true);
-  if (vote.kind !== 'election') throw unprocessable('candidates stand in elections, not in resolutions');
+  if (vote.kind !== 'election') throw ruleBroken('candidates stand in elections, not in resolutions');
   if (vote.status !== 'scheduled') throw conflict('nominations close when voting opens');
   const active = (await store.disqualifications(body.personId)).filter((d) => d.active);
   if (active.length) {
-    throw unprocessable(`${body.personId} is on the negative list`, active.map((d) => ({ field: 'body.personId', reason: `${d.reason} (source: ${d.sourceRef})` })));
+    throw ruleBroken(`${body.personId} is on the negative list`, active.map((d) => ({ field: 'body.personId', reason: `${d.reason} (source: ${d.sourceRef})` })));
   }
   if (body.source === 'pool') {
     const person = await store.getPoolPerson(body.personId);
-    if (!person) throw unprocessable(`${body.personId} is not in the reserve pool`);
-    if (person.status !== 'available') throw unprocessable(`${body.personId} is ${person.status} in the pool`);
-    if (!person.compounds.includes(params.compoundId)) throw unprocessable(`${body.personId} is not vetted for compound ${params.compoundId}`);
+    if (!person) throw ruleBroken(`${body.personId} is not in the reserve pool`);
+    if (person.status !== 'available') throw ruleBroken(`${body.personId} is ${person.status} in the pool`);
+    if (!person.compounds.includes(params.compoundId)) throw ruleBroken(`${body.personId} is not vetted for compound ${params.compoundId}`);
   } else {
     // Owners' nominees must own a unit here (the registry's roll, as this service holds it).
     const roll = await store.loadActiveRoll(location as store.CompoundItem);
     if (!roll?.units.some((u) => u.holding === 'owned' && u.ownerId === body.personId)) {
-      throw unprocessable(`${body.personId} owns no unit in compound ${params.compoundId}`);
+      throw ruleBroken(`${body.personId} owns no unit in compound ${params.compoundId}`);
     }
   }
   const candidate = { personId: body.personId, name: body.name, source: body.source, nominatedBy: principal.subject, nominatedAt: clock.nowIso() };
@@ -137,14 +137,14 @@ const castBallot = implement(routes.castBallot, async ({ params, body, principal
 
   let choice: string | string[];
   if (vote.kind === 'resolution') {
-    if (!('choice' in body)) throw unprocessable('this vote takes {"choice": "for" | "against" | "abstain"}', [{ field: 'body.choice', reason: 'required' }]);
+    if (!('choice' in body)) throw ruleBroken('this vote takes {"choice": "for" | "against" | "abstain"}', [{ field: 'body.choice', reason: 'required' }]);
     choice = body.choice;
   } else {
-    if (!('candidates' in body)) throw unprocessable('an election ballot lists candidates: {"candidates": [...]}', [{ field: 'body.candidates', reason: 'required' }]);
-    if (body.candidates.length > vote.seats!) throw unprocessable(`vote for at most ${vote.seats} candidates`, [{ field: 'body.candidates', reason: 'too many' }]);
-    if (new Set(body.candidates).size !== body.candidates.length) throw unprocessable('a candidate is listed twice', [{ field: 'body.candidates', reason: 'duplicate' }]);
+    if (!('candidates' in body)) throw ruleBroken('an election ballot lists candidates: {"candidates": [...]}', [{ field: 'body.candidates', reason: 'required' }]);
+    if (body.candidates.length > vote.seats!) throw ruleBroken(`vote for at most ${vote.seats} candidates`, [{ field: 'body.candidates', reason: 'too many' }]);
+    if (new Set(body.candidates).size !== body.candidates.length) throw ruleBroken('a candidate is listed twice', [{ field: 'body.candidates', reason: 'duplicate' }]);
     const unknown = body.candidates.filter((c) => !known.has(c));
-    if (unknown.length) throw unprocessable(`not candidates: ${unknown.join(', ')}`, [{ field: 'body.candidates', reason: 'unknown candidate' }]);
+    if (unknown.length) throw ruleBroken(`not candidates: ${unknown.join(', ')}`, [{ field: 'body.candidates', reason: 'unknown candidate' }]);
     choice = [...body.candidates].sort();
   }
   const record = { voteId: vote.voteId, voterId: ownerId, choice, area: voter.area, headcount: voter.headcount, castAt: now, nonce: randomBytes(16).toString('hex') };
@@ -275,7 +275,7 @@ const setOfficers = implement(routes.setOfficers, async ({ params, body, princip
   if (!committee || committee.kind !== 'committee') throw notFound('no elected committee on record');
   const ids = new Set(committee.members.map((m) => m.personId));
   if (!ids.has(body.chair) || !ids.has(body.viceChair) || body.chair === body.viceChair) {
-    throw unprocessable('the chair and vice chair are two different members', [{ field: 'body', reason: 'not members' }]);
+    throw ruleBroken('the chair and vice chair are two different members', [{ field: 'body', reason: 'not members' }]);
   }
   const members = committee.members.map((m) => ({ ...m, role: m.personId === body.chair ? ('chair' as const) : m.personId === body.viceChair ? ('vice_chair' as const) : ('member' as const) }));
   await store.putCommittee({ ...committee, members, recordedAt: clock.nowIso(), recordedBy: principal.subject });
@@ -284,9 +284,9 @@ const setOfficers = implement(routes.setOfficers, async ({ params, body, princip
 
 const setTemporaryCommittee = implement(routes.setTemporaryCommittee, async ({ params, body, principal }) => {
   const size = body.members.length + 1;
-  if (size % 2 === 0 || size < 7 || size > 11) throw unprocessable('a temporary committee has an odd number of 7 to 11 members, chair included', [{ field: 'body.members', reason: `${size} in all` }]);
+  if (size % 2 === 0 || size < 7 || size > 11) throw ruleBroken('a temporary committee has an odd number of 7 to 11 members, chair included', [{ field: 'body.members', reason: `${size} in all` }]);
   const owners = body.members.filter((m) => m.owner).length;
-  if (owners * 2 < size) throw unprocessable('owners must be at least half of the temporary committee', [{ field: 'body.members', reason: `${owners} owners of ${size}` }]);
+  if (owners * 2 < size) throw ruleBroken('owners must be at least half of the temporary committee', [{ field: 'body.members', reason: `${owners} owners of ${size}` }]);
   const existing = await store.getCommittee(params.compoundId);
   if (existing?.kind === 'committee' && existing.termEnd > clock.nowIso()) throw conflict('the compound has an elected committee in office');
   const now = clock.nowIso();
@@ -308,7 +308,7 @@ const setTemporaryCommittee = implement(routes.setTemporaryCommittee, async ({ p
 /** Manual records must come from the compound's own street or community (or the bureau). */
 async function requireOfficialFor(principal: Principal, compoundId: string) {
   const location = await store.locateCompound(compoundId);
-  if (!location) throw unprocessable(`compound ${compoundId} is not known`, [{ field: 'body.compoundId', reason: 'unknown compound' }]);
+  if (!location) throw ruleBroken(`compound ${compoundId} is not known`, [{ field: 'body.compoundId', reason: 'unknown compound' }]);
   if (!principal.can(['street', 'community', 'bureau'], location)) throw forbidden(`compound ${compoundId} is outside your remit`);
 }
 
@@ -356,7 +356,7 @@ const listPool = implement(routes.listPool, async ({ query, principal }) => {
       if (streetId && streetId !== own) throw forbidden('you may list only your own street');
       streetId = own;
     } else if (!streetId) {
-      throw unprocessable('give streetId', [{ field: 'query.streetId', reason: 'required for community officers' }]);
+      throw ruleBroken('give streetId', [{ field: 'query.streetId', reason: 'required for community officers' }]);
     }
   }
   const page = await store.listPool(streetId, query.limit, query.cursor);
@@ -379,8 +379,8 @@ const setPoolStatus = implement(routes.setPoolStatus, async ({ params, body, pri
 });
 
 const committeeReport = implement(routes.committeeReport, async ({ query, principal }) => {
-  const { districtId, streetId, prefix } = officialScope(principal, query);
-  let compounds = await store.compoundsIn(prefix);
+  const { districtId, streetId } = officialScope(principal, query);
+  let compounds = await store.compoundsIn({ districtId, streetId });
   if (streetId) compounds = compounds.filter((c) => c.streetId === streetId);
   if (query.compoundId) compounds = compounds.filter((c) => c.compoundId === query.compoundId);
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CandidateDisqualified, CommitteeElected, ResolutionFailed, ResolutionPassed } from '../../events/catalogue';
 import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
-import { conflict } from '../../libs/http/problem';
+import { conflict, notReady } from '../../libs/errors';
 import { buildLog, headOf } from './domain/ballot-log';
 import { DEFAULT_COMMITTEE_RULES } from './domain/committee';
 import { addDays, addYears, CLOSE_GRACE_MS, DEFAULT_VOTE_RULES } from './domain/deadlines';
@@ -16,10 +16,10 @@ import type { VoteItem } from './store';
 export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem> {
   if (vote.status !== 'scheduled') throw conflict(`the vote is ${vote.status}, not scheduled`);
   const now = clock.nowIso();
-  if (now < vote.opensAt) throw conflict(`the vote opens at ${vote.opensAt}`);
+  if (now < vote.opensAt) throw notReady(`the vote opens at ${vote.opensAt}`);
   const compound = await store.getCompound(vote.compoundId);
   const roll = compound && (await store.loadActiveRoll(compound));
-  if (!compound || !roll) throw conflict('the compound’s roll has not reached this service completely yet; retry shortly');
+  if (!compound || !roll) throw notReady('the compound’s roll has not reached this service completely yet; retry shortly');
   if (vote.kind === 'election' && (await store.listCandidates(vote)).length === 0) throw conflict('an election needs candidates before it opens');
   const electorate = freezeElectorate(roll.units, compound.developerId);
   const electorateId = `E${roll.rollVersion}-${randomBytes(4).toString('hex')}`;
@@ -57,7 +57,7 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
   if (vote.status !== 'open') throw conflict(`the vote is ${vote.status}, not open`);
   const now = clock.nowIso();
   const countFrom = new Date(Date.parse(vote.closesAt) + CLOSE_GRACE_MS).toISOString();
-  if (now < countFrom) throw conflict(`voting runs until ${vote.closesAt}; the count starts at ${countFrom}`);
+  if (now < countFrom) throw notReady(`voting runs until ${vote.closesAt}; the count starts at ${countFrom}`);
   const { result, ballots, log } = await tally(vote);
   const changes = {
     status: 'preliminary' as const,
@@ -95,7 +95,7 @@ async function finalSeats(result: ElectionResult) {
 export async function finalizeVote(vote: VoteItem, actor: string): Promise<VoteItem> {
   if (vote.status !== 'preliminary') throw conflict(`the vote is ${vote.status}, not preliminary`);
   const now = clock.nowIso();
-  if (vote.objectionEndsAt && now < vote.objectionEndsAt) throw conflict(`objections are open until ${vote.objectionEndsAt}`);
+  if (vote.objectionEndsAt && now < vote.objectionEndsAt) throw notReady(`objections are open until ${vote.objectionEndsAt}`);
   const result = vote.result!;
   const context = { compoundId: vote.compoundId, actor, occurredAt: now, correlationId: `vote-${vote.compoundId}-${vote.voteId}` };
   const events: BusEvent[] = [];

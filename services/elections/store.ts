@@ -1,21 +1,24 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../../events/envelope';
+import type { AreaScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
-import { assignments, batchPut, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from '../../libs/db';
-import { RegistryReadModel, type CompoundView } from '../../libs/registry-read-model';
+import { DUE_ATTRIBUTES, dueAt, dueItems } from '../../libs/due';
+import { assignments, batchPut, db, isConditionFailed, putIfAbsent, queryAll, stripKeys, updateExpression, type Key } from '../../libs/db';
+import { RegistryReadModel, type CompoundView } from '../registry/kit/read-model';
 import { queryPage } from '../../libs/http/pagination';
-import { conflict } from '../../libs/http/problem';
-import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
+import { conflict } from '../../libs/errors';
+import { insertWithEvents, updateWithEvents } from '../../libs/outbox';
 import type { BallotRecord } from './domain/ballot-log';
-import { CLOSE_GRACE_MS } from './domain/deadlines';
+import { DEFAULT_COMMITTEE_RULES } from './domain/committee';
+import { addMonths, CLOSE_GRACE_MS } from './domain/deadlines';
 import type { Voter } from './domain/electorate';
 import type { ElectionResult, ResolutionResult } from './domain/tally';
 import type { Matter } from './domain/thresholds';
 
 /**
- * Elections table layout (pk / sk), besides the registry read model (libs/registry-read-model.ts):
- *   COMPOUND#c / VOTE#v                      a vote (gsi1: VOTES#<status> / <next due time>#c#v)
+ * Elections table layout (pk / sk), besides the registry read model (services/registry/kit/read-model.ts):
+ *   COMPOUND#c / VOTE#v                      a vote (due index: DUE#vote-step / <next step's time>#c#v)
  *   COMPOUND#c / COMMITTEE                   the committee in office (gsi1: COMMITTEES / <term end>#c)
  *   VOTE#c#v   / VOTER#<electorateId>#o      the frozen electorate
  *   VOTE#c#v   / BALLOT#o                    a ballot: one conditional put per owner
@@ -65,35 +68,28 @@ export interface BallotItem extends BallotRecord {
 const voteKey = (c: string, v: string): Key => ({ pk: `COMPOUND#${c}`, sk: `VOTE#${v}` });
 const votePk = (c: string, v: string) => `VOTE#${c}#${v}`;
 
-/** The index key that lets the vote clock find what is due. */
-export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' | 'objectionEndsAt' | 'compoundId' | 'voteId'>) {
+/** When the vote's next step (open, count, finalize) is due, on the due index; nothing once final or annulled. */
+export function dueIndex(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt' | 'objectionEndsAt' | 'compoundId' | 'voteId'>): { duePk?: string; dueSk?: string } {
   const due = vote.status === 'scheduled' ? vote.opensAt : vote.status === 'open' ? new Date(Date.parse(vote.closesAt) + CLOSE_GRACE_MS).toISOString() : vote.status === 'preliminary' ? vote.objectionEndsAt : undefined;
-  return due ? { gsi1pk: `VOTES#${vote.status}`, gsi1sk: `${due}#${vote.compoundId}#${vote.voteId}` } : {};
+  return due ? dueAt(VOTE_STEP, due, `${vote.compoundId}#${vote.voteId}`) : {};
 }
 
-// ---- read model of the registry (libs/registry-read-model.ts) -------------------------------------
+export const VOTE_STEP = 'vote-step';
+
+// ---- read model of the registry (services/registry/kit/read-model.ts) -------------------------------------
 
 export const registry = new RegistryReadModel(table);
 export type CompoundItem = CompoundView;
 export const getCompound = (compoundId: string) => registry.getCompound(compoundId);
 export const locateCompound = (compoundId: string) => registry.locateCompound(compoundId);
-export const compoundsIn = (prefix: string) => registry.compoundsIn(prefix);
+export const compoundsIn = (scope: AreaScope) => registry.compoundsIn(scope);
 export const loadActiveRoll = (compound: CompoundView) => registry.loadActiveRoll(compound);
 
 // ---- votes ---------------------------------------------------------------------------------------
 
 export async function createVote(vote: VoteItem): Promise<void> {
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...voteKey(vote.compoundId, vote.voteId), ...vote, ...dueIndex(vote) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`vote ${vote.voteId} already exists in this compound`);
-    throw error;
+  if (!(await putIfAbsent(table(), { ...voteKey(vote.compoundId, vote.voteId), ...vote, ...dueIndex(vote) }))) {
+    throw conflict(`vote ${vote.voteId} already exists in this compound`);
   }
 }
 
@@ -120,16 +116,7 @@ export function listVotes(compoundId: string, limit: number, cursor?: string) {
 }
 
 /** Votes whose next step is due: scheduled → open, open → preliminary, preliminary → final. */
-export async function dueVotes(status: VoteStatus, now: string): Promise<{ compoundId: string; voteId: string }[]> {
-  const items = await queryAll({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-    ExpressionAttributeValues: { ':pk': `VOTES#${status}`, ':now': `${now}#~` },
-    ProjectionExpression: 'compoundId, voteId',
-  });
-  return items as { compoundId: string; voteId: string }[];
-}
+export const dueVotes = (now: string) => dueItems<{ compoundId: string; voteId: string }>(table(), VOTE_STEP, now, ['compoundId', 'voteId']);
 
 /**
  * Move a vote from one status to the next with one conditional write; `events` travel in the same
@@ -143,7 +130,7 @@ export async function transition(vote: VoteItem, from: VoteStatus, changes: Part
     voteKey(vote.compoundId, vote.voteId),
     {
       set: fields.set,
-      remove: index.gsi1pk ? [] : ['gsi1pk', 'gsi1sk'],
+      remove: index.duePk ? [] : [...DUE_ATTRIBUTES],
       condition: '#status = :from',
       names: { ...fields.names, '#status': 'status' },
       values: { ...fields.values, ':from': from },
@@ -168,19 +155,7 @@ export async function getVoter(vote: VoteItem, voterId: string): Promise<Voter |
 
 /** One ballot per owner, enforced by the store: the second put fails its condition. */
 export async function putBallot(vote: VoteItem, ballot: BallotItem): Promise<boolean> {
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: votePk(vote.compoundId, vote.voteId), sk: `BALLOT#${ballot.voterId}`, ...ballot },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return putIfAbsent(table(), { pk: votePk(vote.compoundId, vote.voteId), sk: `BALLOT#${ballot.voterId}`, ...ballot });
 }
 
 export async function getBallot(vote: VoteItem, voterId: string): Promise<BallotItem | undefined> {
@@ -227,17 +202,8 @@ export interface CandidateItem {
 }
 
 export async function putCandidate(vote: VoteItem, candidate: CandidateItem): Promise<void> {
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: votePk(vote.compoundId, vote.voteId), sk: `CANDIDATE#${candidate.personId}`, ...candidate },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`${candidate.personId} is already a candidate`);
-    throw error;
+  if (!(await putIfAbsent(table(), { pk: votePk(vote.compoundId, vote.voteId), sk: `CANDIDATE#${candidate.personId}`, ...candidate }))) {
+    throw conflict(`${candidate.personId} is already a candidate`);
   }
 }
 
@@ -300,15 +266,7 @@ export interface Disqualification {
 
 /** Records are keyed by their source, so a redelivered event or a repeated report changes nothing. */
 export async function recordDisqualification(d: Disqualification, events: BusEvent[] = []): Promise<boolean> {
-  const key = { pk: `PERSON#${d.personId}`, sk: `DISQ#${d.sourceRef}` };
-  try {
-    await db().send(new PutCommand({ TableName: table(), Item: { ...key, ...d, ...outboxAttributes(events) }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  if (events.length) await publishAfterWrite(table(), key);
-  return true;
+  return insertWithEvents(table(), { pk: `PERSON#${d.personId}`, sk: `DISQ#${d.sourceRef}`, ...d }, events);
 }
 
 export async function liftDisqualification(personId: string, sourceRef: string, by: string, note: string): Promise<boolean> {
@@ -355,14 +313,21 @@ export interface CommitteeItem {
   recordedBy: string;
 }
 
+export const TERM_REMINDER = 'term-reminder';
+
 export async function putCommittee(committee: CommitteeItem): Promise<void> {
+  // Due for its term reminder 3 months before the term ends, until the reminder is sent.
+  const due = committee.remindedAt ? {} : dueAt(TERM_REMINDER, addMonths(committee.termEnd, -DEFAULT_COMMITTEE_RULES.reminderMonths), committee.compoundId);
   await db().send(
     new PutCommand({
       TableName: table(),
-      Item: { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE', ...committee, gsi1pk: 'COMMITTEES', gsi1sk: `${committee.termEnd}#${committee.compoundId}` },
+      Item: { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE', ...committee, gsi1pk: 'COMMITTEES', gsi1sk: `${committee.termEnd}#${committee.compoundId}`, ...due },
     }),
   );
 }
+
+/** Committees whose term reminder is due. */
+export const committeesDueForReminder = (now: string) => dueItems<{ compoundId: string }>(table(), TERM_REMINDER, now, ['compoundId']);
 
 export async function getCommittee(compoundId: string): Promise<CommitteeItem | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk: `COMPOUND#${compoundId}`, sk: 'COMMITTEE' } }));
@@ -374,12 +339,12 @@ export async function allCommittees(): Promise<CommitteeItem[]> {
   return items.map((i) => stripKeys<CommitteeItem>(i)!);
 }
 
-/** Mark the term reminder sent, once, with its event in the same write. */
+/** Mark the term reminder sent, once, with its event in the same write; the committee leaves the due index. */
 export async function markReminded(committee: CommitteeItem, event: BusEvent): Promise<boolean> {
   return updateWithEvents(
     table(),
     { pk: `COMPOUND#${committee.compoundId}`, sk: 'COMMITTEE' },
-    { set: ['remindedAt = :now'], condition: 'attribute_not_exists(remindedAt) AND termEnd = :termEnd', values: { ':now': clock.nowIso(), ':termEnd': committee.termEnd } },
+    { set: ['remindedAt = :now'], remove: [...DUE_ATTRIBUTES], condition: 'attribute_not_exists(remindedAt) AND termEnd = :termEnd', values: { ':now': clock.nowIso(), ':termEnd': committee.termEnd } },
     [event],
   );
 }
@@ -403,17 +368,8 @@ export interface PoolPerson {
 }
 
 export async function addToPool(person: PoolPerson): Promise<void> {
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: `POOL#${person.personId}`, sk: 'META', ...person, gsi1pk: 'POOL', gsi1sk: `${person.streetId}#${person.personId}` },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`${person.personId} is already in the pool`);
-    throw error;
+  if (!(await putIfAbsent(table(), { pk: `POOL#${person.personId}`, sk: 'META', ...person, gsi1pk: 'POOL', gsi1sk: `${person.streetId}#${person.personId}` }))) {
+    throw conflict(`${person.personId} is already in the pool`);
   }
 }
 

@@ -1,5 +1,5 @@
-import * as z from '../../libs/zod';
-import { described } from '../../libs/zod';
+import * as z from '../../events/zod';
+import { described } from '../../events/zod';
 import {
   ArrearsCleared,
   ArrearsRecorded,
@@ -14,10 +14,10 @@ import {
   matter,
 } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
-import { pageQuery } from '../../libs/http/pagination';
+import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
-import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
-import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import { REGISTRY_EVENTS } from '../registry/kit/events';
+import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 const compoundParams = z.strictObject({ compoundId: id });
 const voteParams = z.strictObject({ compoundId: id, voteId: id });
@@ -341,16 +341,31 @@ export const topology: ServiceTopology = {
     {
       name: 'vote-clock',
       entry: 'services/elections/vote-clock.ts',
-      description: 'Opens votes whose time has come, closes due votes (preliminary result), finalizes after the objection period',
+      description: 'Finds votes whose next step is due (open, count, finalize) and queues each',
       expression: 'rate(5 minutes)',
+      sendsTo: ['vote-steps'],
     },
     {
       name: 'term-watch',
       entry: 'services/elections/term-watch.ts',
-      description: 'Reminds street offices 3 months before a term ends; flags undersized and overdue committees',
+      description: 'Finds committees whose term ends within 3 months, not yet reminded, and queues each',
       expression: 'cron(0 1 * * ? *)',
+      sendsTo: ['term-reminders'],
     },
-    outboxSweepSchedule('elections'),
+  ],
+  queues: [
+    {
+      name: 'vote-steps',
+      entry: 'services/elections/vote-steps.ts',
+      description: 'Takes one vote’s due step: opens it and freezes the electorate, counts it (preliminary result), or makes it final',
+      batchSize: 5,
+      maxConcurrency: 5,
+    },
+    {
+      name: 'term-reminders',
+      entry: 'services/elections/term-reminder.ts',
+      description: 'Reminds the street office once that a committee’s term ends in 3 months (CommitteeTermExpiring)',
+    },
   ],
   publishes: [ResolutionPassed, ResolutionFailed, CommitteeElected, CandidateDisqualified, CommitteeTermExpiring].map((e) => e.detailType),
 };

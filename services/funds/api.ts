@@ -1,7 +1,7 @@
 import { officialScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
-import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
+import { conflict, forbidden, notFound, ruleBroken } from '../../libs/errors';
 import { toCsv, yuan } from '../../libs/csv';
 import { available, FUNDS, reversalOf, verifyLedger, type Fund } from './domain/ledger';
 import { confirmEmergency, payExpense, payLevy, requireProject, reviewExpense, submitExpense, type FundDisclosure } from './operations';
@@ -33,10 +33,10 @@ const verifyLedgerRoute = implement(routes.verifyLedger, async ({ params }) => (
 
 const recordIncome = implement(routes.recordIncome, async ({ params, body, principal }) => {
   if (!INCOME_SOURCES[params.fund].includes(body.source)) {
-    throw unprocessable(`${params.fund} takes income from ${INCOME_SOURCES[params.fund].join(', ')}`, [{ field: 'body.source', reason: 'not a source of this fund' }]);
+    throw ruleBroken(`${params.fund} takes income from ${INCOME_SOURCES[params.fund].join(', ')}`, [{ field: 'body.source', reason: 'not a source of this fund' }]);
   }
-  if (body.costsFen >= body.grossFen) throw unprocessable('costs must be less than the gross income', [{ field: 'body.costsFen', reason: 'not less than grossFen' }]);
-  if (body.costsFen > 0 && !body.costKind) throw unprocessable('say what the costs were', [{ field: 'body.costKind', reason: 'required with costs' }]);
+  if (body.costsFen >= body.grossFen) throw ruleBroken('costs must be less than the gross income', [{ field: 'body.costsFen', reason: 'not less than grossFen' }]);
+  if (body.costsFen > 0 && !body.costKind) throw ruleBroken('say what the costs were', [{ field: 'body.costKind', reason: 'required with costs' }]);
   const postings = [
     { account: 'cash', amountFen: body.grossFen - body.costsFen },
     ...(body.costsFen > 0 ? [{ account: `costs:${body.costKind}`, amountFen: body.costsFen }] : []),
@@ -57,8 +57,8 @@ const recordIncome = implement(routes.recordIncome, async ({ params, body, princ
 const reverseEntry = implement(routes.reverseEntry, async ({ params, body, principal }) => {
   const target = await store.getEntry(params.compoundId, params.fund, body.seq);
   if (!target) throw notFound(`entry ${body.seq} does not exist`);
-  if (target.kind === 'reversal') throw unprocessable('a reversal is not reversed; record the correct entry instead');
-  if (target.kind === 'payment' || target.kind === 'reservation') throw unprocessable('payments and reservations follow the review process and are not reversed here');
+  if (target.kind === 'reversal') throw ruleBroken('a reversal is not reversed; record the correct entry instead');
+  if (target.kind === 'payment' || target.kind === 'reservation') throw ruleBroken('payments and reservations follow the review process and are not reversed here');
   const { entry, replayed } = await store.append(params.compoundId, params.fund, reversalOf(target, principal.subject, body.reason, body.clientRef, clock.nowIso()));
   return { status: replayed ? 200 : 201, body: entry };
 });
@@ -160,8 +160,8 @@ const getDisclosure = implement(routes.getDisclosure, async ({ params, query }) 
 });
 
 const fundsReport = implement(routes.fundsReport, async ({ query, principal }) => {
-  const { districtId, streetId, prefix } = officialScope(principal, query);
-  let compounds = await store.registry.compoundsIn(prefix);
+  const { districtId, streetId } = officialScope(principal, query);
+  let compounds = await store.registry.compoundsIn({ districtId, streetId });
   if (streetId) compounds = compounds.filter((c) => c.streetId === streetId);
   const byFund = Object.fromEntries(FUNDS.map((f) => [f, { cashFen: 0, collectedFen: 0, surplusFen: 0 }]));
   let repairsPaid = 0;

@@ -2,7 +2,7 @@ import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, Expe
 import type { BusEvent, EventContext } from '../../events/envelope';
 import type { Principal } from '../../libs/auth';
 import { clock } from '../../libs/clock';
-import { conflict, forbidden, notFound, unprocessable } from '../../libs/http/problem';
+import { conflict, forbidden, notFound, ruleBroken } from '../../libs/errors';
 import { monthlyLevyFen, previousQuarter } from './domain/levy';
 import { available, FUNDS, type Entry, type Fund } from './domain/ledger';
 import { addWorkingDays, amountForTier, DEFAULT_REVIEW_RULES, nextStep, reviewRefusal, STEP_ROLE, tierFor, type Step } from './domain/review';
@@ -98,11 +98,11 @@ export async function submitExpense(
   const others = (await store.projectsOf(compoundId)).filter((p) => p.projectId !== projectId).flatMap((p) => Object.values(p.expenses));
   const now = clock.nowIso();
   return updateProject(compoundId, projectId, (project) => {
-    if (project.status !== 'authorized') throw unprocessable(`project ${projectId} is not authorized (${project.status}): no approved resolution or confirmed emergency covers it`);
+    if (project.status !== 'authorized') throw ruleBroken(`project ${projectId} is not authorized (${project.status}): no approved resolution or confirmed emergency covers it`);
     if (project.expenses[input.expenseId]) throw conflict(`expense ${input.expenseId} already exists`);
     const remaining = project.approvedFen - project.committedFen;
     if (input.amountFen > remaining) {
-      throw unprocessable(`the expense exceeds what remains of the approval: ${remaining} fen of ${project.approvedFen}`, [{ field: 'body.amountFen', reason: `at most ${remaining}` }]);
+      throw ruleBroken(`the expense exceeds what remains of the approval: ${remaining} fen of ${project.approvedFen}`, [{ field: 'body.amountFen', reason: `at most ${remaining}` }]);
     }
     const draft = { expenseId: input.expenseId, payee: input.payee, amountFen: input.amountFen, submittedAt: now, status: 'in_review' };
     const tierAmountFen = amountForTier(draft, [...others, ...Object.values(project.expenses)]);
@@ -271,7 +271,7 @@ function shiftMonths(period: string, months: number): string {
 export async function payLevy(compoundId: string, unitId: string, amountFen: number, receiptRef: string, principal: Principal) {
   const outcome = await store.payUnit(compoundId, unitId, amountFen, receiptRef);
   if (outcome === 'unknown') throw notFound(`unit ${unitId} has no levy account`);
-  if (outcome === 'too_much') throw unprocessable(`the payment is more than unit ${unitId} owes`, [{ field: 'body.amountFen', reason: 'more than owed' }]);
+  if (outcome === 'too_much') throw ruleBroken(`the payment is more than unit ${unitId} owes`, [{ field: 'body.amountFen', reason: 'more than owed' }]);
   // 'paid' or a retry ('duplicate'): the ledger entry is idempotent by the receipt.
   const { entry } = await store.append(compoundId, 'small_maintenance', {
     kind: 'levy_payment',
@@ -332,7 +332,7 @@ export async function discloseFund(compoundId: string, fund: Fund, from: string,
 export async function publishDisclosures(): Promise<number> {
   const quarter = previousQuarter(clock.nowIso());
   let published = 0;
-  for (const compound of await store.registry.compoundsIn('')) {
+  for (const compound of await store.registry.compoundsIn({})) {
     const projects = await store.projectsOf(compound.compoundId);
     const funds: FundDisclosure[] = [];
     for (const fund of FUNDS) {

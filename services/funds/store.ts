@@ -3,15 +3,15 @@ import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
 import { assignments, db, isConditionFailed, queryAll, stripKeys, type Key } from '../../libs/db';
-import { conflict, unprocessable } from '../../libs/http/problem';
+import { conflict, ruleBroken } from '../../libs/errors';
 import { queryPage } from '../../libs/http/pagination';
-import { outboxAttributes, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
-import { RegistryReadModel } from '../../libs/registry-read-model';
+import { insertWithEvents, updateWithEvents } from '../../libs/outbox';
+import { RegistryReadModel } from '../registry/kit/read-model';
 import { chainEntry, contentHash, LedgerRuleError, type Entry, type EntryDraft, type Fund } from './domain/ledger';
 import type { Approval, Step } from './domain/review';
 
 /**
- * Funds table layout (pk / sk), besides the registry read model (libs/registry-read-model.ts):
+ * Funds table layout (pk / sk), besides the registry read model (services/registry/kit/read-model.ts):
  *   LEDGER#c#fund / ENTRY#0000000042     journal entry 42: one conditional put (entry N+1 exists at most once)
  *   LEDGER#c#fund / REF#<clientRef>      the client reference of an entry, claimed before the append
  *   COMPOUND#c    / PROJECT#p            an authorized project and its expenses (the expenses' one item; gsi1: PROJECTS / c#p)
@@ -179,7 +179,7 @@ async function appendIdempotent(compoundId: string, fund: Fund, draft: EntryDraf
     if (error instanceof LedgerRuleError) {
       // Nothing was written and nothing will be: give the reference back.
       await db().send(new DeleteCommand({ TableName: table(), Key: refKey }));
-      throw unprocessable(error.reason);
+      throw ruleBroken(error.reason);
     }
     // Nothing was written: release the lease so that a retry may continue at once.
     await db().send(new UpdateCommand({ TableName: table(), Key: refKey, UpdateExpression: 'SET leaseUntil = :zero', ExpressionAttributeValues: { ':zero': 0 } }));
@@ -241,20 +241,7 @@ const projectKey = (compoundId: string, projectId: string): Key => ({ pk: `COMPO
 
 export async function createProject(project: Project, events: BusEvent[]): Promise<boolean> {
   const key = projectKey(project.compoundId, project.projectId);
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...key, ...project, gsi1pk: 'PROJECTS', gsi1sk: `${project.compoundId}#${project.projectId}`, ...outboxAttributes(events) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  if (events.length) await publishAfterWrite(table(), key);
-  return true;
+  return insertWithEvents(table(), { ...key, ...project, gsi1pk: 'PROJECTS', gsi1sk: `${project.compoundId}#${project.projectId}` }, events);
 }
 
 export async function getProject(compoundId: string, projectId: string): Promise<(Project & { version: number }) | undefined> {
@@ -408,15 +395,7 @@ export async function setArrears(compoundId: string, unitId: string, arrearsId: 
 // ---- disclosures ------------------------------------------------------------------------------------------
 
 export async function putDisclosure(compoundId: string, period: string, disclosure: Record<string, unknown>, event: BusEvent): Promise<boolean> {
-  const key = { pk: `COMPOUND#${compoundId}`, sk: `DISCLOSURE#${period}` };
-  try {
-    await db().send(new PutCommand({ TableName: table(), Item: { ...key, ...disclosure, ...outboxAttributes([event]) }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
-  return true;
+  return insertWithEvents(table(), { pk: `COMPOUND#${compoundId}`, sk: `DISCLOSURE#${period}`, ...disclosure }, [event]);
 }
 
 export async function getDisclosure(compoundId: string, period: string): Promise<Record<string, unknown> | undefined> {

@@ -1,10 +1,10 @@
-import * as z from '../../libs/zod';
+import * as z from '../../events/zod';
 import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, ExpenseReviewed, ExpenseReviewOverdue, ExpenseSubmitted, ProjectAuthorized, ResolutionPassed } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
-import { pageQuery } from '../../libs/http/pagination';
+import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
-import { REGISTRY_EVENTS } from '../../libs/registry-read-model';
-import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import { REGISTRY_EVENTS } from '../registry/kit/events';
+import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 import { FUNDS } from './domain/ledger';
 
 const ref = z.string().check(z.regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-'));
@@ -255,7 +255,6 @@ export const topology: ServiceTopology = {
     { name: 'levy-monthly', entry: 'services/funds/levy-monthly.ts', description: 'Charges the small-maintenance levy for the month and records arrears', expression: 'cron(0 2 1 * ? *)' },
     { name: 'review-escalation', entry: 'services/funds/review-escalation.ts', description: 'Escalates expense reviews waiting longer than 5 working days per step', expression: 'cron(0 3 * * ? *)' },
     { name: 'disclosure-quarterly', entry: 'services/funds/disclosure-quarterly.ts', description: 'Publishes each compound’s disclosure for the quarter just ended', expression: 'cron(0 4 1 1,4,7,10 ? *)' },
-    outboxSweepSchedule('funds'),
   ],
   publishes: [ProjectAuthorized, ExpenseSubmitted, ExpenseReviewed, ExpenseReviewOverdue, ExpensePaid, DisclosurePublished, ArrearsRecorded, ArrearsCleared].map((e) => e.detailType),
 };

@@ -1,6 +1,7 @@
 import { clock } from '../../libs/clock';
 import { httpApi, implement, type HttpEvent } from '../../libs/http/api';
-import { HttpProblem, notFound, problemResponse } from '../../libs/http/problem';
+import { notFound } from '../../libs/errors';
+import { domainProblem, HttpProblem, problemResponse } from '../../libs/http/problem';
 import { buildOpenApi } from '../../libs/openapi';
 import { services } from '../index';
 import { routes } from './topology';
@@ -26,7 +27,7 @@ function fallback(event: HttpEvent) {
     const problem = new HttpProblem(405, 'Method Not Allowed', `${event.requestContext?.http?.method} is not allowed on ${path}`, {}, { allow: [...new Set(allowed)].join(', ') });
     return problemResponse(problem, path, requestId);
   }
-  return problemResponse(notFound(`no route ${path}`), path, requestId);
+  return problemResponse(domainProblem(notFound(`no route ${path}`)), path, requestId);
 }
 
 export const handler = async (event: HttpEvent, context: Parameters<typeof api>[1]) => {

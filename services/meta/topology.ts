@@ -1,4 +1,4 @@
-import * as z from '../../libs/zod';
+import * as z from '../../events/zod';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 /** Routes about the API itself, open to everyone; also API Gateway's `$default` (404/405 problems). */

@@ -2,7 +2,7 @@ import { CompoundRegistered, GridRoleAssigned, UnitHolderChanged } from '../../e
 import { grantCovers, officialScope } from '../../libs/auth';
 import { clock } from '../../libs/clock';
 import { httpApi, implement } from '../../libs/http/api';
-import { forbidden, notFound, unprocessable } from '../../libs/http/problem';
+import { forbidden, notFound, ruleBroken } from '../../libs/errors';
 import { formatArea, parseRoll } from './domain/roll';
 import * as store from './store';
 import { routes } from './topology';
@@ -28,11 +28,8 @@ const createCompound = implement(routes.createCompound, async ({ body, principal
 });
 
 const listCompounds = implement(routes.listCompounds, async ({ query, principal }) => {
-  const { streetId, prefix } = officialScope(principal, query, ['bureau', 'department']);
-  // A street without its district is not a key prefix: it is filtered, so such pages may come back short.
-  const page = await store.listCompounds(prefix, query.limit, query.cursor);
-  const items = streetId ? page.items.filter((c) => c.streetId === streetId) : page.items;
-  return { body: { items: items.map(store.publicCompound), nextCursor: page.nextCursor } };
+  const page = await store.listCompounds(officialScope(principal, query, ['bureau', 'department']), query.limit, query.cursor);
+  return { body: { items: page.items.map(store.publicCompound), nextCursor: page.nextCursor } };
 });
 
 const getCompound = implement(routes.getCompound, async ({ location }) => {
@@ -43,7 +40,7 @@ const importRoll = implement(routes.importRoll, async ({ location, body, princip
   const compound = store.locatedCompound(location);
   const parsed = parseRoll(body, compound.developerId);
   if (parsed.errors.length) {
-    throw unprocessable(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
+    throw ruleBroken(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
       field: `line ${e.line}: ${e.field}`,
       reason: e.reason,
     })));
@@ -62,9 +59,9 @@ const changeUnitHolder = implement(routes.changeUnitHolder, async ({ location, p
   const previous = await store.getUnit(compound, params.unitId);
   if (!previous) throw notFound(`unit ${params.unitId} is not in the current roll`);
   const ownerId = body.holding === 'unsold' ? compound.developerId : body.ownerId;
-  if (!ownerId) throw unprocessable('ownerId is required unless the unit is unsold', [{ field: 'body.ownerId', reason: 'required' }]);
+  if (!ownerId) throw ruleBroken('ownerId is required unless the unit is unsold', [{ field: 'body.ownerId', reason: 'required' }]);
   if (body.holding !== 'unsold' && ownerId === compound.developerId) {
-    throw unprocessable('a unit the developer still holds is unsold', [{ field: 'body.holding', reason: 'use unsold' }]);
+    throw ruleBroken('a unit the developer still holds is unsold', [{ field: 'body.holding', reason: 'use unsold' }]);
   }
   const next = { ...previous, holding: body.holding, ownerId, ownerName: body.ownerName ?? (body.holding === 'unsold' ? 'developer' : previous.ownerName), registered: body.registered };
   const { ownerName: _, ...unit } = next;
@@ -99,10 +96,10 @@ const listBuildings = implement(routes.listBuildings, async ({ location }) => {
 const assignGridRole = implement(routes.assignGridRole, async ({ location, params, body, principal }) => {
   const compound = store.locatedCompound(location);
   if (body.buildingId && !(body.buildingId in compound.buildings)) {
-    throw unprocessable(`building ${body.buildingId} is not in the roll`, [{ field: 'body.buildingId', reason: 'unknown building' }]);
+    throw ruleBroken(`building ${body.buildingId} is not in the roll`, [{ field: 'body.buildingId', reason: 'unknown building' }]);
   }
   if ((body.role === 'building_head' || body.role === 'building_assistant') && !body.buildingId) {
-    throw unprocessable('a building head or assistant needs a building', [{ field: 'body.buildingId', reason: 'required for this role' }]);
+    throw ruleBroken('a building head or assistant needs a building', [{ field: 'body.buildingId', reason: 'required for this role' }]);
   }
   const event = GridRoleAssigned.create(
     { compoundId: params.compoundId, role: body.role, personId: body.personId, name: body.name, buildingId: body.buildingId },

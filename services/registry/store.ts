@@ -1,12 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RollActivated, RollChunkPublished, type UnitRecord } from '../../events/catalogue';
-import type { CompoundLocation } from '../../libs/auth';
+import type { AreaScope, CompoundLocation } from '../../libs/auth';
+import { areaPrefix, compoundSortKey, COMPOUNDS_PARTITION, inScope } from './kit/keys';
 import { clock } from '../../libs/clock';
 import { tableName } from '../../libs/config';
 import { batchPut, db, isConditionFailed, queryAll, type Key } from '../../libs/db';
-import { conflict, notFound } from '../../libs/http/problem';
+import { conflict, notFound } from '../../libs/errors';
 import { queryPage, type Page } from '../../libs/http/pagination';
-import { outboxAttributes, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
+import { insertWithEvents, outboxAttributes, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BusEvent } from '../../events/envelope';
 import type { RollUnit } from './domain/roll';
 import { summarizeRoll } from './domain/roll';
@@ -87,40 +88,26 @@ export async function createCompound(
     updatedAt: now,
   };
   const key = compoundKey(input.compoundId);
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...key,
-          ...item,
-          gsi1pk: 'COMPOUNDS',
-          gsi1sk: `${input.districtId}#${input.streetId}#${input.communityId}#${input.compoundId}`,
-          ...outboxAttributes(events),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`compound ${input.compoundId} already exists`);
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
+  const gsi = { gsi1pk: COMPOUNDS_PARTITION, gsi1sk: compoundSortKey(input) };
+  if (!(await insertWithEvents(table(), { ...key, ...item, ...gsi }, events))) throw conflict(`compound ${input.compoundId} already exists`);
   return item;
 }
 
-export function listCompounds(prefix: string, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
-  return queryPage(
+/** A page of the compounds of an area; a street given without its district is filtered, so such pages may come back short. */
+export async function listCompounds(scope: AreaScope, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
+  const prefix = areaPrefix(scope);
+  const page = await queryPage(
     {
       TableName: table(),
       IndexName: 'gsi1',
       KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
+      ExpressionAttributeValues: prefix ? { ':pk': COMPOUNDS_PARTITION, ':prefix': prefix } : { ':pk': COMPOUNDS_PARTITION },
     },
     limit,
     cursor,
     (i: Record<string, unknown>) => i as unknown as CompoundItem,
   );
+  return { ...page, items: page.items.filter((c) => inScope(c, scope)) };
 }
 
 /** Reserve the next roll version, so concurrent imports never write into the same version. */
@@ -267,19 +254,7 @@ export async function changeUnitHolder(compound: CompoundItem, previous: RollUni
 
 export async function putGridRole(compoundId: string, role: Record<string, unknown> & { role: string; personId: string; buildingId?: string }, event: BusEvent) {
   const key = { pk: compoundKey(compoundId).pk, sk: `GRID#${role.role}#${role.personId}#${role.buildingId ?? '-'}` };
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...key, ...role, assignedAt: clock.nowIso(), ...outboxAttributes([event]) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw conflict(`${role.personId} already holds this role here`);
-    throw error;
-  }
-  await publishAfterWrite(table(), key);
+  if (!(await insertWithEvents(table(), { ...key, ...role, assignedAt: clock.nowIso() }, [event]))) throw conflict(`${role.personId} already holds this role here`);
 }
 
 export function listGridRoles(compoundId: string, limit: number, cursor?: string) {

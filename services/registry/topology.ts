@@ -1,9 +1,9 @@
-import * as z from '../../libs/zod';
-import { described } from '../../libs/zod';
+import * as z from '../../events/zod';
+import { described } from '../../events/zod';
 import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
-import { pageQuery } from '../../libs/http/pagination';
+import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
-import { outboxSweepSchedule, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 const compoundParams = z.strictObject({ compoundId: id });
 
@@ -149,6 +149,6 @@ export const topology: ServiceTopology = {
   ownsTable: true,
   api: { entry: 'services/registry/api.ts', routes: Object.values(routes) },
   consumers: [],
-  schedules: [outboxSweepSchedule('registry')],
+  schedules: [],
   publishes: [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
 };

@@ -1,4 +1,4 @@
-import type * as z from '../../../libs/zod';
+import type * as z from '../../../events/zod';
 import type { matter as matterSchema } from '../../../events/catalogue';
 
 export type Matter = z.infer<typeof matterSchema>;

@@ -4,7 +4,7 @@ import en from 'zod/v4/locales/en.js';
 /**
  * zod, the tree-shakable "mini" build with English messages. The classic build takes ~40 ms to
  * initialise by itself, more than a bare Lambda handler's whole module init (npm run bench --
- * bundles); mini with one locale takes a few. Import it as `import * as z from '…/libs/zod'` (a
+ * bundles); mini with one locale takes a few. Import it as `import * as z from '…/events/zod'` (a
  * namespace import keeps tree shaking; re-exporting the namespace object would pull in every
  * locale and the JSON Schema generator). Every schema imports z from here, so the locale is set once.
  */

@@ -1,11 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../events/catalogue';
-import type { DeliveredEvent } from '../events/envelope';
-import type { CompoundLocation } from './auth';
-import { assignments, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from './db';
+import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
+import type { DeliveredEvent } from '../../../events/envelope';
+import type { AreaScope, CompoundLocation } from '../../../libs/auth';
+import { areaPrefix, compoundSortKey, COMPOUNDS_PARTITION, inScope } from './keys';
+import { assignments, db, isConditionFailed, queryAll, stripKeys, updateExpression, type Key } from '../../../libs/db';
 
 /**
- * A service's own copy of the registry's master data (compounds, their location and developer, and
+ * The registry's consumer kit (services/registry/kit): the one place other services may import from
+ * the registry. A service's own copy of the registry's master data (compounds, their location and developer, and
  * the current roll of units), kept from registry events in the service's own table:
  *   COMPOUND#c / META                      location, developer, active roll (gsi1: COMPOUNDS / district#street#community#c)
  *   COMPOUND#c / ROLL#000002#CHUNK#0003     a chunk of roll 2's units
@@ -21,7 +23,7 @@ export interface CompoundView extends CompoundLocation {
   unitCount?: number;
 }
 
-export const REGISTRY_EVENTS = [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged];
+export { REGISTRY_EVENTS } from './events';
 
 const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
 const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
@@ -56,8 +58,8 @@ export class RegistryReadModel {
     // Registration carries no roll; keep whatever roll state arrived first.
     const fields: Record<string, unknown> = {
       ...item,
-      gsi1pk: 'COMPOUNDS',
-      gsi1sk: `${item.districtId}#${item.streetId}#${item.communityId}#${item.compoundId}`,
+      gsi1pk: COMPOUNDS_PARTITION,
+      gsi1sk: compoundSortKey(item),
     };
     const update = assignments(fields);
     await db().send(
@@ -75,15 +77,16 @@ export class RegistryReadModel {
     return this.getCompound(compoundId);
   }
 
-  /** Compounds under a district/street prefix (`D1#`, `D1#S1#`), or all. */
-  async compoundsIn(prefix: string): Promise<CompoundView[]> {
+  /** Compounds of a district, a street, or the whole city. */
+  async compoundsIn(scope: AreaScope): Promise<CompoundView[]> {
+    const prefix = areaPrefix(scope);
     const items = await queryAll({
       TableName: this.table(),
       IndexName: 'gsi1',
       KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: prefix ? { ':pk': 'COMPOUNDS', ':prefix': prefix } : { ':pk': 'COMPOUNDS' },
+      ExpressionAttributeValues: prefix ? { ':pk': COMPOUNDS_PARTITION, ':prefix': prefix } : { ':pk': COMPOUNDS_PARTITION },
     });
-    return items.map((i) => stripKeys<CompoundView>(i)!);
+    return items.map((i) => stripKeys<CompoundView>(i)!).filter((c) => inScope(c, scope));
   }
 
   async putRollChunk(compoundId: string, rollVersion: number, chunkIndex: number, units: UnitRecord[]): Promise<void> {

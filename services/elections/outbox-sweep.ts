@@ -1,4 +1,0 @@
-import { tableName } from '../../libs/config';
-import { sweepOutbox } from '../../libs/outbox';
-
-export const handler = async () => sweepOutbox(tableName('elections'));

@@ -1,0 +1,48 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../libs/config';
+import { db } from '../libs/db';
+import type { LocalSystem } from '../infra/local/runtime';
+import { startSystem } from './helpers';
+import { probe } from './probe/topology';
+
+/** The platform under the services: fan-out through declared queues, failures per unit, timeouts, one table per service. */
+describe('work fanned out through a declared queue (local runtime)', () => {
+  let system: LocalSystem;
+  beforeAll(async () => ({ system } = await startSystem({ services: [probe] })));
+  afterAll(() => system.close());
+
+  const deliveries = (id: string) =>
+    system.asService('probe', async () => {
+      const { Item } = await db().send(new GetCommand({ TableName: tableName('probe'), Key: { pk: 'UNIT', sk: id }, ConsistentRead: true }));
+      return (Item?.deliveries as number | undefined) ?? 0;
+    });
+
+  test('each unit runs on its own: a failing unit is retried alone and dead-lettered, the others are done once', async () => {
+    const good = Array.from({ length: 23 }, (_, i) => `c${i}`);
+    expect(await system.invoke('probe', 'fan-out', { ids: [...good, 'bad', 'flaky', 'foreign'] })).toEqual({ enqueued: 26 });
+    await system.idle();
+    for (const id of good) expect(await deliveries(id)).toBe(1);
+    expect(await deliveries('flaky')).toBe(3); // failed twice, then done
+    expect(await deliveries('bad')).toBe(3); // maxReceives 3, then parked
+    const parked = system.queues.deadLetters.filter((d) => d.queue === 'probe/units');
+    expect(parked.map((d) => JSON.parse(d.body).id).sort()).toEqual(['bad', 'foreign']);
+    expect(parked.find((d) => d.body.includes('bad'))).toMatchObject({ receives: 3 });
+  });
+
+  test('a function sees only its own service’s table, locally as deployed', async () => {
+    expect(await deliveries('foreign')).toBe(0);
+    await expect(system.asService('probe', async () => tableName('funds'))).rejects.toThrow(/may not use the funds table/);
+    expect(() => tableName('probe')).toThrow(/outside a probe function/);
+  });
+
+  test('a worker that runs past its declared timeout fails as Lambda’s would, and is dead-lettered after its receives', async () => {
+    await system.queues.send('probe/slow', [JSON.stringify({})]);
+    await system.idle();
+    expect(system.queues.deadLetters.find((d) => d.queue === 'probe/slow')).toMatchObject({ receives: 1, error: expect.stringMatching(/Task timed out after 1 seconds/) });
+  });
+
+  test('a queue that is not declared, or a message over 256 KB, is refused at the send', async () => {
+    await expect(system.queues.send('probe/nope', ['{}'])).rejects.toThrow(/no queue/);
+    await expect(system.queues.send('probe/units', ['x'.repeat(256 * 1024 + 1)])).rejects.toThrow(/256 KB/);
+  });
+});

@@ -1,0 +1,1 @@
+export const handler = async () => new Promise((resolve) => setTimeout(resolve, 3000));
