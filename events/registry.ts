@@ -1,0 +1,73 @@
+import * as z from './zod';
+import { defineEvent } from './envelope';
+import { id, compoundLocation, unitRecord } from './common';
+
+/** Events published by the registry service. */
+export const CompoundRegistered = defineEvent(
+  'gongzhi.registry',
+  'CompoundRegistered',
+  1,
+  z.strictObject({
+    compoundId: id,
+    name: z.string().check(z.minLength(1)),
+    location: compoundLocation,
+    governance: z.enum(['committee', 'temporary_committee', 'none']),
+    developerId: id,
+  }),
+);
+
+/** One slice of an activated roll (a roll of thousands of units does not fit one event). */
+export const RollChunkPublished = defineEvent(
+  'gongzhi.registry',
+  'RollChunkPublished',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.int().check(z.positive()),
+    chunkIndex: z.int().check(z.nonnegative()),
+    chunkCount: z.int().check(z.positive()),
+    units: z.array(unitRecord).check(z.maxLength(500)),
+  }),
+);
+
+/** A roll became the compound's current one; consumers switch once they hold all its chunks. */
+export const RollActivated = defineEvent(
+  'gongzhi.registry',
+  'RollActivated',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.int().check(z.positive()),
+    chunkCount: z.int().check(z.positive()),
+    unitCount: z.int().check(z.positive()),
+    totalArea: z.int().check(z.positive()),
+  }),
+);
+
+export const UnitHolderChanged = defineEvent(
+  'gongzhi.registry',
+  'UnitHolderChanged',
+  1,
+  z.strictObject({
+    compoundId: id,
+    rollVersion: z.int().check(z.positive()),
+    previousOwnerId: id,
+    unit: unitRecord,
+  }),
+);
+
+export const gridRole = z.enum(['building_head', 'building_assistant', 'volunteer', 'linked_official', 'grid_leader']);
+
+export const GridRoleAssigned = defineEvent(
+  'gongzhi.registry',
+  'GridRoleAssigned',
+  1,
+  z.strictObject({
+    compoundId: id,
+    role: gridRole,
+    personId: id,
+    name: z.string().check(z.minLength(1)),
+    buildingId: z.optional(id),
+  }),
+);
+
