@@ -85,6 +85,8 @@ export interface ServiceTopology {
   consumers: readonly ConsumerDecl[];
   schedules: readonly ScheduleDecl[];
   queues?: readonly QueueDecl[];
+  /** Whether the service keeps files (object storage: its own bucket, presigned uploads, libs/files.ts). */
+  files?: boolean;
   /** Detail-types this service publishes (from events/catalogue). */
   publishes: readonly string[];
 }

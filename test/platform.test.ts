@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../libs/config';
+import { downloadUrl, objectInfo, readObject, uploadUrl } from '../libs/files';
 import { db } from '../libs/db';
 import type { LocalSystem } from '../infra/local/runtime';
 import { startSystem } from './helpers';
@@ -44,5 +45,38 @@ describe('work fanned out through a declared queue (local runtime)', () => {
   test('a queue that is not declared, or a message over 256 KB, is refused at the send', async () => {
     await expect(system.queues.send('probe/nope', ['{}'])).rejects.toThrow(/no queue/);
     await expect(system.queues.send('probe/units', ['x'.repeat(256 * 1024 + 1)])).rejects.toThrow(/256 KB/);
+  });
+});
+
+describe('files through presigned URLs (local runtime)', () => {
+  let system: LocalSystem;
+  beforeAll(async () => ({ system } = await startSystem({ services: [probe] })));
+  afterAll(() => system.close());
+
+  test('a client PUTs to the signed URL, the service reads it back, and a download URL serves it', async () => {
+    const upload = await system.asService('probe', () => uploadUrl('rolls/r1.csv', 'text/csv'));
+    const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'building,unit\nB1,101\n' });
+    expect(put.status).toBe(200);
+    expect((await system.asService('probe', () => readObject('rolls/r1.csv')))?.toString()).toBe('building,unit\nB1,101\n');
+    expect(await system.asService('probe', () => objectInfo('rolls/r1.csv'))).toEqual({ size: 21, contentType: 'text/csv' });
+    const download = await system.asService('probe', () => downloadUrl('rolls/r1.csv'));
+    const got = await fetch(download);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toBe('building,unit\nB1,101\n');
+  });
+
+  test('the URL allows one method on one key with the signed content type, until it expires', async () => {
+    const upload = await system.asService('probe', () => uploadUrl('photos/p1.jpg', 'image/jpeg', 60));
+    expect((await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: 'x' })).status).toBe(403);
+    expect((await fetch(upload.url.replace('photos/p1.jpg', 'photos/p2.jpg'), { method: 'PUT', headers: upload.headers, body: 'x' })).status).toBe(403);
+    expect((await fetch(upload.url, { method: 'GET' })).status).toBe(403);
+    const expired = await system.asService('probe', () => uploadUrl('photos/p3.jpg', 'image/jpeg', -1));
+    expect((await fetch(expired.url, { method: 'PUT', headers: expired.headers, body: 'x' })).status).toBe(403);
+    expect(await system.asService('probe', () => readObject('photos/p3.jpg'))).toBeUndefined();
+  });
+
+  test('keys are checked and files belong to the service that runs', async () => {
+    await expect(system.asService('probe', () => uploadUrl('../elsewhere', 'text/plain'))).rejects.toThrow(/not a safe object key/);
+    await expect(uploadUrl('x.txt', 'text/plain')).rejects.toThrow(/inside a gongzhi function/);
   });
 });

@@ -15,4 +15,5 @@ export const probe: ServiceTopology = {
     { name: 'slow', entry: 'test/probe/slow.ts', description: 'runs past its 1 s timeout', timeoutSeconds: 1, maxReceives: 1 },
   ],
   publishes: [],
+  files: true,
 };
