@@ -289,6 +289,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
         return send(res, localProblem(401, 'Unauthorized', `the token was refused: ${(error as Error).message}`));
       }
     }
+    let pathParameters: Record<string, string> = {};
+    try {
+      pathParameters = match ? Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)])) : {};
+    } catch {
+      // API Gateway refuses a malformed %-escape before any function runs.
+      return send(res, localProblem(400, 'Bad Request', 'the path has a malformed %-escape'));
+    }
     const requestId = randomUUID();
     const now = new Date();
     const event: HttpEvent = {
@@ -298,7 +305,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: Object.keys(query).length ? query : undefined,
-      pathParameters: match ? Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)])) : undefined,
+      pathParameters: match ? pathParameters : undefined,
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
