@@ -128,6 +128,8 @@ export class GongzhiStack extends Stack {
           POWERTOOLS_SERVICE_NAME: `gongzhi-${service.name}`,
           NODE_OPTIONS: '--enable-source-maps',
           GONGZHI_SERVICE: service.name,
+          // libs/consume.ts sizes a consumer's claim lease to this when it is not given Lambda's context.
+          GONGZHI_TIMEOUT_SECONDS: String(decl.timeoutSeconds),
           // Its own table only, and the URLs of the queues it declares it sends to.
           ...(table ? { TABLE_NAME: table.tableName } : {}),
           ...Object.fromEntries(decl.sendsTo.map((q) => [queueUrlEnvVar(q), this.queues.get(`${service.name}/${q}`)!.queueUrl])),
