@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredEvent } from '../events/envelope';
 import { fixtures } from '../events/fixtures';
+import { clock } from '../libs/clock';
 import { ClaimHeld, consumeOnce, LEASE_MARGIN_MS } from '../libs/consume';
 import { db } from '../libs/db';
 import type { ServiceTopology } from '../libs/topology';
@@ -64,12 +65,13 @@ describe('a consumer that dies mid-effect loses nothing', () => {
     expect(probeClaims.processed).toEqual([]);
     expect(system.bus.deadLetters).toEqual([expect.objectContaining({ target: 'probe-claims', attempts: 4, error: expect.stringMatching(/already handling event evt-crash/) })]);
 
-    // A moment before the lease ends, still held.
-    await system.scheduler.advance(lease - 2000);
+    // Ten seconds before the lease ends (moved by the clock, not by waiting), still held.
+    const claimedUntil = claim.claimedUntil as number;
+    await system.scheduler.advance(claimedUntil - clock.now().getTime() - 10_000);
     await expect(system.invoke('probe', 'claims', delivered('evt-crash'))).rejects.toBeInstanceOf(ClaimHeld);
 
     // Once the lease has run out, the next redelivery takes over and processes the event, once.
-    await system.scheduler.advance(2001);
+    await system.scheduler.advance(Math.max(0, claimedUntil - clock.now().getTime() + 1));
     await system.bus.put([busEvent('evt-crash')]);
     await system.idle();
     expect(probeClaims.processed).toEqual(['evt-crash']);
