@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalSystem } from '../infra/local/runtime';
-import { localGrantsOf, localUserDirectory } from '../infra/local/users';
+import { installLocalUserDirectory, localGrantsOf, localUserDirectory } from '../infra/local/users';
 import { setUserDirectory, type UserDirectory } from '../services/access/directory';
 import { client, compoundBody, startSystem } from './helpers';
 
@@ -11,11 +11,11 @@ let call: ReturnType<typeof client>;
 let bureau: string;
 let streetS1: string;
 let streetS2: string;
-const directory = localUserDirectory();
+let directory: ReturnType<typeof localUserDirectory>;
 
 beforeAll(async () => {
   ({ system, call } = await startSystem());
-  setUserDirectory(directory);
+  directory = installLocalUserDirectory();
   bureau = await system.token(['bureau'], 'bureau-1');
   streetS1 = await system.token(['street:S1'], 'street-office-s1');
   streetS2 = await system.token(['street:S2'], 'street-office-s2');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UserDirectory } from '../../services/access/directory';
+import { setUserDirectory, type UserDirectory } from '../../services/access/directory';
 
 /**
  * The local stand-in for Cognito's user directory: each user's grants as the access service last
@@ -43,4 +43,15 @@ export function localUserDirectory(dataDir?: string): UserDirectory & { grantsOf
     },
     grantsOf: (userId) => (dataDir ? localGrantsOf(dataDir, userId) : memory[userId]),
   };
+}
+
+/**
+ * For the local runtime: install the local directory as the access service's, and return it (its
+ * `grantsOf` serves `/_local/token` when no grants are given). `close()` should call
+ * `setUserDirectory(undefined)`.
+ */
+export function installLocalUserDirectory(dataDir?: string): ReturnType<typeof localUserDirectory> {
+  const directory = localUserDirectory(dataDir);
+  setUserDirectory(directory);
+  return directory;
 }
