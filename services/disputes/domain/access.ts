@@ -41,8 +41,9 @@ export const mayRoute = (p: Principal, location: CompoundLocation): boolean => p
  * Nobody sees the identity of an anonymous complainant.
  */
 export function seesIdentity(p: Principal, c: Pick<Complaint, 'anonymous' | 'handler' | 'respondent' | 'complainant'>, location: CompoundLocation): boolean {
+  if (isComplainant(p, c)) return true;
   if (c.anonymous) return false;
-  if (isComplainant(p, c) || p.can(OFFICIALS, location)) return true;
+  if (p.can(OFFICIALS, location)) return true;
   const handlerIsRespondent =
     (c.handler.kind === 'property' && c.respondent.kind === 'property_company') || (c.handler.kind === 'committee' && c.respondent.kind === 'committee');
   return holds(p, c.handler) && !handlerIsRespondent;
