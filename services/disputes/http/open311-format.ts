@@ -51,7 +51,7 @@ export function open311Errors(problem: HttpProblem, event: HttpEvent, requestId:
   const status = problem.status === 401 || problem.status === 403 ? 403 : problem.status === 404 ? 404 : problem.status < 500 ? 400 : problem.status;
   const fieldErrors = problem.extensions.errors ?? [];
   const errors = fieldErrors.length
-    ? fieldErrors.map((e) => ({ code: status, description: `${e.field.replace(/^(body|query|path)\.?/, '') || e.field}: ${e.reason}` }))
+    ? fieldErrors.map((e) => ({ code: status, description: `${e.field.replace(/^(body|query|path)\.?/, '') || e.field}: ${e.reason}; ${problem.detail ?? problem.title}` }))
     : [{ code: status, description: problem.detail ?? problem.title }];
   const format = formatOfPath(event.rawPath ?? '');
   return {

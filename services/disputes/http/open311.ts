@@ -204,7 +204,7 @@ async function listRequests(event: HttpEvent, format: Format, raw: Record<string
     for (const c of q.service_code ?? []) serviceCode(c, false);
     const now = clock.nowIso();
     const start = q.start_date ? instant(q.start_date) : undefined;
-    const end = q.end_date ? instant(q.end_date) : start ? new Date(Math.min(Date.parse(now), Date.parse(start) + MAX_RANGE_DAYS * DAY_MS)).toISOString() : now;
+    const end = q.end_date ? instant(q.end_date) : start ? new Date(Date.parse(start) + MAX_RANGE_DAYS * DAY_MS).toISOString() : now;
     const from = start ?? new Date(Date.parse(end) - MAX_RANGE_DAYS * DAY_MS).toISOString();
     if (from > end) throw invalid('start_date is after end_date', [{ field: 'start_date', reason: 'after end_date' }]);
     if (Date.parse(end) - Date.parse(from) > MAX_RANGE_DAYS * DAY_MS) throw invalid(`the range may not span more than ${MAX_RANGE_DAYS} days`, [{ field: 'end_date', reason: `more than ${MAX_RANGE_DAYS} days after start_date` }]);
