@@ -10,6 +10,11 @@ export const CELL_PRECISION = 5;
 export const MAX_RADIUS_METRES = 2000;
 
 export function geohash(lat: number, long: number, precision = CELL_PRECISION): string {
+  return cellOf(lat, long, precision).hash;
+}
+
+/** The cell of a point: its hash and its bounds. */
+function cellOf(lat: number, long: number, precision: number): { hash: string; latRange: [number, number]; longRange: [number, number] } {
   let latRange: [number, number] = [-90, 90];
   let longRange: [number, number] = [-180, 180];
   let hash = '';
@@ -32,7 +37,7 @@ export function geohash(lat: number, long: number, precision = CELL_PRECISION): 
       value = 0;
     }
   }
-  return hash;
+  return { hash, latRange, longRange };
 }
 
 /** The size of a cell of this precision, in degrees. */
@@ -46,12 +51,16 @@ function cellSize(precision: number): { lat: number; long: number } {
 /** The cell of a point and the eight cells around it (fewer at the poles; longitude wraps). */
 export function cellsAround(lat: number, long: number, precision = CELL_PRECISION): string[] {
   const size = cellSize(precision);
+  // Step from the centre of the point's own cell, never from the point: a point on a cell's edge
+  // plus one cell's size would land on the next edge, a cell too far.
+  const own = cellOf(lat, long, precision);
+  const centre = { lat: (own.latRange[0] + own.latRange[1]) / 2, long: (own.longRange[0] + own.longRange[1]) / 2 };
   const cells = new Set<string>();
   for (const dLat of [-1, 0, 1]) {
     for (const dLong of [-1, 0, 1]) {
-      const y = lat + dLat * size.lat;
+      const y = centre.lat + dLat * size.lat;
       if (y < -90 || y > 90) continue;
-      let x = long + dLong * size.long;
+      let x = centre.long + dLong * size.long;
       if (x >= 180) x -= 360;
       if (x < -180) x += 360;
       cells.add(geohash(y, x, precision));
