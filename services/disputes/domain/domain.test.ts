@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Principal, parseGrants } from '../../../libs/auth';
 import { endOfLocalDay, isWorkingDay, localDate, localMonth, minutesBetween, shanghaiTime, workingDeadline, type WorkingCalendar } from './calendar';
-import { CATEGORIES, CATEGORY_RULES, defaultHandler, escalationTarget, handlerServes } from './categories';
+import { CATEGORIES, CATEGORY_RULES, defaultHandler, escalationTarget, handlerServes, type Handler } from './categories';
 import { STATUSES, open311Status, type Complaint, type StepContext } from './complaint';
 import { acknowledge, close, confirm, escalate, lapse, receive, referForEnforcement, referToCourt, reopen, resolve, route, startWork, CONFIRMATION_WORKING_DAYS, type NewComplaint } from './lifecycle';
 import { applyForJudicialConfirmation, confirmAgreement, decideJudicialConfirmation, draftAgreement, failMediation, openMediation, recordSession, scheduleSession, termsHash } from './mediation';
@@ -95,8 +95,8 @@ describe('categories and handlers', () => {
   });
 
   test('escalation climbs one level and stops at the district', () => {
-    const chain = [{ kind: 'property', id: 'C1' } as const];
-    for (let h = escalationTarget(chain[0], location); h; h = escalationTarget(h, location)) chain.push(h as never);
+    const chain: Handler[] = [{ kind: 'property', id: 'C1' }];
+    for (let h = escalationTarget(chain[0]!, location); h; h = escalationTarget(h, location)) chain.push(h);
     expect(chain.map((h) => `${h.kind}:${h.id}`)).toEqual(['property:C1', 'community:K1', 'street:S1', 'district:D1']);
     expect(escalationTarget({ kind: 'committee', id: 'C1' }, location)).toEqual({ kind: 'community', id: 'K1' });
     expect(escalationTarget({ kind: 'department', id: 'fire-rescue' }, location)).toEqual({ kind: 'district', id: 'D1' });
