@@ -68,7 +68,9 @@ export function isParty(p: Principal, party: Party, compoundId: string, c: Pick<
 export type ComplaintView = Omit<Complaint, 'trackingToken'>;
 
 export function viewFor(p: Principal, c: Complaint, location: CompoundLocation): ComplaintView {
-  const { trackingToken: _t, ...rest } = c;
+  const { trackingToken: _t, ...withToken } = c;
+  // Object keys of the bucket are the service's business; readers ask for a download URL by attachment id.
+  const rest = { ...withToken, attachments: c.attachments.map(({ key: _k, ...a }) => a) };
   if (seesIdentity(p, c, location)) return rest;
   return { ...rest, complainant: {}, mediation: c.mediation && { ...c.mediation, parties: c.mediation.parties.map(({ subject: _s, ...party }) => (party.role === 'complainant' ? { ...party, name: 'the complainant', ownerId: undefined } : party)) } };
 }
