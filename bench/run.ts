@@ -1,5 +1,6 @@
 import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
+import { benchDisputes } from './disputes';
 import { benchLedger } from './ledger';
 import { benchStartup } from './startup';
 
@@ -9,6 +10,7 @@ const sections: Record<string, () => Promise<void>> = {
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
+  disputes: () => benchDisputes(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);
