@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -53,24 +53,37 @@ export function tableStatements(table: dynamodb.ITable, access: TableAccess): ia
   return statements;
 }
 
+/** Lambda's limit on a function name. */
+const MAX_FUNCTION_NAME = 64;
+
+/** The deployed name of a function: `gongzhi-<stage>-<service>-<part>`, the same in every stack it could live in. */
+export const deployedFunctionName = (stage: string, name: string): string => `gongzhi-${stage}-${name}`;
+
+/** The deployed name of a queue (SQS allows 80 characters). */
+export const deployedQueueName = (stage: string, name: string): string => `gongzhi-${stage}-${name}`;
+
 export interface FunctionFactoryProps {
   stage: string;
   root: string;
   bus: events.IEventBus;
-  tables: ReadonlyMap<string, dynamodb.ITable>;
-  /** `service` → its bucket, for services that keep files. */
-  buckets: ReadonlyMap<string, s3.IBucket>;
-  /** `service/queue` → its work queue. */
-  queues: ReadonlyMap<string, sqs.IQueue>;
   alarms: Alarms;
   userPool?: cognito.IUserPool;
+}
+
+/** What belongs to the function's own service, in the stack the function is made in. */
+export interface OwnResources {
+  table?: dynamodb.ITable;
+  /** For services that keep files. */
+  bucket?: s3.IBucket;
+  /** Queue name → the service's work queue. */
+  queues?: ReadonlyMap<string, sqs.IQueue>;
 }
 
 /**
  * Makes each declared function with exactly what it declares: its own role and log group, its own
  * table with the declared access, PutEvents under its own source, SendMessage on its declared queues,
  * its errors and throttles alarmed, and, when invoked asynchronously (rule and schedule targets), an
- * on-failure queue with its alarm.
+ * on-failure queue with its alarm. Everything is made in `scope`, the stack of the function's service.
  */
 export class FunctionFactory {
   readonly functions = new Map<string, NodejsFunction>();
@@ -82,11 +95,14 @@ export class FunctionFactory {
     private readonly props: FunctionFactoryProps,
   ) {}
 
-  make(decl: FunctionDecl): NodejsFunction {
+  make(decl: FunctionDecl, own: OwnResources = {}): NodejsFunction {
     const { scope, props } = this;
     const { service, name } = decl;
     const id = pascal(name);
     const prod = props.stage === 'prod';
+    // A stack-generated name would be cut to 64 characters, mostly the nested stack's name; this one says which function it is.
+    const functionName = deployedFunctionName(props.stage, name);
+    if (functionName.length > MAX_FUNCTION_NAME) throw new Error(`${functionName} is longer than Lambda's ${MAX_FUNCTION_NAME} characters: shorten the stage or the function's name`);
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -94,9 +110,12 @@ export class FunctionFactory {
     // An own role instead of the managed basic-execution policy: logs to its own group only.
     const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    const table = decl.table ? props.tables.get(service.name) : undefined;
+    const table = decl.table ? own.table : undefined;
+    if (decl.table && !table) throw new Error(`${name} declares access to ${service.name}'s table, which is not in the stack it is made in`);
+    const bucket = own.bucket;
     const publishes = service.publishes.length > 0 && decl.kind !== 'trigger';
     const fn = new NodejsFunction(scope, id, {
+      functionName,
       entry: join(props.root, decl.entry),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -117,8 +136,8 @@ export class FunctionFactory {
         ...(publishes ? { EVENT_BUS_NAME: props.bus.eventBusName } : {}),
         // Its own table only, and the URLs of the queues it declares it sends to.
         ...(table ? { TABLE_NAME: table.tableName } : {}),
-        ...(props.buckets.has(service.name) ? { BUCKET_NAME: props.buckets.get(service.name)!.bucketName } : {}),
-        ...Object.fromEntries(decl.sendsTo.map((q) => [queueUrlEnvVar(q), this.queue(service.name, q).queueUrl])),
+        ...(bucket ? { BUCKET_NAME: bucket.bucketName } : {}),
+        ...Object.fromEntries(decl.sendsTo.map((q) => [queueUrlEnvVar(q), this.queue(decl, own, q).queueUrl])),
         // Without a user pool (an external issuer keeps its own users) there is no directory to update (docs/auth.md).
         ...(decl.updatesUserGrants && props.userPool ? { USER_POOL_ID: props.userPool.userPoolId } : {}),
       },
@@ -134,13 +153,12 @@ export class FunctionFactory {
     });
 
     if (table && decl.table) for (const statement of tableStatements(table, decl.table)) role.addToPrincipalPolicy(statement);
-    for (const q of decl.sendsTo) this.queue(service.name, q).grantSendMessages(role);
-    const bucket = props.buckets.get(service.name);
+    for (const q of decl.sendsTo) this.queue(decl, own, q).grantSendMessages(role);
     if (bucket) {
       // Get and put objects (presigned URLs act with the function's rights); never list or delete.
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('*')] }));
       Validations.of(role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${scope.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
         reason: "The wildcard is the objects of the service's own bucket; nothing else.",
       });
     }
@@ -158,7 +176,7 @@ export class FunctionFactory {
     }
 
     if (decl.kind === 'consumer' || decl.kind === 'schedule') {
-      const failures = props.alarms.deadLetterQueue(scope, `${id}Failures`, `${name} failed ${ASYNC_RETRY_ATTEMPTS + 1} times or its event expired`);
+      const failures = props.alarms.deadLetterQueue(scope, `${id}Failures`, `${name} failed ${ASYNC_RETRY_ATTEMPTS + 1} times or its event expired`, deployedQueueName(props.stage, `${name}-failures`));
       fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(failures), retryAttempts: ASYNC_RETRY_ATTEMPTS, maxEventAge: ASYNC_MAX_EVENT_AGE });
       this.failureQueues.set(name, failures);
     }
@@ -167,9 +185,9 @@ export class FunctionFactory {
     return fn;
   }
 
-  private queue(service: string, name: string): sqs.IQueue {
-    const found = this.props.queues.get(`${service}/${name}`);
-    if (!found) throw new Error(`no queue ${service}/${name}`);
+  private queue(decl: FunctionDecl, own: OwnResources, queue: string): sqs.IQueue {
+    const found = own.queues?.get(queue);
+    if (!found) throw new Error(`${decl.name} sends to ${decl.service.name}/${queue}, which is not in the stack it is made in`);
     return found;
   }
 }
