@@ -123,6 +123,14 @@ describe('CDK stack from the topology (the platform stack and every service stac
     expect(fallback).toHaveLength(2); // meta's own routes and $default
   });
 
+  test('functions and queues are named gongzhi-<stage>-…, within what Lambda and SQS allow', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-elections-vote-steps' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-elections-vote-steps-dead-letters' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-audit-recorder-failures' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-delivery-dead-letters' });
+    expect(() => deployedFunctionName('a-very-long-stage-name-for-a-province', 'disputes-registry-read-model')).toThrow(/longer than 64/);
+  });
+
   test('one invoke permission per API function for all its routes; $default its own', () => {
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com');
     const apiFunctions = all.filter((s) => s.api).map((s) => pascal(`${s.name}-api`));
