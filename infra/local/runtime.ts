@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import dynalite from 'dynalite';
 import type { DeliveredEvent } from '../../events/envelope';
 import { setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
@@ -14,6 +13,7 @@ import type { HttpEvent, HttpResult } from '../../libs/http/api';
 import { createTableInput } from '../../libs/table';
 import { functionName, routeKey, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
+import { createDynalite } from './atomic-dynalite';
 import { LocalBus } from './bus';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
@@ -69,7 +69,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const trace = process.env.GONGZHI_TRACE_START ? (label: string) => console.error(`[start] ${label} ${performance.now().toFixed(0)} ms`) : () => undefined;
   trace('modules loaded');
   const topologies = options.services ?? allServices;
-  const dynamo = dynalite({
+  const dynamo = createDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
