@@ -76,6 +76,7 @@ interface LevelIterator {
 }
 interface Store {
   db: {
+    open(): Promise<void>;
     batch(ops: BatchOp[], cb: Callback): void;
     keys(options?: Record<string, unknown>): LevelIterator;
     values(options?: Record<string, unknown>): LevelIterator;
@@ -281,8 +282,26 @@ async function finishCreatingTables(store: Store): Promise<string[]> {
 }
 
 /**
+ * Opens the database before anything reads it. dynalite opens it lazily and, when that fails,
+ * answers every request with "Database is closed" (the cause lost); the first read then throws.
+ * Here the failure is one error, LEVEL_LOCKED when another process holds the directory.
+ */
+async function openThenRepair(store: Store, path: string | undefined): Promise<void> {
+  try {
+    await store.db.open();
+  } catch (error) {
+    let locked = false;
+    for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) locked ||= e.code === 'LEVEL_LOCKED';
+    const failure = new Error(locked ? `${path} is in use by another process (LevelDB's lock)` : `cannot open ${path}: ${(error as Error).message}`, { cause: error });
+    throw Object.assign(failure, { code: locked ? 'LEVEL_LOCKED' : (error as { code?: string }).code });
+  }
+  await finishCreatingTables(store);
+}
+
+/**
  * A dynalite server (not yet listening) whose every item write is one LevelDB batch with its
- * index entries. `listen()` first finishes tables a crash left CREATING.
+ * index entries. `listen()` first opens the database (an 'error' event with code LEVEL_LOCKED when
+ * another process has it) and finishes tables a crash left CREATING.
  */
 export function createDynalite(options: DynaliteOptions = {}): Server {
   const state = install();
@@ -296,7 +315,7 @@ export function createDynalite(options: DynaliteOptions = {}): Server {
   server.listen = function listenAfterRepair(this: Server, ...args: unknown[]) {
     if (repaired) return listen.apply(this, args as Parameters<Server['listen']>);
     repaired = true;
-    finishCreatingTables(store).then(
+    openThenRepair(store, options.path).then(
       () => listen.apply(this, args as Parameters<Server['listen']>),
       (error: Error) => this.emit('error', error),
     );
