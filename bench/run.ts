@@ -3,6 +3,7 @@ import { benchBundles } from './bundles';
 import { benchLedger } from './ledger';
 import { benchMemory } from './memory';
 import { benchStartup } from './startup';
+import { benchToken } from './token';
 
 /** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. `memory` runs only when named. */
 const sections: Record<string, () => Promise<void>> = {
@@ -10,10 +11,11 @@ const sections: Record<string, () => Promise<void>> = {
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
+  token: () => benchToken(),
   // A one-minute soak: only when asked for (`npm run bench -- memory`).
   memory: () => benchMemory(),
 };
-const defaults = ['startup', 'bundles', 'ballots', 'ledger'];
+const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : defaults) await sections[name]!();
