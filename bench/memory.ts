@@ -194,6 +194,8 @@ export async function benchMemory(options: MemoryOptions = {}): Promise<void> {
         done++;
       }
     };
+    const doneAt: [number, number][] = [];
+    const counter = setInterval(() => doneAt.push([Date.now(), done]), 1000);
     let previousDone = 0;
     const loadStarted = performance.now();
     const report = setInterval(() => {
@@ -206,6 +208,7 @@ export async function benchMemory(options: MemoryOptions = {}): Promise<void> {
     }, 5000);
     await Promise.all(Array.from({ length: clients }, (_, w) => worker(w)));
     clearInterval(report);
+    clearInterval(counter);
     const peak = samples.filter((s) => s.t >= baseline.t).reduce((a, b) => (b.rss > a.rss ? b : a));
     const endOfLoad = last();
     if (!options.raw) await fetch(`http://127.0.0.1:${port}/_local/bus/idle`, { method: 'POST' });
@@ -215,6 +218,14 @@ export async function benchMemory(options: MemoryOptions = {}): Promise<void> {
     const rates = Object.entries(counts).map(([r, n]) => `${r} ${Math.round(n / seconds)}/s`);
     console.log(`requests ${done} (${rates.join(', ')}), errors ${errors}${firstError ? ` (first: ${firstError})` : ''}`);
     console.log(`RSS MB: before load ${MB(baseline.rss).trim()}, peak ${MB(peak.rss).trim()}, end of load ${MB(endOfLoad.rss).trim()}, after ${idleSeconds} s idle ${MB(idle.rss).trim()}`);
+    // Growth per request over the second half of the load: ~0 when memory has levelled off.
+    const half = samples.filter((s) => s.t >= baseline.t && s.t <= endOfLoad.t);
+    const mid = half[Math.floor(half.length / 2)];
+    if (mid && doneAt.length) {
+      const requestsSince = done - (doneAt.find(([t]) => t >= mid.t)?.[1] ?? done);
+      if (requestsSince > 0) console.log(`RSS growth over the second half of the load: ${(((endOfLoad.rss - mid.rss) / 1024 / requestsSince) * 1000).toFixed(0)} KB per 1000 requests`);
+    }
+    if (errors) console.log(`server output (last lines):\n${output.trim().split('\n').slice(-15).join('\n')}`);
     console.log(`JS heap used MB: before ${MB(baseline.heapUsed).trim()}, end of load ${MB(endOfLoad.heapUsed).trim()}; external ${MB(endOfLoad.external).trim()}, array buffers ${MB(endOfLoad.arrayBuffers).trim()}`);
   } finally {
     child.kill('SIGTERM');

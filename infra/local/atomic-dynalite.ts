@@ -96,19 +96,23 @@ interface DbModule {
 
 const requireHere = createRequire(import.meta.url);
 
-/** The store behind each server, for tests that look at LevelDB itself. */
-const stores = new WeakMap<Server, Store>();
-
-/** Parked index operations per patched store: `table \0 itemKey` → operations. */
-const parked = new WeakMap<Store, Map<string, BatchOp[]>>();
-const patchedItemDbs = new WeakSet<SubDb>();
-interface Installed {
+/**
+ * What the patches share, kept on dynalite's db module itself: a process has one copy of that
+ * module (Node's require cache) but may evaluate this file more than once (jest gives each test
+ * file its own module registry), and the patches must be applied once.
+ */
+interface Shared {
   dynalite: (options: DynaliteOptions) => Server;
   db: DbModule;
   /** The store dynalite created last (dynalite() calls db.create synchronously). */
   lastStore?: Store;
+  /** Parked index operations per patched store: `table \0 itemKey` → operations. */
+  parked: WeakMap<Store, Map<string, BatchOp[]>>;
+  patchedItemDbs: WeakSet<SubDb>;
+  /** The store behind each server, for tests that look at LevelDB itself. */
+  servers: WeakMap<Server, Store>;
 }
-let installed: Installed | undefined;
+const SHARED = Symbol.for('gongzhi.atomic-dynalite');
 
 // dynalite's key layout (db/index.js): sub-databases are key prefixes `<name>~` of the one LevelDB.
 const itemPrefix = (table: string) => `item-${table}~`;
@@ -150,14 +154,15 @@ function checkDynaliteSources(root: string): void {
   }
 }
 
-function install(): Installed {
-  if (installed) return installed;
+function install(): Shared {
   const main = requireHere.resolve('dynalite');
   const root = dirname(main);
+  const db = requireHere(join(root, 'db', 'index.js')) as DbModule & { [SHARED]?: Shared };
+  if (db[SHARED]) return db[SHARED];
   checkDynaliteSources(root);
-  const db = requireHere(join(root, 'db', 'index.js')) as DbModule;
   const dynalite = requireHere(main) as (options: DynaliteOptions) => Server;
-  const state: Installed = { dynalite, db };
+  const state: Shared = { dynalite, db, parked: new WeakMap(), patchedItemDbs: new WeakSet(), servers: new WeakMap() };
+  const { parked } = state;
 
   const originalUpdateIndexes = db.updateIndexes;
   db.updateIndexes = function atomicUpdateIndexes(store, table, existingItem, item, cb) {
@@ -180,18 +185,18 @@ function install(): Installed {
   const originalCreate = db.create;
   db.create = function atomicCreate(options) {
     const store = originalCreate(options);
-    patchStore(store);
+    patchStore(state, store);
     const originalRecreate = store.recreate;
     // After close(), dynalite's listen() replaces the store's functions with a new store's.
     store.recreate = function recreate(this: Store) {
       originalRecreate.call(this);
-      patchStore(this);
+      patchStore(state, this);
     };
     state.lastStore = store;
     return store;
   };
 
-  installed = state;
+  Object.defineProperty(db, SHARED, { value: state });
   return state;
 }
 
@@ -221,7 +226,7 @@ function closingStream(iterator: LevelIterator): Readable {
   });
 }
 
-function patchStore(store: Store): void {
+function patchStore({ parked, patchedItemDbs }: Shared, store: Store): void {
   // The prefixed sub-databases call these on the main database at each read.
   store.db.createValueStream = (options) => closingStream(store.db.values(options));
   store.db.createKeyStream = (options) => closingStream(store.db.keys(options));
@@ -309,7 +314,7 @@ export function createDynalite(options: DynaliteOptions = {}): Server {
   const server = state.dynalite(options);
   const store = state.lastStore as Store | undefined;
   if (!store) throw new Error('atomic-dynalite: dynalite did not create its store through db.create');
-  stores.set(server, store);
+  state.servers.set(server, store);
   const listen = server.listen;
   let repaired = false;
   server.listen = function listenAfterRepair(this: Server, ...args: unknown[]) {
@@ -326,7 +331,7 @@ export function createDynalite(options: DynaliteOptions = {}): Server {
 
 /** The LevelDB database (abstract-level) under a server made by createDynalite (for tests). */
 export function levelDbOf(server: Server): Store['db'] {
-  const store = stores.get(server);
+  const store = install().servers.get(server);
   if (!store) throw new Error('not a server made by createDynalite');
   return store.db;
 }
