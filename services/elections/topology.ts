@@ -478,6 +478,9 @@ export const topology: ServiceTopology = {
       description: 'Takes one vote’s due step: opens it and freezes the electorate, counts it (preliminary result), or makes it final',
       batchSize: 5,
       maxConcurrency: 5,
+      // Counting a 20,000-unit vote reads every ballot and writes the log in 40 chunks.
+      timeoutSeconds: 600,
+      memoryMb: 1024,
     },
     {
       name: 'term-reminders',

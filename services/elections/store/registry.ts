@@ -13,11 +13,11 @@ export const loadActiveRoll = (compound: CompoundView) => registry.loadActiveRol
 
 /**
  * Where a compound is, for authorization on every request. A compound's district, street and
- * community do not change, so an instance keeps what it located for a minute: a ballot then costs
+ * community do not change, so an instance keeps what it located for ten minutes: a ballot then costs
  * no read for it. Handlers that need the compound's current roll read it themselves.
  */
 const located = new Map<string, { location: CompoundLocation; until: number }>();
-const LOCATION_TTL_MS = 60_000;
+const LOCATION_TTL_MS = 10 * 60_000;
 
 export async function locateCompound(compoundId: string): Promise<CompoundLocation | undefined> {
   const cached = located.get(compoundId);
