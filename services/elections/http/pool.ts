@@ -10,7 +10,8 @@ import {
   addToPool,
   beginPoolImport,
   deleteImportedPerson,
-  existingPoolIds,
+  getPoolImport,
+  poolPeople,
   finishPoolImport,
   getPoolPerson,
   poolSummariesIn,
@@ -88,8 +89,15 @@ const importPool = implement(routes.importPool, async ({ body, query, principal 
   }
   const streets = new Set([...places.values()].map((p) => `${p.districtId}#${p.streetId}`));
   if (streets.size > 1) errors.push({ line: 1, field: 'compounds', reason: 'one import holds the people of one street' });
-  const already = await existingPoolIds(parsed.rows.map((r) => r.personId));
-  for (const row of parsed.rows) if (already.has(row.personId)) errors.push({ line: row.line, field: 'person_id', reason: `${row.personId} is already in the pool` });
+  const fingerprint = createHash('sha256').update(body).digest('hex');
+  const earlier = await getPoolImport(query.importId);
+  if (earlier && earlier.fingerprint !== fingerprint) throw conflict(`import ${query.importId} was another file`);
+  if (earlier?.status === 'done') return { status: 201, body: { importId: query.importId, imported: earlier.count, districtId: earlier.districtId, streetId: earlier.streetId } };
+  // People this very import wrote before it stopped are not "already in the pool": a retry resumes.
+  const existing = await poolPeople(parsed.rows.map((r) => r.personId));
+  for (const row of parsed.rows) {
+    if (existing.has(row.personId) && existing.get(row.personId)!.importId !== query.importId) errors.push({ line: row.line, field: 'person_id', reason: `${row.personId} is already in the pool` });
+  }
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
     throw ruleBroken(`the file has ${errors.length} problem(s); nothing was imported`, errors.map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: e.reason })));
@@ -97,7 +105,6 @@ const importPool = implement(routes.importPool, async ({ body, query, principal 
 
   const now = clock.nowIso();
   const { districtId, streetId } = places.get(parsed.rows[0]!.line)!;
-  const fingerprint = createHash('sha256').update(body).digest('hex');
   const begun = await beginPoolImport({ importId: query.importId, districtId, streetId, count: parsed.rows.length, status: 'writing', by: principal.subject, at: now }, fingerprint);
   if (begun === 'other') throw conflict(`import ${query.importId} was another file`);
   const people: PoolPerson[] = parsed.rows.map((row) => ({

@@ -216,9 +216,9 @@ export async function finishPoolImport(importId: string, events: BusEvent[]): Pr
   await updateWithEvents(table(), poolImportKey(importId), { set: ['#status = :done'], names: { '#status': 'status' }, values: { ':done': 'done' } }, events);
 }
 
-/** Which of these people are already in the pool (one BatchGet per 100). */
-export async function existingPoolIds(personIds: readonly string[]): Promise<Set<string>> {
-  return new Set((await poolPeople(personIds)).keys());
+export async function getPoolImport(importId: string): Promise<(PoolImport & { fingerprint: string }) | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: poolImportKey(importId), ConsistentRead: true }));
+  return stripKeys<PoolImport & { fingerprint: string }>(Item);
 }
 
 /** Undo a person this import wrote (when another write took one of its people first). */
