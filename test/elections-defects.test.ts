@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { DeliveredEvent } from '../events/envelope';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
+import { verifyVoteLog } from '../services/elections/domain/verify';
 import { finalizeVote } from '../services/elections/lifecycle';
 import { client, compoundBody, rollCsv, startSystem } from './helpers';
 
@@ -11,6 +17,7 @@ import { client, compoundBody, rollCsv, startSystem } from './helpers';
  * committees, 4 reads and writes outside the caller's area, 5 ballots linkable to owners by area.
  */
 const DAY = 86_400_000;
+const run = promisify(execFile);
 
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
@@ -119,6 +126,14 @@ describe('defect 2: an election short of seats says so everywhere, and committee
     const failed = received.filter((e) => e['detail-type'] === 'ResolutionFailed' && (e.detail.data as { voteId: string }).voteId === 'short');
     expect(failed.map((e) => (e.detail.data as { reason: string }).reason)).toEqual(['too_few_elected']);
     expect((await call('GET', '/compounds/d-big/committee', { token: street })).status).toBe(404);
+    // The published log, checked as an owner would check it, says the same.
+    const log = (await call('GET', '/compounds/d-big/votes/short/log', { token: await owner('d-big', 'O2') })).json;
+    expect(log.stage).toMatchObject({ status: 'final', outcome: report.outcome });
+    expect(verifyVoteLog(log)).toMatchObject({ ok: true, outcomeFromFigures: report.outcome });
+    const file = join(mkdtempSync(join(tmpdir(), 'gongzhi-short-')), 'log.json');
+    writeFileSync(file, JSON.stringify(log));
+    const cli = await run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', file]);
+    expect(cli.stdout).toMatch(/final: outcome \{"passed":false,"reason":"too_few_elected"\}/);
   });
 
   test('6 elected for 7 seats: an odd committee of 5 is formed, the sixth is the first alternate', async () => {

@@ -318,6 +318,12 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect(new Date(data.termEnd).getUTCFullYear() - new Date(data.termStart).getUTCFullYear()).toBe(5);
     expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
 
+    // The log shows the count and the final seats; a verifier follows O11's seat to the alternate.
+    const log = await fullLog('/compounds/el-a/votes/committee-2026/log/weighted', committee);
+    expect(log.stage).toMatchObject({ status: 'final', outcome: { passed: true }, dropped: ['O11'] });
+    expect(verifyVoteLog(log)).toMatchObject({ ok: true, view: 'weighted' });
+    expect(verifyVoteLog({ ...log, stage: { ...log.stage, dropped: [] } }).problems).toContain('the final committee does not follow from the count and the people dropped at the final check');
+
     const onRecord = await call('GET', '/compounds/el-a/committee', { token: await ownerToken('O2') });
     expect(onRecord.json).toMatchObject({ kind: 'committee', seats: 5, committeeId: 'committee-2026' });
     // Elected pool members are serving now.

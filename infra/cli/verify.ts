@@ -29,7 +29,7 @@ async function loadVoteLog(source: string, token?: string): Promise<PublishedVot
     entries.push(...page.entries);
     cursor = page.nextCursor;
   }
-  return { vote: first.vote, head: first.head, view: first.view, result: first.result, entries };
+  return { vote: first.vote, head: first.head, view: first.view, result: first.result, stage: first.stage, entries };
 }
 
 const [kind, source, ...rest] = process.argv.slice(2);
@@ -60,6 +60,10 @@ try {
   } else {
     console.log(`recomputed: participating ${h.participating ?? 0} of ${f.totalHeadcount} (headcount), per choice ${JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'participating')))}`);
     console.log(`areas are committed, not published in this view: the published figures (participating ${f.participatingArea} of ${f.totalArea}, 1/100 m²) give outcome ${JSON.stringify(report.outcomeFromFigures)}; the weighted log recomputes them`);
+  }
+  if (doc.stage?.outcome) {
+    const dropped = doc.stage.dropped?.length ? ` (lost their seat at the final check: ${doc.stage.dropped.join(', ')})` : '';
+    console.log(`${doc.stage.status}: outcome ${JSON.stringify(doc.stage.outcome)}${dropped}`);
   }
   for (const p of report.problems) console.log(`PROBLEM: ${p}`);
   console.log(report.ok ? 'OK: the log and the result hold' : 'FAILED');

@@ -1,7 +1,7 @@
-import { allocateSeats, formCommittee } from './committee';
+import { allocateSeats, finalSeats, formCommittee, type Formation } from './committee';
 import { firstBrokenEntry, headOf, isWeighted, type LogEntry } from './ballot-log';
 import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type ResolutionResult, type VoteResult } from './tally';
-import { decide, type Matter } from './thresholds';
+import { decide, type Matter, type Outcome } from './thresholds';
 
 /** What GET …/log publishes (page by page) and `npm run verify -- vote` checks (all pages joined). */
 export interface PublishedVoteLog {
@@ -22,7 +22,10 @@ export interface PublishedVoteLog {
   /** `public`: no areas (each entry commits to its area); `weighted`: every entry opened with area and salt. */
   view: 'public' | 'weighted';
   entries: LogEntry[];
+  /** The count (the preliminary result): what the ballots decide. */
   result: VoteResult;
+  /** Where the vote stands; once final, the outcome after the final negative-list check (elections: who lost a seat to it). */
+  stage?: { status: string; outcome?: Outcome; committee?: Formation; dropped?: string[] };
 }
 
 export interface VerifyReport {
@@ -91,6 +94,7 @@ export function verifyVoteLog(doc: PublishedVoteLog): VerifyReport {
           : tallyResolution(doc.vote.matter, totals, ballots);
       compareResults(recomputed, r, problems);
     }
+    checkFinal(doc, problems);
   } catch (error) {
     problems.push(`the ballots cannot be tallied: ${(error as Error).message}`);
   }
@@ -111,4 +115,23 @@ function compareResults(recomputed: VoteResult, published: VoteResult, problems:
     if (names(recomputed) !== names(published)) problems.push('the recomputed seats or alternates differ from the published result');
     if (!same(recomputed.committee, published.committee)) problems.push('the recomputed committee differs from the published result');
   }
+}
+
+/**
+ * A final result follows from the count: for a resolution it is the count's outcome; for an
+ * election, the count's seats after the people named as dropped at the final negative-list check
+ * (their seats go to the alternates in order), by the committee rules.
+ */
+function checkFinal(doc: PublishedVoteLog, problems: string[]): void {
+  const stage = doc.stage;
+  if (!stage || stage.status !== 'final' || !stage.outcome) return;
+  const r = doc.result;
+  if (r.kind === 'resolution') {
+    if (!same(stage.outcome, r.outcome)) problems.push('the final outcome differs from the count');
+    return;
+  }
+  const dropped = new Set(stage.dropped ?? []);
+  const { formation } = finalSeats(r.purpose, r.households, r.allocation, (p) => dropped.has(p));
+  if (stage.committee && !same(formation, stage.committee)) problems.push('the final committee does not follow from the count and the people dropped at the final check');
+  if (!same(electionOutcome(r.allocation.quorum, r.allocation.elected.length, formation), stage.outcome)) problems.push('the final outcome does not follow from the count and the people dropped at the final check');
 }

@@ -199,6 +199,7 @@ async function logPage(vote: VoteItem, cursor: string | undefined, view: 'public
     head: vote.logHead,
     view,
     result: vote.result,
+    stage: { status: vote.status, outcome: vote.outcome, ...(vote.finalCommittee ? { committee: vote.finalCommittee.formation, dropped: vote.finalCommittee.dropped } : {}) },
     entries: view === 'weighted' ? chunk : chunk.map(publicEntry),
     page,
     pages,
