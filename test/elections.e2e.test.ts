@@ -357,6 +357,8 @@ describe('a committee election with the negative list and the reserve pool', () 
   });
 
   test('the city report counts committees, party members and cross-appointment', async () => {
+    // Reports read per-compound summaries, which follow the committee's events: wait for the bus.
+    await system.idle();
     const report = await call('GET', '/reports/committees', { token: bureau });
     expect(report.status).toBe(200);
     expect(report.json).toMatchObject({ compounds: 2, formalCommittees: 1, temporaryCommittees: 1, withoutCommittee: 0, partyMembers: 2, chairsWhoAreBranchSecretaries: 1, communityCommitteeMembersOnCommittees: 1, flags: [] });
