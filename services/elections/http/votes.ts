@@ -11,7 +11,7 @@ import type { ElectionResult } from '../domain/tally';
 import type { PublishedVoteLog } from '../domain/verify';
 import { candidateWarnings, closeVote, openVote } from '../lifecycle';
 import { getLogChunk } from '../store/ballots';
-import { listCandidates, listObjections, putObjection } from '../store/candidates';
+import { countCandidates, listCandidates, listObjections, putObjection } from '../store/candidates';
 import { getCommittee } from '../store/committee';
 import { getCompound } from '../store/registry';
 import { createVote, getVote, listVotes, transition, type VoteItem } from '../store/votes';
@@ -101,7 +101,9 @@ export function shown(vote: VoteItem) {
 
 const getVoteRoute = implement(routes.getVote, async ({ params }) => {
   const vote = await requireVote(params.compoundId, params.voteId);
-  return { body: { ...shown(vote), turnout: vote.status === 'open' ? await turnoutOf(vote) : undefined } };
+  // Until it opens, an election's warnings follow its nominations.
+  const warnings = vote.kind === 'election' && vote.status === 'scheduled' ? candidateWarnings(vote, await countCandidates(vote)) : vote.warnings;
+  return { body: { ...shown(vote), warnings, turnout: vote.status === 'open' ? await turnoutOf(vote) : undefined } };
 });
 
 const openVoteRoute = implement(routes.openVote, async ({ params, principal }) => {
