@@ -175,6 +175,18 @@ describe('defect 3 and 4: city reports and who may see and do what', () => {
     expect(seen.json.items.map((p: { personId: string }) => p.personId)).not.toContain('P-red');
     expect((await call('GET', '/pool?streetId=S1', { token: otherDistrict })).status).toBe(403);
 
+    // A record vetted before the fix by another street for d-big is not accepted as a candidate there.
+    await system.asService('elections', async () => {
+      const { addToPool } = await import('../services/elections/store/pool');
+      const now = clock.nowIso();
+      const attributes = { partyMember: true, partyBranchSecretary: false, communityCommitteeMember: false, retiredCadre: false, deputyOrCppcc: false, modelWorker: false };
+      await addToPool({ personId: 'P-old', name: 'Old Vetting', nameKey: 'old vetting', districtId: 'D2', streetId: 'S9', communityId: 'K9', attributes, compounds: ['d-big'], nonOwnerException: 'vetted elsewhere', status: 'available', addedBy: 'legacy', addedAt: now, updatedAt: now }, []);
+    });
+    await call('POST', '/compounds/d-big/votes', { token: street, body: { kind: 'election', voteId: 'vetting', seats: 5, votingDays: 1 } });
+    const foreign = await call('POST', '/compounds/d-big/votes/vetting/candidates', { token: await committeeOf('d-big'), body: { personId: 'P-old', name: 'Old Vetting', source: 'pool' } });
+    expect(foreign.status).toBe(422);
+    expect(foreign.json.errors).toEqual([{ field: 'body.personId', reason: 'not vetted for this compound' }]);
+
     expect((await call('POST', '/people/O9/disqualifications', { token: street, body: { compoundId: 'd-big', reason: 'benefits_taken', sourceRef: 'street/S1/case-9' } })).status).toBe(201);
     const farStreet = await system.token(['street:S9'], 's9');
     const records = await call('GET', '/people/O9/disqualifications', { token: farStreet });
