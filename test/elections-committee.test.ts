@@ -12,7 +12,7 @@ import { client, compoundBody, startSystem } from './helpers';
  */
 const DAY = 86_400_000;
 const C = 'cm';
-const UNITS = 150;
+const UNITS = 60;
 
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
