@@ -30,6 +30,8 @@ export const unitRecord = z.strictObject({
   holding,
   /** The person the unit counts for: the owner, or the developer for unsold/undelivered units. */
   ownerId: id,
+  /** The owner's name on the roll, where the registry publishes it (elections check nominees against it). */
+  ownerName: z.optional(z.string().check(z.maxLength(100))),
   registered: z.boolean(),
 });
 export type UnitRecord = z.infer<typeof unitRecord>;
