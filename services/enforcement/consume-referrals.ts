@@ -6,7 +6,7 @@ import { consumeOnce } from '../../libs/consume';
 import { ID_PATTERN } from '../../libs/ids';
 import { logger } from '../../libs/logger';
 import { REFERRAL_CATEGORY } from './domain/categories';
-import { withinRemit } from './domain/departments';
+import { referralDepartment } from './domain/departments';
 import type { Finding } from './domain/finding';
 import { allDepartments } from './store/departments';
 import { insertFinding } from './store/findings';
@@ -20,7 +20,8 @@ export function referralFindingId(complaintId: string): string {
 
 /**
  * A complaint the disputes service referred becomes a finding to inspect, for the department it
- * suggests when its remit covers the matter, else the first department whose remit does. Its events
+ * suggests when its remit covers the matter, else the category's primary department (fire rescue
+ * for fire lanes, urban management for illegal construction…), else any whose remit does. Its events
  * keep the complaint's correlation id: the audit trail runs from the complaint to the last step.
  */
 export const handler = async (event: DeliveredEvent) => {
@@ -31,7 +32,7 @@ export const handler = async (event: DeliveredEvent) => {
     if (!compound) throw new Error(`compound ${data.compoundId} is not known here yet`);
     const category = REFERRAL_CATEGORY[data.category];
     const departments = await allDepartments();
-    const department = departments.find((d) => d.departmentId === data.suggestedDepartment && withinRemit(d, category)) ?? departments.find((d) => withinRemit(d, category));
+    const department = referralDepartment(category, data.suggestedDepartment, departments);
     if (!department) throw new Error(`no department's remit covers ${category}`);
     const now = clock.nowIso();
     const findingId = referralFindingId(data.complaintId);

@@ -40,6 +40,30 @@ export const BUILT_IN_DEPARTMENTS: readonly Department[] = [
   { departmentId: 'fire-rescue', name: '消防救援 Fire rescue', categories: FIRE, builtIn: true },
 ];
 
+/**
+ * Whose a matter is first: the department a referred complaint goes to when the one the disputes
+ * service suggests may not take it (and while the bureau has not moved the category elsewhere).
+ */
+export const PRIMARY_DEPARTMENT: Record<EnforcementCategory, string> = {
+  fire_lane_blocked: 'fire-rescue',
+  ebike_indoor_charging: 'fire-rescue',
+  fire_equipment_faulty: 'fire-rescue',
+  illegal_construction_common_part: 'urban-management',
+  unlicensed_structural_renovation: 'housing-bureau',
+  group_rental: 'housing-bureau',
+  water_power_cutoff: 'housing-bureau',
+  property_company_violation: 'housing-bureau',
+  owner_fee_dispute: COURT,
+  public_safety_hazard: 'work-safety',
+  public_order: POLICE,
+};
+
+/** Who takes a referred matter: the suggested department if its remit covers it, else the primary one, else the first that does. */
+export function referralDepartment<D extends Pick<Department, 'departmentId' | 'categories'>>(category: EnforcementCategory, suggested: string | undefined, departments: readonly D[]): D | undefined {
+  const covering = departments.filter((d) => withinRemit(d, category));
+  return covering.find((d) => d.departmentId === suggested) ?? covering.find((d) => d.departmentId === PRIMARY_DEPARTMENT[category]) ?? covering[0];
+}
+
 export const builtInDepartment = (departmentId: string): Department | undefined => BUILT_IN_DEPARTMENTS.find((d) => d.departmentId === departmentId);
 
 export const withinRemit = (department: Pick<Department, 'categories'>, category: EnforcementCategory): boolean => department.categories.includes(category);

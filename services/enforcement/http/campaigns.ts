@@ -3,7 +3,6 @@ import { clock } from '../../../libs/clock';
 import { conflict, notFound } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
 import { enqueue } from '../../../libs/queue';
-import type { CompoundView } from '../../registry/kit/read-model';
 import { actingDepartment } from '../acting';
 import { createCampaign as create } from '../campaign-operations';
 import { dueReasons, riskScore } from '../domain/risk';
@@ -13,9 +12,7 @@ import { getRisk, setBuiltYear } from '../store/risk';
 import { pageSweeps } from '../store/sweeps';
 import { recordInspection as record, requireOpenPart, requireSweep } from '../sweep-operations';
 import { routes } from '../topology';
-
-/** The compound a compound-scoped route addresses: the read model's view, loaded by `locate`. */
-export const compoundOf = (location: unknown) => location as CompoundView;
+import { compoundOf, present } from './present';
 
 export const createCampaign = implement(routes.createCampaign, async ({ body, principal }) => {
   const { campaign, replayed } = await create(body, principal, clock.nowIso());
@@ -59,7 +56,7 @@ export const recordSweepFinding = implement(routes.recordSweepFinding, async ({ 
   const sweep = await requireSweep(params.campaignId, params.compoundId);
   requireOpenPart(sweep, department.departmentId);
   const { finding, replayed } = await recordFinding(compoundOf(location), body, { subject: principal.subject, department: department.departmentId }, clock.nowIso(), params.campaignId);
-  return { status: replayed ? 200 : 201, body: finding };
+  return { status: replayed ? 200 : 201, body: await present(finding) };
 });
 
 export const recordInspection = implement(routes.recordInspection, async ({ params, body, principal }) => {

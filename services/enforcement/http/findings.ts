@@ -1,14 +1,14 @@
 import { clock } from '../../../libs/clock';
 import { notFound } from '../../../libs/errors';
-import { downloadUrl, objectInfo, uploadUrl } from '../../../libs/files';
+import { uploadUrl } from '../../../libs/files';
 import { implement } from '../../../libs/http/api';
 import type { Principal } from '../../../libs/auth';
 import { actingDepartment } from '../acting';
-import { pendingStep, stageOf, type Finding } from '../domain/finding';
+import type { Finding } from '../domain/finding';
 import * as operations from '../operations';
 import { pageFindings } from '../store/findings';
 import { routes } from '../topology';
-import { compoundOf } from './campaigns';
+import { compoundOf, present } from './present';
 
 /** Owners see the findings that name them, and nothing of their neighbours'; everyone else with a role in the compound sees all. */
 function ownerFilter(principal: Principal, compoundId: string): string | undefined {
@@ -21,17 +21,6 @@ async function visibleFinding(principal: Principal, compoundId: string, findingI
   const owner = ownerFilter(principal, compoundId);
   if (owner && finding.responsibleParty?.ownerId !== owner) throw notFound(`finding ${findingId} does not exist in ${compoundId}`);
   return finding;
-}
-
-/** A finding as shown: where it stands on its ladder, what comes next and when, and its evidence with download links once uploaded. */
-async function present(f: Finding) {
-  const evidence = await Promise.all(
-    f.evidence.map(async (e) => {
-      const stored = await objectInfo(e.key);
-      return { ...e, uploaded: Boolean(stored), size: stored?.size, downloadUrl: stored ? await downloadUrl(e.key, { filename: e.filename }) : undefined };
-    }),
-  );
-  return { ...f, evidence, stage: stageOf(f), nextStep: pendingStep(f) };
 }
 
 export const recordFinding = implement(routes.recordFinding, async ({ body, principal, location }) => {
