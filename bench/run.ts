@@ -2,6 +2,7 @@ import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
 import { benchLedger } from './ledger';
 import { benchStartup } from './startup';
+import { benchSweeps } from './sweeps';
 
 /** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. */
 const sections: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const sections: Record<string, () => Promise<void>> = {
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
+  sweeps: () => benchSweeps(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);

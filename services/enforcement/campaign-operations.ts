@@ -12,6 +12,8 @@ import { daysBetween, isDate, localDate, startOfDate } from './domain/time';
 import * as campaigns from './store/campaigns';
 import type { Campaign, CampaignScope } from './store/campaigns';
 import { getDepartment } from './store/departments';
+import { getRisks } from './store/risk';
+import type { RiskInputs } from './domain/risk';
 import { registry, table } from './store/table';
 import type { SweepUnit } from './sweep-operations';
 
@@ -131,6 +133,14 @@ export interface PlanningUnit {
  * area's key prefix, or from the campaign's own list.
  */
 export async function planningPage(campaign: Campaign, unit: PlanningUnit): Promise<{ units: SweepUnit[]; next?: PlanningUnit; total?: number }> {
+  const page = await compoundsPage(campaign, unit);
+  const risks = await getRisks(page.units.map((u) => u.compoundId));
+  return { ...page, units: page.units.map((u) => ({ ...u, risk: inputsOf(risks.get(u.compoundId)!) })) };
+}
+
+const inputsOf = ({ openHazards, previousFindings, openReferrals, builtYear, lastSweptAt }: RiskInputs): RiskInputs => ({ openHazards, previousFindings, openReferrals, builtYear, lastSweptAt });
+
+async function compoundsPage(campaign: Campaign, unit: PlanningUnit): Promise<{ units: SweepUnit[]; next?: PlanningUnit; total?: number }> {
   const queued = unit.queued ?? 0;
   const toUnit = (c: CompoundView): SweepUnit => ({ campaignId: campaign.campaignId, compoundId: c.compoundId, districtId: c.districtId, streetId: c.streetId, communityId: c.communityId });
   if (campaign.scope.kind === 'compounds') {

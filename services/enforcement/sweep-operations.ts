@@ -2,7 +2,7 @@ import { InspectionRecorded, SweepCompleted, SweepPlanned } from '../../events/c
 import type { BusEvent } from '../../events/envelope';
 import { conflict, forbidden, notFound, ruleBroken, type FieldError } from '../../libs/errors';
 import type { EnforcementCategory } from './domain/categories';
-import { dueReasons, plannedDate, riskScore } from './domain/risk';
+import { dueReasons, plannedDate, riskScore, type RiskInputs } from './domain/risk';
 import { localDate } from './domain/time';
 import type { Campaign } from './store/campaigns';
 import * as findings from './store/findings';
@@ -16,6 +16,8 @@ export interface SweepUnit {
   districtId: string;
   streetId: string;
   communityId: string;
+  /** The compound's risk inputs as the planning page read them (in batch); read here when absent. */
+  risk?: RiskInputs;
 }
 
 const sweepContext = (campaignId: string, compoundId: string, actor: string, at: string, id?: string) => ({ compoundId, actor, occurredAt: at, correlationId: `sweep-${campaignId}`, ...(id ? { id } : {}) });
@@ -26,13 +28,14 @@ const sweepContext = (campaignId: string, compoundId: string, actor: string, at:
  * checks what. One conditional put: a unit delivered twice plans once.
  */
 export async function planSweep(campaign: Campaign, unit: SweepUnit, now: string): Promise<'planned' | 'already planned' | 'not due'> {
-  const risk = await getRisk(unit.compoundId);
+  const { risk: carried, ...where } = unit;
+  const risk = carried ?? (await getRisk(unit.compoundId));
   const reasons = dueReasons(risk, now);
   if (campaign.selection === 'due' && reasons.length === 0) return 'not due';
   const { score } = riskScore(risk, now);
   const plannedFor = plannedDate(score, campaign, localDate(now), unit.compoundId);
   const sweep: Sweep = {
-    ...unit,
+    ...where,
     plannedFor,
     riskScore: score,
     reasons,

@@ -19,6 +19,8 @@ async function campaignOf(campaignId: string): Promise<Campaign> {
 }
 
 /** One compound's sweep in one campaign: planned once however often the unit arrives. */
-export const handler = unitWorker('enforcement', z.object({ campaignId: id, compoundId: id, districtId: id, streetId: id, communityId: id }), async (unit) =>
+const risk = z.object({ openHazards: z.int(), previousFindings: z.int(), openReferrals: z.int(), builtYear: z.optional(z.int()), lastSweptAt: z.optional(z.string()) });
+
+export const handler = unitWorker('enforcement', z.object({ campaignId: id, compoundId: id, districtId: id, streetId: id, communityId: id, risk: z.optional(risk) }), async (unit) =>
   planSweep(await campaignOf(unit.campaignId), unit, clock.nowIso()),
 );
