@@ -117,9 +117,10 @@ export async function benchSweeps(sizes = [200, 2000]): Promise<void> {
     }
     const city = (await call('GET', `/enforcement/statistics?level=city&period=${year}`, { token: bureau })).json;
     const m = city.measures;
+    const fireCases = ['fire_lane_blocked', 'ebike_indoor_charging', 'fire_equipment_faulty'].reduce((n, c) => n + (m.casesFiled.byCategory[c] ?? 0), 0);
     console.log(
       `city ${year}: compounds swept ${city.compoundsSwept} (for illegal construction ${city.compoundsSweptByCategory.illegal_construction_common_part ?? 0}), ` +
-        `fire-safety hazards found ${city.hazardsFoundByClass.fire_safety ?? 0}, cases ${m.casesFiled.byCategory.fire_lane_blocked ?? 0} + ${m.casesFiled.byCategory.illegal_construction_common_part ?? 0} (fire, illegal construction), ` +
+        `fire-safety hazards found ${city.hazardsFoundByClass.fire_safety ?? 0} with ${fireCases} cases, illegal-construction cases ${m.casesFiled.byCategory.illegal_construction_common_part ?? 0}, ` +
         `recommendations ${m.recommendations.total}, public-safety hazards rectified ${city.hazardsRectifiedByClass.public_safety ?? 0}, water restored ${m.hazardsRectified.byCategory.water_power_cutoff ?? 0}, ` +
         `illegal construction handled ${m.hazardsRectified.byCategory.illegal_construction_common_part ?? 0} (demolished ${m.demolitions.total}), police ${m.policeCriminal.total} criminal / ${m.policeAdministrative.total} administrative`,
     );

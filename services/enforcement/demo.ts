@@ -61,7 +61,8 @@ export async function seedEnforcementDemo(target: DemoTarget): Promise<boolean> 
     },
     [409],
   );
-  if (created.status === 409) return false;
+  // 200: the same campaign was created before (a replay); 409: an earlier day's.
+  if (created.status !== 201) return false;
   await call(street, 'POST', `/enforcement/campaigns/${campaignId}/plan`, undefined, [409]);
   const sweepPath = `/enforcement/campaigns/${campaignId}/sweeps/${compoundId}`;
   for (let attempt = 0; (await call(street, 'GET', sweepPath, undefined, [404])).status === 404; attempt++) {
