@@ -22,7 +22,7 @@ export const handler = httpApi({
     departments.setRemit,
     departments.departmentFindings,
     campaigns.setProfile,
-    campaigns.getRisk_,
+    campaigns.compoundRisk,
     campaigns.createCampaign,
     campaigns.listCampaigns,
     campaigns.getCampaign,

@@ -71,7 +71,7 @@ export const setProfile = implement(routes.setProfile, async ({ params, body, pr
   return { body: await getRisk(params.compoundId) };
 });
 
-export const getRisk_ = implement(routes.getRisk, async ({ params }) => {
+export const compoundRisk = implement(routes.getRisk, async ({ params }) => {
   const now = clock.nowIso();
   const risk = await getRisk(params.compoundId);
   const { score, components } = riskScore(risk, now);
