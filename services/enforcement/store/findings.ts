@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusEvent } from '../../../events/envelope';
 import { assignments, db, queryAll, stripKeys } from '../../../libs/db';
-import { dueAt, dueItems, DUE_ATTRIBUTES } from '../../../libs/due';
+import { dueAt, dueItems } from '../../../libs/due';
 import { queryPage, type Page } from '../../../libs/http/pagination';
 import { insertWithEvents, updateWithEvents } from '../../../libs/outbox';
 import { pendingStep, type Finding, type FindingStatus } from '../domain/finding';
@@ -99,4 +99,3 @@ export async function findingsOfSweep(compoundId: string, campaignId: string): P
 /** Findings whose next escalation step is due by `now`. */
 export const dueFindings = (now: string) => dueItems<{ compoundId: string; findingId: string }>(table(), DUE.escalation, now, ['compoundId', 'findingId']);
 
-export { DUE_ATTRIBUTES };
