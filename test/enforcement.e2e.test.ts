@@ -265,6 +265,7 @@ describe('inspections and findings', () => {
     expect(events('ViolationConfirmed').map((e) => e.detail.data)).toEqual([
       expect.objectContaining({ compoundId: 'en-a', findingId: 'roof-b02', category: 'illegal_construction', responsibleOwnerId: 'O5', department: 'urban-management', enforcementCategory: 'illegal_construction_common_part', severity: 'serious' }),
     ]);
+    await system.idle(); // the negative list is kept by an elections consumer of the event
     const records = await call('GET', '/people/O5/disqualifications', { token: tokens.street });
     expect(records.json.items).toEqual([expect.objectContaining({ personId: 'O5', reason: 'unrectified_violation', sourceRef: 'enforcement/finding/roof-b02', active: true })]);
   });
