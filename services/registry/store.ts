@@ -15,7 +15,7 @@ import { summarizeRoll } from './domain/roll';
 /**
  * Registry table layout (pk / sk):
  *   COMPOUND#c / META                       the compound, its location and current roll totals (gsi1: COMPOUNDS / district#street#community#c)
- *   COMPOUND#c / ROLL#000002#UNIT#B01-0101  a unit of roll version 2 (gsi1: OWNER#c#000002#ownerId / unitId)
+ *   COMPOUND#c / ROLL#000002#UNIT#B01#B01-0101  a unit of roll version 2, under its building (gsi1: OWNER#c#000002#ownerId / unitId)
  *   COMPOUND#c / ROLL#000002#CHUNK#0003     a slice of roll 2 as an event, published once the roll is active
  *   COMPOUND#c / GRID#building_head#P1#B01  a grid role
  * A roll import writes a whole new version and then switches `rollVersion` on META with one
@@ -42,7 +42,13 @@ export interface CompoundItem extends CompoundLocation {
 
 const compoundKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'META' });
 const version = (v: number) => String(v).padStart(6, '0');
-const unitSk = (v: number, unitId: string) => `ROLL#${version(v)}#UNIT#${unitId}`;
+/**
+ * Units sort under their building, separated by `#`, which no id may contain: a building's units are
+ * exactly the keys that begin with `UNIT#<building>#` (building B1 does not pick up B1-A's units).
+ * The unit id keeps its published form `<building>-<unit>`.
+ */
+const unitsPrefix = (v: number, buildingId?: string) => `ROLL#${version(v)}#UNIT#${buildingId === undefined ? '' : `${buildingId}#`}`;
+const unitSk = (v: number, unit: Pick<RollUnit, 'buildingId' | 'unitId'>) => `${unitsPrefix(v, unit.buildingId)}${unit.unitId}`;
 const ownerGsi = (compoundId: string, v: number, ownerId: string) => `OWNER#${compoundId}#${version(v)}#${ownerId}`;
 
 export function publicCompound(item: CompoundItem) {
@@ -134,7 +140,7 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
     table(),
     units.map((unit) => ({
       pk,
-      sk: unitSk(v, unit.unitId),
+      sk: unitSk(v, unit),
       gsi1pk: ownerGsi(compound.compoundId, v, unit.ownerId),
       gsi1sk: unit.unitId,
       ...unit,
@@ -193,7 +199,7 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
 }
 
 export function listUnits(compound: CompoundItem, buildingId: string | undefined, limit: number, cursor?: string) {
-  const prefix = `ROLL#${version(compound.rollVersion)}#UNIT#${buildingId ? `${buildingId}-` : ''}`;
+  const prefix = unitsPrefix(compound.rollVersion, buildingId);
   return queryPage(
     {
       TableName: table(),
@@ -211,11 +217,22 @@ export function unitView(item: Record<string, unknown>): RollUnit {
   return { unitId, buildingId, area, areaSource, holding, ownerId, ownerName, registered };
 }
 
+/**
+ * A unit of the current roll by its id. The id does not say where the building ends (`B1-A-101`), so
+ * each building of the roll whose id is a prefix is tried, longest first; the parser keeps unit ids
+ * unique within a roll, so at most one holds it (usually there is one candidate).
+ */
 export async function getUnit(compound: CompoundItem, unitId: string): Promise<RollUnit | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: table(), Key: { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, unitId) } }),
-  );
-  return Item && unitView(Item);
+  const candidates = Object.keys(compound.buildings)
+    .filter((b) => unitId.startsWith(`${b}-`))
+    .sort((a, b) => b.length - a.length);
+  for (const buildingId of candidates) {
+    const { Item } = await db().send(
+      new GetCommand({ TableName: table(), Key: { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, { buildingId, unitId }) } }),
+    );
+    if (Item) return unitView(Item);
+  }
+  return undefined;
 }
 
 export async function ownerUnits(compound: CompoundItem, ownerId: string): Promise<RollUnit[]> {
@@ -231,7 +248,7 @@ export async function ownerUnits(compound: CompoundItem, ownerId: string): Promi
 export async function changeUnitHolder(compound: CompoundItem, previous: RollUnit, next: RollUnit, event: BusEvent) {
   const changed = await updateWithEvents(
     table(),
-    { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, next.unitId) },
+    { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, next) },
     {
       set: ['holding = :holding', 'ownerId = :ownerId', 'ownerName = :ownerName', 'registered = :registered', 'gsi1pk = :gsi', 'updatedAt = :now'],
       // Guard against a concurrent change: the holder must still be the one we read.

@@ -72,7 +72,7 @@ export function parseRoll(csv: string, developerId: string): ParsedRoll {
   }
 
   const units: RollUnit[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { line: number; building: string; unit: string }>();
   for (const { record, info } of records) {
     const line = info.lines;
     const fail = (field: string, reason: string) => errors.push({ line, field, reason });
@@ -104,9 +104,11 @@ export function parseRoll(csv: string, developerId: string): ParsedRoll {
     }
 
     const unitId = `${building}-${unit}`;
-    const firstLine = seen.get(unitId);
-    if (firstLine !== undefined) fail('unit', `unit ${unitId} already appears on line ${firstLine}`);
-    else seen.set(unitId, line);
+    const first = seen.get(unitId);
+    if (first === undefined) seen.set(unitId, { line, building, unit });
+    else if (first.building === building) fail('unit', `unit ${unitId} already appears on line ${first.line}`);
+    // The id is building-unit, so building B1 unit A-1 and building B1-A unit 1 would be one unit.
+    else fail('unit', `unit id ${unitId} (building ${building}, unit ${unit}) is also made by line ${first.line} (building ${first.building}, unit ${first.unit}); rename one`);
 
     if (errors.length === before) {
       units.push({

@@ -1,0 +1,47 @@
+import type { LocalSystem } from '../infra/local/runtime';
+import { client, compoundBody, startSystem } from './helpers';
+
+let system: LocalSystem;
+let call: ReturnType<typeof client>;
+let bureau: string;
+
+beforeAll(async () => {
+  ({ system, call } = await startSystem());
+  bureau = await system.token(['bureau'], 'bureau-1');
+});
+afterAll(() => system.close());
+
+const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
+const importCsv = (compoundId: string, lines: string[], token = bureau) =>
+  call('POST', `/compounds/${compoundId}/roll`, { token, raw: `${[HEADER, ...lines].join('\n')}\n`, type: 'text/csv' });
+
+describe('units by building', () => {
+  test('a building whose id is a prefix of another lists only its own units (B1 vs B1-A)', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('keys-a') })).status).toBe(201);
+    const imported = await importCsv('keys-a', [
+      'B1,101,80,register,owned,O1,One,yes',
+      'B1,102,80,register,owned,O2,Two,yes',
+      'B1-A,101,70,register,owned,O3,Three,yes',
+      'B1-A,102,70,register,owned,O4,Four,yes',
+      'B10,101,60,register,owned,O5,Five,yes',
+    ]);
+    expect(imported.status).toBe(201);
+    const committee = await system.token(['committee:keys-a']);
+    const b1 = await call('GET', '/compounds/keys-a/units?buildingId=B1', { token: committee });
+    expect(b1.json.items.map((u: { unitId: string }) => u.unitId)).toEqual(['B1-101', 'B1-102']);
+    const b1a = await call('GET', '/compounds/keys-a/units?buildingId=B1-A', { token: committee });
+    expect(b1a.json.items.map((u: { unitId: string }) => u.unitId)).toEqual(['B1-A-101', 'B1-A-102']);
+    // Unit ids keep their published form: a holder change finds B1-A-101 by it.
+    const sold = await call('PUT', '/compounds/keys-a/units/B1-A-101/holder', { token: bureau, body: { holding: 'owned', ownerId: 'O9', ownerName: 'Nine', registered: true } });
+    expect(sold.status).toBe(200);
+    expect(sold.json).toMatchObject({ unitId: 'B1-A-101', buildingId: 'B1-A', ownerId: 'O9' });
+    expect((await call('GET', '/compounds/keys-a/owners/O9', { token: committee })).json.units.map((u: { unitId: string }) => u.unitId)).toEqual(['B1-A-101']);
+  });
+
+  test('two rows that make the same unit id from different buildings are refused with both lines named', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('keys-b') })).status).toBe(201);
+    const refused = await importCsv('keys-b', ['B1,A-1,80,register,owned,O1,One,yes', 'B1-A,1,80,register,owned,O2,Two,yes']);
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([{ field: 'line 3: unit', reason: expect.stringMatching(/B1-A-1.*line 2/) }]);
+  });
+});
