@@ -1,5 +1,6 @@
 import type { LocalSystem } from '../infra/local/runtime';
-import { client, compoundBody, startSystem } from './helpers';
+import { clock } from '../libs/clock';
+import { client, compoundBody, rollCsv, startSystem } from './helpers';
 
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
@@ -43,5 +44,30 @@ describe('units by building', () => {
     const refused = await importCsv('keys-b', ['B1,A-1,80,register,owned,O1,One,yes', 'B1-A,1,80,register,owned,O2,Two,yes']);
     expect(refused.status).toBe(422);
     expect(refused.json.errors).toEqual([{ field: 'line 3: unit', reason: expect.stringMatching(/B1-A-1.*line 2/) }]);
+  });
+});
+
+describe('roll versions and their events', () => {
+  const chunkVersions = (compoundId: string) =>
+    new Set(
+      system.bus.log
+        .filter((e) => e['detail-type'] === 'RollChunkPublished' && e.detail.metadata.compoundId === compoundId)
+        .map((e) => (e.detail.data as { rollVersion: number }).rollVersion),
+    );
+
+  test('only the activated roll’s chunks are published: the import that lost the race publishes nothing, even after the outbox sweep', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('race-a') })).status).toBe(201);
+    const csv = rollCsv(1000);
+    const results = await Promise.all([0, 1].map(() => call('POST', '/compounds/race-a/roll', { token: bureau, raw: csv, type: 'text/csv' })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = results.find((r) => r.status === 201)!.json.rollVersion as number;
+    await system.idle();
+    clock.advance(10 * 60_000);
+    await system.scheduler.fire('registry/outbox-sweep');
+    await system.idle();
+    expect([...chunkVersions('race-a')]).toEqual([winner]);
+    const activated = system.bus.log.filter((e) => e['detail-type'] === 'RollActivated' && e.detail.metadata.compoundId === 'race-a');
+    expect(activated.map((e) => (e.detail.data as { rollVersion: number }).rollVersion)).toEqual([winner]);
+    expect(system.bus.log.filter((e) => e['detail-type'] === 'RollChunkPublished' && e.detail.metadata.compoundId === 'race-a')).toHaveLength(4);
   });
 });

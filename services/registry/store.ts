@@ -7,7 +7,7 @@ import { tableName } from '../../libs/config';
 import { batchPut, db, isConditionFailed, queryAll, type Key } from '../../libs/db';
 import { conflict, notFound } from '../../libs/errors';
 import { queryPage, type Page } from '../../libs/http/pagination';
-import { insertWithEvents, outboxAttributes, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
+import { insertWithEvents, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
 import type { BusEvent } from '../../events/envelope';
 import type { RollUnit } from './domain/roll';
 import { summarizeRoll } from './domain/roll';
@@ -16,7 +16,7 @@ import { summarizeRoll } from './domain/roll';
  * Registry table layout (pk / sk):
  *   COMPOUND#c / META                       the compound, its location and current roll totals (gsi1: COMPOUNDS / district#street#community#c)
  *   COMPOUND#c / ROLL#000002#UNIT#B01#B01-0101  a unit of roll version 2, under its building (gsi1: OWNER#c#000002#ownerId / unitId)
- *   COMPOUND#c / ROLL#000002#CHUNK#0003     a slice of roll 2 as an event, published once the roll is active
+ *   COMPOUND#c / ROLL#000002#CHUNK#0003     a slice of roll 2 as a pending event, released into its outbox once roll 2 is active
  *   COMPOUND#c / GRID#building_head#P1#B01  a grid role
  * A roll import writes a whole new version and then switches `rollVersion` on META with one
  * conditional write: readers never see half a roll, and a failed import leaves nothing visible.
@@ -49,6 +49,7 @@ const version = (v: number) => String(v).padStart(6, '0');
  */
 const unitsPrefix = (v: number, buildingId?: string) => `ROLL#${version(v)}#UNIT#${buildingId === undefined ? '' : `${buildingId}#`}`;
 const unitSk = (v: number, unit: Pick<RollUnit, 'buildingId' | 'unitId'>) => `${unitsPrefix(v, unit.buildingId)}${unit.unitId}`;
+const chunkSk = (v: number, i: number) => `ROLL#${version(v)}#CHUNK#${String(i).padStart(4, '0')}`;
 const ownerGsi = (compoundId: string, v: number, ownerId: string) => `OWNER#${compoundId}#${version(v)}#${ownerId}`;
 
 export function publicCompound(item: CompoundItem) {
@@ -132,9 +133,35 @@ async function reserveRollVersion(compoundId: string): Promise<{ version: number
   return { version: item.nextRollVersion, previous: item.rollVersion };
 }
 
+/**
+ * A roll version is written invisibly, then made current by one conditional write on the compound.
+ * Its chunk events are built (and so validated) before anything is written, and are kept in the chunk
+ * items as `pendingEvent`, outside any outbox: the outbox sweep never sees them. Only the activation
+ * write carries an event (RollActivated), and the registry's own consumer of RollActivated releases
+ * the chunks of that version (releaseRollChunks). A version that lost the activation race, or whose
+ * import stopped half-way, therefore never publishes anything.
+ */
 export async function importRoll(compound: CompoundItem, units: RollUnit[], actor: string) {
-  const { version: v, previous } = await reserveRollVersion(compound.compoundId);
   const now = clock.nowIso();
+  const chunks = rollChunks(units);
+  const summary = summarizeRoll(units);
+  // Validate every event before the first write: a unit the event schema refuses fails here, not half-way.
+  const events = (v: number) => ({
+    chunks: chunks.map((slice, i) =>
+      RollChunkPublished.create(
+        { compoundId: compound.compoundId, rollVersion: v, chunkIndex: i, chunkCount: chunks.length, units: slice },
+        { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-chunk-${i}` },
+      ),
+    ),
+    activated: RollActivated.create(
+      { compoundId: compound.compoundId, rollVersion: v, chunkCount: chunks.length, unitCount: summary.unitCount, totalArea: summary.totalArea },
+      { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-activated` },
+    ),
+  });
+  events(compound.nextRollVersion + 1);
+
+  const { version: v, previous } = await reserveRollVersion(compound.compoundId);
+  const { chunks: chunkEvents, activated } = events(v);
   const pk = compoundKey(compound.compoundId).pk;
   await batchPut(
     table(),
@@ -148,26 +175,10 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
       importedBy: actor,
     })),
   );
-
-  const chunkCount = Math.ceil(units.length / CHUNK_SIZE);
-  const chunkKeys: Key[] = [];
-  for (let i = 0; i < chunkCount; i++) {
-    const key = { pk, sk: `ROLL#${version(v)}#CHUNK#${String(i).padStart(4, '0')}` };
-    chunkKeys.push(key);
-    const slice: UnitRecord[] = units.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE).map(({ ownerName: _, ...unit }) => unit);
-    const event = RollChunkPublished.create(
-      { compoundId: compound.compoundId, rollVersion: v, chunkIndex: i, chunkCount, units: slice },
-      { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-chunk-${i}` },
-    );
-    // Chunks carry their events but are not flushed until the roll is active (see below).
-    await db().send(new PutCommand({ TableName: table(), Item: { ...key, ...outboxAttributes([event]) } }));
+  for (const [i, event] of chunkEvents.entries()) {
+    await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, i), pendingEvent: event } }));
   }
 
-  const summary = summarizeRoll(units);
-  const activated = RollActivated.create(
-    { compoundId: compound.compoundId, rollVersion: v, chunkCount, unitCount: summary.unitCount, totalArea: summary.totalArea },
-    { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-activated` },
-  );
   const outbox = outboxUpdate([activated]);
   try {
     await db().send(
@@ -193,9 +204,33 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
     if (isConditionFailed(error)) throw conflict('another roll import finished first; reload and import again');
     throw error;
   }
-  for (const key of chunkKeys) await publishAfterWrite(table(), key);
   await publishAfterWrite(table(), compoundKey(compound.compoundId));
   return { rollVersion: v, ...summary };
+}
+
+/** The roll in event-sized slices, without names (names never leave the registry). */
+export function rollChunks(units: readonly RollUnit[]): UnitRecord[][] {
+  const chunks: UnitRecord[][] = [];
+  for (let i = 0; i < units.length; i += CHUNK_SIZE) chunks.push(units.slice(i, i + CHUNK_SIZE).map(({ ownerName: _, ...unit }) => unit));
+  return chunks;
+}
+
+/**
+ * Publish the chunks of an activated roll version: each chunk's pending event moves into its outbox
+ * (one conditional write: only once) and is published. Safe to repeat; the caller runs it from the
+ * RollActivated event, so it happens exactly for activated versions, and at least once.
+ */
+export async function releaseRollChunks(compoundId: string, rollVersion: number, chunkCount: number): Promise<number> {
+  const pk = compoundKey(compoundId).pk;
+  let released = 0;
+  for (let i = 0; i < chunkCount; i++) {
+    const key = { pk, sk: chunkSk(rollVersion, i) };
+    const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+    const event = Item?.pendingEvent as BusEvent | undefined;
+    if (!event) continue;
+    if (await updateWithEvents(table(), key, { remove: ['pendingEvent'], condition: 'attribute_exists(pendingEvent)' }, [event])) released++;
+  }
+  return released;
 }
 
 export function listUnits(compound: CompoundItem, buildingId: string | undefined, limit: number, cursor?: string) {

@@ -148,7 +148,14 @@ export const topology: ServiceTopology = {
   source: 'gongzhi.registry',
   ownsTable: true,
   api: { entry: 'services/registry/api.ts', routes: Object.values(routes) },
-  consumers: [],
+  consumers: [
+    {
+      name: 'release-roll-chunks',
+      entry: 'services/registry/release-chunks.ts',
+      description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before',
+      pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType] },
+    },
+  ],
   schedules: [],
   publishes: [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
 };
