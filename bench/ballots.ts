@@ -7,7 +7,7 @@ import { startLocal } from '../infra/local/runtime';
 import { receiptOf } from '../services/elections/domain/ballot-log';
 import { tally } from '../services/elections/lifecycle';
 import * as store from '../services/elections/store';
-import { client, compoundBody, rollCsv } from '../test/helpers';
+import { client, compoundBody, registerAreas, rollCsv } from '../test/helpers';
 
 const DAY = 86_400_000;
 
@@ -32,6 +32,7 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
   const call = client(system);
   try {
     const bureau = await system.token(['bureau']);
+    await registerAreas(system);
     await call('POST', '/compounds', { token: bureau, body: compoundBody('bench') });
     await call('POST', '/compounds/bench/roll', { token: bureau, raw: rollCsv(6000), type: 'text/csv' });
     await system.idle();

@@ -3,6 +3,26 @@ import { defineEvent } from './envelope';
 import { id, compoundLocation, unitRecord } from './common';
 
 /** Events published by the registry service. */
+
+export const areaKind = z.enum(['district', 'street', 'community']);
+
+/**
+ * A part of the city became known to the registry: a district (by the bureau), a street in a district,
+ * a community in a street. Compounds are placed in a community; their street and district follow.
+ */
+export const AreaRegistered = defineEvent(
+  'gongzhi.registry',
+  'AreaRegistered',
+  1,
+  z.strictObject({
+    kind: areaKind,
+    areaId: id,
+    name: z.string().check(z.minLength(1)),
+    districtId: id,
+    /** The street a community lies in; absent for districts and streets. */
+    streetId: z.optional(id),
+  }),
+);
 export const CompoundRegistered = defineEvent(
   'gongzhi.registry',
   'CompoundRegistered',

@@ -44,6 +44,10 @@ async function call(system: LocalSystem, token: string, method: string, path: st
 /** Seeds the demo compound through the public API (the same path a street office would take). */
 export async function seedDemo(system: LocalSystem): Promise<boolean> {
   const token = await system.token(['bureau'], 'seed');
+  // The demo compound's areas first: a compound lies in a registered community (409 once seeded).
+  await call(system, token, 'POST', '/districts', JSON.stringify({ districtId: DEMO.districtId, name: '丰泽区 Fengze District' }));
+  await call(system, token, 'POST', '/streets', JSON.stringify({ streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }));
+  await call(system, token, 'POST', '/communities', JSON.stringify({ communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }));
   const created = await call(
     system,
     token,
@@ -53,8 +57,6 @@ export async function seedDemo(system: LocalSystem): Promise<boolean> {
       compoundId: DEMO.compoundId,
       name: '东湖花园 Donghu Garden',
       address: '1 Donghu Road, Fengze District, Quanzhou',
-      districtId: DEMO.districtId,
-      streetId: DEMO.streetId,
       communityId: DEMO.communityId,
       governance: 'committee',
       developerId: DEMO.developerId,

@@ -1,24 +1,26 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { AreaRegistered, CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 const compoundParams = z.strictObject({ compoundId: id });
+const areaName = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const compoundInput = z.strictObject({
   compoundId: id,
   name: z.string().check(z.minLength(1), z.maxLength(100)),
   address: z.string().check(z.minLength(1), z.maxLength(200)),
-  districtId: id,
-  streetId: id,
-  communityId: id,
+  communityId: described(id, 'a registered community; the street and district are the community’s'),
   governance: z._default(z.enum(['committee', 'temporary_committee', 'none']), 'none'),
   developerId: described(id, 'the developer, holder of unsold units'),
 });
 
 const compoundView = z.extend(compoundInput, {
+  districtId: id,
+  streetId: id,
+  governanceSince: z.optional(z.string()),
   rollVersion: z.int().check(z.nonnegative()),
   unitCount: z.int().check(z.nonnegative()),
   totalArea: described(z.int().check(z.nonnegative()), 'm² in hundredths'),
@@ -37,14 +39,77 @@ const unitView = z.object({
   registered: z.boolean(),
 });
 
+const districtView = z.object({ districtId: id, name: z.string() });
+const streetView = z.object({ streetId: id, districtId: id, name: z.string() });
+const communityView = z.object({ communityId: id, streetId: id, districtId: id, name: z.string() });
+
 const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const routes = {
+  registerDistrict: {
+    operationId: 'registerDistrict',
+    method: 'POST',
+    path: '/districts',
+    summary: 'Register a district of the city (bureau)',
+    allow: ['bureau'],
+    body: z.strictObject({ districtId: id, name: areaName }),
+    response: districtView,
+    successStatus: 201,
+  },
+  listDistricts: {
+    operationId: 'listDistricts',
+    method: 'GET',
+    path: '/districts',
+    summary: 'Districts of the city (city-wide roles); a district office sees its own',
+    allow: ['bureau', 'department', 'district'],
+    query: pageQuery,
+    response: page(districtView),
+  },
+  registerStreet: {
+    operationId: 'registerStreet',
+    method: 'POST',
+    path: '/streets',
+    summary: 'Register a street in a registered district (bureau, or that district’s office)',
+    allow: ['bureau', 'district'],
+    body: z.strictObject({ streetId: id, districtId: id, name: areaName }),
+    response: streetView,
+    successStatus: 201,
+  },
+  listStreets: {
+    operationId: 'listStreets',
+    method: 'GET',
+    path: '/districts/{districtId}/streets',
+    summary: 'Streets of a district (city-wide roles and the district office)',
+    allow: ['bureau', 'department', 'district'],
+    params: z.strictObject({ districtId: id }),
+    query: pageQuery,
+    response: page(streetView),
+  },
+  registerCommunity: {
+    operationId: 'registerCommunity',
+    method: 'POST',
+    path: '/communities',
+    summary: 'Register a community in a registered street (bureau, the street’s district office, the street office)',
+    allow: ['bureau', 'district', 'street'],
+    body: z.strictObject({ communityId: id, streetId: id, name: areaName }),
+    response: communityView,
+    successStatus: 201,
+  },
+  listCommunities: {
+    operationId: 'listCommunities',
+    method: 'GET',
+    path: '/streets/{streetId}/communities',
+    summary: 'Communities of a street (city-wide roles, its district office, street office and inspector)',
+    allow: ['bureau', 'department', 'district', 'street', 'inspector'],
+    params: z.strictObject({ streetId: id }),
+    query: pageQuery,
+    response: page(communityView),
+  },
   createCompound: {
     operationId: 'createCompound',
     method: 'POST',
     path: '/compounds',
-    summary: 'Register a compound (bureau, or the district/street office it belongs to)',
+    summary: 'Register a compound in a registered community (bureau, or the district or street office it lies in)',
     allow: ['bureau', 'district', 'street'],
     body: compoundInput,
     response: compoundView,
@@ -54,9 +119,9 @@ export const routes = {
     operationId: 'listCompounds',
     method: 'GET',
     path: '/compounds',
-    summary: 'List compounds, optionally within a district or street (city and district roles)',
-    allow: ['bureau', 'district', 'street', 'department'],
-    query: z.extend(pageQuery, { districtId: z.optional(id), streetId: z.optional(id) }),
+    summary: 'Compounds of the city, a district, a street or a community, within the caller’s area',
+    allow: ['bureau', 'department', 'district', 'street', 'inspector', 'community'],
+    query: z.extend(pageQuery, { districtId: z.optional(id), streetId: z.optional(id), communityId: z.optional(id) }),
     response: page(compoundView),
   },
   getCompound: {
@@ -157,5 +222,5 @@ export const topology: ServiceTopology = {
     },
   ],
   schedules: [],
-  publishes: [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
+  publishes: [AreaRegistered, CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
 };

@@ -12,6 +12,8 @@ import { assignments, db, isConditionFailed, queryAll, stripKeys, updateExpressi
  *   COMPOUND#c / META                      location, developer, active roll (gsi1: COMPOUNDS / district#street#community#c)
  *   COMPOUND#c / ROLL#000002#CHUNK#0003     a chunk of roll 2's units
  *   COMPOUND#c / ROLL#000002#CHANGE#B1-101  a unit's latest holder change in roll 2
+ *   REGISTRY#STREET#s / DISTRICT            the district of street s (a street lies in one district), so a
+ *                                           street is a key prefix of the compounds' index without its district
  * Events may arrive in any order and more than once; every write here tolerates both.
  */
 export interface CompoundView extends CompoundLocation {
@@ -26,6 +28,7 @@ export interface CompoundView extends CompoundLocation {
 export { REGISTRY_EVENTS } from './events';
 
 const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
+const streetKey = (s: string): Key => ({ pk: `REGISTRY#STREET#${s}`, sk: 'DISTRICT' });
 const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
 
 export class RegistryReadModel {
@@ -63,6 +66,9 @@ export class RegistryReadModel {
     };
     const update = assignments(fields);
     await db().send(
+      new PutCommand({ TableName: this.table(), Item: { ...streetKey(item.streetId), streetId: item.streetId, districtId: item.districtId } }),
+    );
+    await db().send(
       new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: updateExpression(update.set), ExpressionAttributeNames: update.names, ExpressionAttributeValues: update.values }),
     );
   }
@@ -79,6 +85,12 @@ export class RegistryReadModel {
 
   /** Compounds of a district, a street, or the whole city. */
   async compoundsIn(scope: AreaScope): Promise<CompoundView[]> {
+    if (scope.streetId && !scope.districtId) {
+      // A street's district, from the compounds seen in it: then the street is a key prefix.
+      const { Item } = await db().send(new GetCommand({ TableName: this.table(), Key: streetKey(scope.streetId) }));
+      // A copy made before these entries existed has none: the filter below still answers correctly.
+      if (Item) scope = { districtId: Item.districtId as string, streetId: scope.streetId };
+    }
     const prefix = areaPrefix(scope);
     const items = await queryAll({
       TableName: this.table(),

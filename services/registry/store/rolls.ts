@@ -1,121 +1,17 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RollActivated, RollChunkPublished, type UnitRecord } from '../../events/catalogue';
-import type { AreaScope, CompoundLocation } from '../../libs/auth';
-import { areaPrefix, compoundSortKey, COMPOUNDS_PARTITION, inScope } from './kit/keys';
-import { clock } from '../../libs/clock';
-import { tableName } from '../../libs/config';
-import { batchPut, db, isConditionFailed, queryAll, type Key } from '../../libs/db';
-import { conflict, notFound } from '../../libs/errors';
-import { queryPage, type Page } from '../../libs/http/pagination';
-import { insertWithEvents, outboxUpdate, publishAfterWrite, updateWithEvents } from '../../libs/outbox';
-import type { BusEvent } from '../../events/envelope';
-import type { RollUnit } from './domain/roll';
-import { summarizeRoll } from './domain/roll';
+import { RollActivated, RollChunkPublished, type UnitRecord } from '../../../events/catalogue';
+import type { BusEvent } from '../../../events/envelope';
+import { clock } from '../../../libs/clock';
+import { batchPut, db, isConditionFailed, queryAll } from '../../../libs/db';
+import { conflict } from '../../../libs/errors';
+import { queryPage } from '../../../libs/http/pagination';
+import { outboxUpdate, publishAfterWrite, updateWithEvents } from '../../../libs/outbox';
+import { summarizeRoll, type RollUnit } from '../domain/roll';
+import type { CompoundItem } from './compounds';
+import { chunkSk, compoundKey, ownerGsi, table, unitSk, unitsPrefix } from './keys';
 
-/**
- * Registry table layout (pk / sk):
- *   COMPOUND#c / META                       the compound, its location and current roll totals (gsi1: COMPOUNDS / district#street#community#c)
- *   COMPOUND#c / ROLL#000002#UNIT#B01#B01-0101  a unit of roll version 2, under its building (gsi1: OWNER#c#000002#ownerId / unitId)
- *   COMPOUND#c / ROLL#000002#CHUNK#0003     a slice of roll 2 as a pending event, released into its outbox once roll 2 is active
- *   COMPOUND#c / GRID#building_head#P1#B01  a grid role
- * A roll import writes a whole new version and then switches `rollVersion` on META with one
- * conditional write: readers never see half a roll, and a failed import leaves nothing visible.
- */
-export const table = () => tableName('registry');
+/** Units per RollChunkPublished event (an event must stay under EventBridge's 256 KB). */
 export const CHUNK_SIZE = 250;
-
-export interface CompoundItem extends CompoundLocation {
-  name: string;
-  address: string;
-  governance: 'committee' | 'temporary_committee' | 'none';
-  developerId: string;
-  rollVersion: number;
-  nextRollVersion: number;
-  unitCount: number;
-  totalArea: number;
-  ownerCount: number;
-  buildings: Record<string, number>;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-}
-
-const compoundKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'META' });
-const version = (v: number) => String(v).padStart(6, '0');
-/**
- * Units sort under their building, separated by `#`, which no id may contain: a building's units are
- * exactly the keys that begin with `UNIT#<building>#` (building B1 does not pick up B1-A's units).
- * The unit id keeps its published form `<building>-<unit>`.
- */
-const unitsPrefix = (v: number, buildingId?: string) => `ROLL#${version(v)}#UNIT#${buildingId === undefined ? '' : `${buildingId}#`}`;
-const unitSk = (v: number, unit: Pick<RollUnit, 'buildingId' | 'unitId'>) => `${unitsPrefix(v, unit.buildingId)}${unit.unitId}`;
-const chunkSk = (v: number, i: number) => `ROLL#${version(v)}#CHUNK#${String(i).padStart(4, '0')}`;
-const ownerGsi = (compoundId: string, v: number, ownerId: string) => `OWNER#${compoundId}#${version(v)}#${ownerId}`;
-
-export function publicCompound(item: CompoundItem) {
-  return {
-    compoundId: item.compoundId,
-    name: item.name,
-    address: item.address,
-    districtId: item.districtId,
-    streetId: item.streetId,
-    communityId: item.communityId,
-    governance: item.governance,
-    developerId: item.developerId,
-    rollVersion: item.rollVersion,
-    unitCount: item.unitCount,
-    totalArea: item.totalArea,
-    ownerCount: item.ownerCount,
-    createdAt: item.createdAt,
-  };
-}
-
-export async function getCompound(compoundId: string): Promise<CompoundItem | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: compoundKey(compoundId) }));
-  return Item as CompoundItem | undefined;
-}
-
-/** For authorization: the whole compound item, which is also its location (handlers reuse it: one read per request). */
-export const locateCompound = (compoundId: string): Promise<CompoundItem | undefined> => getCompound(compoundId);
-
-export async function createCompound(
-  input: Omit<CompoundItem, 'rollVersion' | 'nextRollVersion' | 'unitCount' | 'totalArea' | 'ownerCount' | 'buildings' | 'createdAt' | 'updatedAt'>,
-  events: BusEvent[],
-): Promise<CompoundItem> {
-  const now = clock.nowIso();
-  const item: CompoundItem = {
-    ...input,
-    rollVersion: 0,
-    nextRollVersion: 0,
-    unitCount: 0,
-    totalArea: 0,
-    ownerCount: 0,
-    buildings: {},
-    createdAt: now,
-    updatedAt: now,
-  };
-  const key = compoundKey(input.compoundId);
-  const gsi = { gsi1pk: COMPOUNDS_PARTITION, gsi1sk: compoundSortKey(input) };
-  if (!(await insertWithEvents(table(), { ...key, ...item, ...gsi }, events))) throw conflict(`compound ${input.compoundId} already exists`);
-  return item;
-}
-
-/** A page of the compounds of an area; a street given without its district is filtered, so such pages may come back short. */
-export async function listCompounds(scope: AreaScope, limit: number, cursor?: string): Promise<Page<CompoundItem>> {
-  const prefix = areaPrefix(scope);
-  const page = await queryPage(
-    {
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: prefix ? { ':pk': COMPOUNDS_PARTITION, ':prefix': prefix } : { ':pk': COMPOUNDS_PARTITION },
-    },
-    limit,
-    cursor,
-    (i: Record<string, unknown>) => i as unknown as CompoundItem,
-  );
-  return { ...page, items: page.items.filter((c) => inScope(c, scope)) };
-}
 
 /** Reserve the next roll version, so concurrent imports never write into the same version. */
 async function reserveRollVersion(compoundId: string): Promise<{ version: number; previous: number }> {
@@ -303,27 +199,3 @@ export async function changeUnitHolder(compound: CompoundItem, previous: RollUni
   );
   if (!changed) throw conflict(`unit ${next.unitId} changed meanwhile; reload it and retry`);
 }
-
-export async function putGridRole(compoundId: string, role: Record<string, unknown> & { role: string; personId: string; buildingId?: string }, event: BusEvent) {
-  const key = { pk: compoundKey(compoundId).pk, sk: `GRID#${role.role}#${role.personId}#${role.buildingId ?? '-'}` };
-  if (!(await insertWithEvents(table(), { ...key, ...role, assignedAt: clock.nowIso() }, [event]))) throw conflict(`${role.personId} already holds this role here`);
-}
-
-export function listGridRoles(compoundId: string, limit: number, cursor?: string) {
-  return queryPage(
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': compoundKey(compoundId).pk, ':prefix': 'GRID#' },
-    },
-    limit,
-    cursor,
-    ({ role, personId, name, phone, buildingId, assignedAt }) => ({ role, personId, name, phone, buildingId, assignedAt }),
-  );
-}
-
-/** The compound the HTTP stack read to authorize the request. */
-export const locatedCompound = (location: CompoundLocation | undefined): CompoundItem => {
-  if (!location) throw notFound('no compound in this request');
-  return location as CompoundItem;
-};

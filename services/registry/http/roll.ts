@@ -1,0 +1,66 @@
+import { UnitHolderChanged } from '../../../events/catalogue';
+import { clock } from '../../../libs/clock';
+import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
+import { implement } from '../../../libs/http/api';
+import { formatArea, parseRoll } from '../domain/roll';
+import * as store from '../store';
+import { routes } from '../topology';
+
+const importRoll = implement(routes.importRoll, async ({ location, body, principal }) => {
+  const compound = store.locatedCompound(location);
+  const parsed = parseRoll(body, compound.developerId);
+  if (parsed.errors.length) {
+    throw ruleBroken(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
+      field: `line ${e.line}: ${e.field}`,
+      reason: e.reason,
+    })));
+  }
+  const result = await store.importRoll(compound, parsed.units, principal.subject);
+  return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea) } };
+});
+
+const listUnits = implement(routes.listUnits, async ({ location, query }) => {
+  const compound = store.locatedCompound(location);
+  return { body: await store.listUnits(compound, query.buildingId, query.limit, query.cursor) };
+});
+
+const changeUnitHolder = implement(routes.changeUnitHolder, async ({ location, params, body, principal }) => {
+  const compound = store.locatedCompound(location);
+  const previous = await store.getUnit(compound, params.unitId);
+  if (!previous) throw notFound(`unit ${params.unitId} is not in the current roll`);
+  const ownerId = body.holding === 'unsold' ? compound.developerId : body.ownerId;
+  if (!ownerId) throw ruleBroken('ownerId is required unless the unit is unsold', [{ field: 'body.ownerId', reason: 'required' }]);
+  if (body.holding !== 'unsold' && ownerId === compound.developerId) {
+    throw ruleBroken('a unit the developer still holds is unsold', [{ field: 'body.holding', reason: 'use unsold' }]);
+  }
+  const next = { ...previous, holding: body.holding, ownerId, ownerName: body.ownerName ?? (body.holding === 'unsold' ? 'developer' : previous.ownerName), registered: body.registered };
+  const { ownerName: _, ...unit } = next;
+  const event = UnitHolderChanged.create(
+    { compoundId: compound.compoundId, rollVersion: compound.rollVersion, previousOwnerId: previous.ownerId, unit },
+    { compoundId: compound.compoundId, actor: principal.subject, occurredAt: clock.nowIso() },
+  );
+  await store.changeUnitHolder(compound, previous, next, event);
+  return { body: next };
+});
+
+const getOwner = implement(routes.getOwner, async ({ params, principal, location }) => {
+  // An owner sees only their own record; the other allowed roles see anyone in their compound.
+  const others = principal.grantsFor(['committee', 'community', 'street', 'district', 'bureau'], location);
+  if (others.length === 0 && principal.ownerIdIn(params.compoundId) !== params.ownerId) {
+    throw forbidden('an owner may read only their own record');
+  }
+  const compound = store.locatedCompound(location);
+  const units = await store.ownerUnits(compound, params.ownerId);
+  if (units.length === 0) throw notFound(`${params.ownerId} holds no unit in compound ${params.compoundId}`);
+  return { body: { ownerId: params.ownerId, units, totalArea: units.reduce((sum, u) => sum + u.area, 0) } };
+});
+
+const listBuildings = implement(routes.listBuildings, async ({ location }) => {
+  const compound = store.locatedCompound(location);
+  const items = Object.entries(compound.buildings)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([buildingId, unitCount]) => ({ buildingId, unitCount }));
+  return { body: { items } };
+});
+
+export const rollRoutes = [importRoll, listUnits, changeUnitHolder, getOwner, listBuildings];
