@@ -1,5 +1,6 @@
 import type { LocalSystem } from '../infra/local/runtime';
 import { clock } from '../libs/clock';
+import { gb18030 } from './gb18030';
 import { client, compoundBody, rollCsv, startSystem } from './helpers';
 
 let system: LocalSystem;
@@ -69,5 +70,42 @@ describe('roll versions and their events', () => {
     const activated = system.bus.log.filter((e) => e['detail-type'] === 'RollActivated' && e.detail.metadata.compoundId === 'race-a');
     expect(activated.map((e) => (e.detail.data as { rollVersion: number }).rollVersion)).toEqual([winner]);
     expect(system.bus.log.filter((e) => e['detail-type'] === 'RollChunkPublished' && e.detail.metadata.compoundId === 'race-a')).toHaveLength(4);
+  });
+});
+
+describe('what the parser accepts, the events accept; what is not UTF-8 is refused', () => {
+  beforeAll(async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('limits-a') })).status).toBe(201);
+  });
+
+  test('an area above the events’ limit is a 422 naming the line, and nothing is written', async () => {
+    const lines = rollCsv(600).trim().split('\n').slice(1);
+    lines[549] = lines[549]!.replace(/,\d+\.\d+,/, ',20000000.00,');
+    const refused = await importCsv('limits-a', lines);
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([{ field: 'line 551: area', reason: expect.stringMatching(/at most 10000000\.00/) }]);
+    expect((await call('GET', '/compounds/limits-a', { token: bureau })).json).toMatchObject({ rollVersion: 0, unitCount: 0 });
+    const edge = [...lines];
+    edge[549] = lines[549]!.replace('20000000.00', '10000000.00');
+    expect((await importCsv('limits-a', edge)).status).toBe(201);
+  });
+
+  test('a GB18030 (GBK) roll sent as text is refused with a 422 saying to save it as UTF-8, not stored as U+FFFD', async () => {
+    const text = `${HEADER}\nB1,101,89.50,register,owned,O1,陈美,yes\nB1,102,80,register,owned,O2,林涛,yes\n`;
+    const response = await fetch(`${system.url}/compounds/limits-a/roll`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bureau}`, 'content-type': 'text/csv' },
+      body: gb18030(text),
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { errors: { field: string; reason: string }[] };
+    expect(problem.errors).toEqual([{ field: 'line 2: encoding', reason: expect.stringMatching(/not UTF-8.*GB18030.*CSV UTF-8/) }]);
+    const committee = await system.token(['committee:limits-a']);
+    const units = await call('GET', '/compounds/limits-a/units?buildingId=B1', { token: committee });
+    expect(units.json.items.some((u: { ownerName: string }) => u.ownerName.includes('\uFFFD'))).toBe(false);
+    // The same roll in UTF-8 is taken, names intact.
+    expect((await call('POST', '/compounds/limits-a/roll', { token: bureau, raw: text, type: 'text/csv' })).json.encoding).toBe('utf-8');
+    const owner = await call('GET', '/compounds/limits-a/owners/O1', { token: committee });
+    expect(owner.json.units[0].ownerName).toBe('陈美');
   });
 });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { areaHundredths, MAX_AREA_HUNDREDTHS } from '../../../events/catalogue';
 import { formatArea, parseAreaHundredths, parseRoll, summarizeRoll } from './roll';
 
 const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
@@ -10,12 +12,27 @@ describe('areas are exact integer hundredths of a m²', () => {
     ['89', 8900],
     ['0.01', 1],
     ['0.1', 10],
-    ['12345678.99', 1234567899],
+    ['9999999.99', 999999999],
+    ['10000000', 1_000_000_000],
+    ['10000000.00', 1_000_000_000],
+    ['0010', 1000],
   ])('%s → %d', (text, value) => expect(parseAreaHundredths(text)).toBe(value));
 
-  test.each(['0', '0.00', '-1', '1.234', '1,5', 'abc', '', '.5', '1e3', '123456789'])('%s is refused', (text) =>
+  test.each(['0', '0.00', '-1', '1.234', '1,5', 'abc', '', '.5', '1e3', '10000000.01', '12345678.99', '123456789', '1000000000'])('%s is refused', (text) =>
     expect(parseAreaHundredths(text)).toBeUndefined(),
   );
+
+  test('the parser and the event schema share one limit: every area the parser accepts, an event accepts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), (n) => {
+        const text = `${Math.trunc(n / 100)}.${String(n % 100).padStart(2, '0')}`;
+        const parsed = parseAreaHundredths(text);
+        expect(parsed === undefined ? false : areaHundredths.safeParse(parsed).success).toBe(areaHundredths.safeParse(n).success);
+      }),
+    );
+    expect(areaHundredths.safeParse(MAX_AREA_HUNDREDTHS).success).toBe(true);
+    expect(areaHundredths.safeParse(MAX_AREA_HUNDREDTHS + 1).success).toBe(false);
+  });
 
   test('0.1 + 0.2 style drift cannot happen: sums are integers', () => {
     const units = ['0.10', '0.20'].map((a) => parseAreaHundredths(a)!);

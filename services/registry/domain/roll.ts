@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { areaSource, holding, type UnitRecord } from '../../../events/catalogue';
+import { areaHundredths, areaSource, holding, MAX_AREA_HUNDREDTHS, type UnitRecord } from '../../../events/catalogue';
 
 /**
  * A compound's roll (花名册) as CSV, one row per exclusive unit:
@@ -32,16 +32,22 @@ export interface ParsedRoll {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$/;
-const AREA = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
+const AREA = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 
-/** "89.5" → 8950 hundredths of a m², exactly. */
+/** The largest area a row may give, as written in a roll (10000000.00). */
+export const MAX_AREA_M2 = `${MAX_AREA_HUNDREDTHS / 100}.00`;
+
+/**
+ * "89.5" → 8950 hundredths of a m², exactly; undefined unless it is a positive number with at most
+ * two decimals that the events' `areaHundredths` accepts (the one definition of an area's limits).
+ */
 export function parseAreaHundredths(text: string): number | undefined {
   const match = AREA.exec(text);
   if (!match) return undefined;
   const whole = Number(match[1]);
   const fraction = Number((match[2] ?? '').padEnd(2, '0'));
   const value = whole * 100 + fraction;
-  return value > 0 ? value : undefined;
+  return areaHundredths.safeParse(value).success ? value : undefined;
 }
 
 /** 8950 → "89.50" (m²). */
@@ -83,7 +89,7 @@ export function parseRoll(csv: string, developerId: string): ParsedRoll {
     if (!ID.test(building)) fail('building', 'letters, digits, _ or -, up to 31');
     if (!ID.test(unit)) fail('unit', 'letters, digits, _ or -, up to 31');
     const area = parseAreaHundredths(record.area ?? '');
-    if (area === undefined) fail('area', 'a positive number of m² with at most two decimals, e.g. 89.50');
+    if (area === undefined) fail('area', `a positive number of m² with at most two decimals, at most ${MAX_AREA_M2}, e.g. 89.50`);
     const source = areaSource.safeParse(record.area_source);
     if (!source.success) fail('area_source', `one of ${areaSource.options.join(', ')}`);
     const held = holding.safeParse(record.holding);

@@ -1,22 +1,36 @@
 import { UnitHolderChanged } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
 import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
-import { implement } from '../../../libs/http/api';
-import { formatArea, parseRoll } from '../domain/roll';
+import { implement, type HttpEvent } from '../../../libs/http/api';
+import { checkDecodedText, decodeRollBytes, type Decoded } from '../domain/encoding';
+import { formatArea, parseRoll, type RollRowError } from '../domain/roll';
 import * as store from '../store';
 import { routes } from '../topology';
 
-const importRoll = implement(routes.importRoll, async ({ location, body, principal }) => {
+const refuse = (errors: readonly RollRowError[]) =>
+  ruleBroken(
+    `the roll has ${errors.length} bad row(s); nothing was imported`,
+    errors.slice(0, 1000).map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: e.reason })),
+  );
+
+/**
+ * The body as text. API Gateway may hand a body over base64-encoded: then the raw bytes are decoded
+ * strictly (UTF-8, else GB18030). Otherwise the HTTP layer already decoded it as UTF-8, and bytes
+ * that were not UTF-8 are U+FFFD by now: refused, never stored garbled.
+ */
+function rollText(event: HttpEvent, body: string): Decoded {
+  if (event.isBase64Encoded && event.body) return decodeRollBytes(Buffer.from(event.body, 'base64'));
+  return checkDecodedText(body);
+}
+
+const importRoll = implement(routes.importRoll, async ({ location, body, event, principal }) => {
   const compound = store.locatedCompound(location);
-  const parsed = parseRoll(body, compound.developerId);
-  if (parsed.errors.length) {
-    throw ruleBroken(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
-      field: `line ${e.line}: ${e.field}`,
-      reason: e.reason,
-    })));
-  }
+  const decoded = rollText(event, body);
+  if ('error' in decoded) throw refuse([decoded.error]);
+  const parsed = parseRoll(decoded.text, compound.developerId);
+  if (parsed.errors.length) throw refuse(parsed.errors);
   const result = await store.importRoll(compound, parsed.units, principal.subject);
-  return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea) } };
+  return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea), encoding: decoded.encoding } };
 });
 
 const listUnits = implement(routes.listUnits, async ({ location, query }) => {
