@@ -109,3 +109,17 @@ describe('what the parser accepts, the events accept; what is not UTF-8 is refus
     expect(owner.json.units[0].ownerName).toBe('陈美');
   });
 });
+
+describe('a registered unit counts with its registered area (SPC interpretation art. 8)', () => {
+  test('a roll giving a registered unit a contract area is refused; a holder change cannot register a unit without its registered area', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('spc8-a') })).status).toBe(201);
+    const refused = await importCsv('spc8-a', ['B1,101,80,register,owned,O1,A,yes', 'B1,102,80,contract,owned,O2,B,yes']);
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([{ field: 'line 3: area_source', reason: expect.stringMatching(/registered area/) }]);
+    expect((await importCsv('spc8-a', ['B1,101,80,register,owned,O1,A,yes', 'B1,102,80,contract,sold_undelivered,O2,B,no'])).status).toBe(201);
+    const registering = await call('PUT', '/compounds/spc8-a/units/B1-102/holder', { token: bureau, body: { holding: 'owned', ownerId: 'O2', registered: true } });
+    expect(registering.status).toBe(422);
+    expect(registering.json.errors).toEqual([{ field: 'body.registered', reason: expect.stringMatching(/contract/) }]);
+    expect((await call('PUT', '/compounds/spc8-a/units/B1-102/holder', { token: bureau, body: { holding: 'owned', ownerId: 'O2', registered: false } })).status).toBe(200);
+  });
+});

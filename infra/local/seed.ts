@@ -23,8 +23,10 @@ export function demoRollCsv(buildings: number = DEMO.buildings, unitsPerBuilding
       else if (n % 97 === 0) lines.push(`${building},${unit},${area},contract,sold_undelivered,O${n},Buyer ${n},no`);
       else {
         const owner = n % 61 === 0 ? 'O1' : `O${n}`; // O1 holds several units: one person, full area
-        const source = n % 11 === 0 ? 'survey' : 'register';
-        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${n % 13 === 0 ? 'no' : 'yes'}`);
+        // Not yet registered (every 13th): some of those have only a surveyed area; a registered unit has its registered area.
+        const registered = n % 13 !== 0;
+        const source = !registered && n % 2 === 0 ? 'survey' : 'register';
+        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${registered ? 'yes' : 'no'}`);
       }
     }
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { areaHundredths, MAX_AREA_HUNDREDTHS } from '../../../events/catalogue';
-import { formatArea, parseAreaHundredths, parseRoll, summarizeRoll } from './roll';
+import { areaSourceProblem, formatArea, parseAreaHundredths, parseRoll, summarizeRoll } from './roll';
 
 const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
 const roll = (...rows: string[]) => [HEADER, ...rows].join('\n');
@@ -89,6 +89,26 @@ describe('parseRoll', () => {
     expect(at(9)).toEqual(['owner_id']);
     expect(at(10)).toEqual(['building']);
     expect(at(11)).toEqual(expect.arrayContaining(['area', 'area_source', 'holding', 'registered']));
+  });
+
+  test('a registered unit must use its registered area (SPC interpretation art. 8); an unregistered one may use any source', () => {
+    const parsed = parseRoll(
+      roll(
+        'B1,101,80,register,owned,O1,A,yes',
+        'B1,102,80,survey,owned,O2,B,yes',
+        'B1,103,80,contract,owned,O3,C,yes',
+        'B1,104,80,register,owned,O4,D,no',
+        'B1,105,80,survey,owned,O5,E,no',
+        'B1,106,80,contract,sold_undelivered,O6,F,no',
+      ),
+      'DEV',
+    );
+    expect(parsed.errors).toEqual([
+      { line: 3, field: 'area_source', reason: expect.stringMatching(/registered area.*art\. 8.*not survey/) },
+      { line: 4, field: 'area_source', reason: expect.stringMatching(/registered area.*not contract/) },
+    ]);
+    expect(areaSourceProblem(true, 'register')).toBeUndefined();
+    expect(areaSourceProblem(false, 'contract')).toBeUndefined();
   });
 
   test('the header must be exactly the roll columns', () => {

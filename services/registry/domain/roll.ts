@@ -50,6 +50,22 @@ export function parseAreaHundredths(text: string): number | undefined {
   return areaHundredths.safeParse(value).success ? value : undefined;
 }
 
+/**
+ * SPC interpretation art. 8: a unit's area is its area in the real-estate register; the surveyed area
+ * only if it is not registered; the contract area only if it has not been surveyed either. So a unit
+ * whose owner is registered has a registered area, and a roll that gives it another is refused (not
+ * merely warned about: votes are weighed by these areas). An unregistered owner's unit may still carry
+ * the register's area (the developer's first registration covers the building).
+ */
+export function areaSourceProblem(registered: boolean, source: AreaSource): string | undefined {
+  if (registered && source !== 'register') {
+    return `a registered unit counts with its registered area (SPC interpretation art. 8): give the register's area with area_source register, not ${source}`;
+  }
+  return undefined;
+}
+
+export type AreaSource = UnitRecord['areaSource'];
+
 /** 8950 → "89.50" (m²). */
 export { m2 as formatArea } from '../../../libs/csv';
 
@@ -96,6 +112,10 @@ export function parseRoll(csv: string, developerId: string): ParsedRoll {
     if (!held.success) fail('holding', `one of ${holding.options.join(', ')}`);
     const registered = record.registered?.toLowerCase();
     if (registered !== 'yes' && registered !== 'no') fail('registered', 'yes or no');
+    else if (source.success) {
+      const problem = areaSourceProblem(registered === 'yes', source.data);
+      if (problem) fail('area_source', problem);
+    }
 
     let ownerId = record.owner_id ?? '';
     let ownerName = record.owner_name ?? '';

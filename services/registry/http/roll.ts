@@ -3,7 +3,7 @@ import { clock } from '../../../libs/clock';
 import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
 import { implement, type HttpEvent } from '../../../libs/http/api';
 import { checkDecodedText, decodeRollBytes, type Decoded } from '../domain/encoding';
-import { formatArea, parseRoll, type RollRowError } from '../domain/roll';
+import { areaSourceProblem, formatArea, parseRoll, type RollRowError } from '../domain/roll';
 import * as store from '../store';
 import { routes } from '../topology';
 
@@ -47,6 +47,9 @@ const changeUnitHolder = implement(routes.changeUnitHolder, async ({ location, p
   if (body.holding !== 'unsold' && ownerId === compound.developerId) {
     throw ruleBroken('a unit the developer still holds is unsold', [{ field: 'body.holding', reason: 'use unsold' }]);
   }
+  const sourceProblem = areaSourceProblem(body.registered, previous.areaSource);
+  // The area cannot change here (the roll's totals are the import's): a registration brings its area with a new roll.
+  if (sourceProblem) throw ruleBroken(`${sourceProblem}; import a roll with the registered area first`, [{ field: 'body.registered', reason: `the unit's area is from the ${previous.areaSource}` }]);
   const next = { ...previous, holding: body.holding, ownerId, ownerName: body.ownerName ?? (body.holding === 'unsold' ? 'developer' : previous.ownerName), registered: body.registered };
   const { ownerName: _, ...unit } = next;
   const event = UnitHolderChanged.create(
