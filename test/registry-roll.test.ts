@@ -1,5 +1,10 @@
 import type { LocalSystem } from '../infra/local/runtime';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { clock } from '../libs/clock';
+import { toCsv } from '../libs/csv';
+import type { RollUnit } from '../services/registry/domain/roll';
+import { formatRoll } from '../services/registry/domain/roll-csv';
 import { gb18030 } from './gb18030';
 import { client, compoundBody, rollCsv, startSystem } from './helpers';
 
@@ -121,5 +126,75 @@ describe('a registered unit counts with its registered area (SPC interpretation 
     expect(registering.status).toBe(422);
     expect(registering.json.errors).toEqual([{ field: 'body.registered', reason: expect.stringMatching(/contract/) }]);
     expect((await call('PUT', '/compounds/spc8-a/units/B1-102/holder', { token: bureau, body: { holding: 'owned', ownerId: 'O2', registered: false } })).status).toBe(200);
+  });
+});
+
+describe('the roll as CSV: template, export, Chinese', () => {
+  const allUnits = async (compoundId: string, token: string) => {
+    const units: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call('GET', `/compounds/${compoundId}/units?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token });
+      units.push(...page.json.items);
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    return units;
+  };
+
+  test('the template is public, UTF-8 with a BOM, the same as examples/, and imports as it is', async () => {
+    for (const [lang, file] of [['en', 'roll-template.csv'], ['zh', 'roll-template.zh.csv']] as const) {
+      const response = await fetch(`${system.url}/roll/template.csv?lang=${lang}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(new TextDecoder().decode(bytes.slice(3))).toBe(readFileSync(join('examples', file), 'utf8'));
+    }
+    expect((await call('GET', '/roll/template.csv?lang=fr')).status).toBe(400);
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('tmpl-a', { developerId: 'dev-x' }) })).status).toBe(201);
+    const imported = await call('POST', '/compounds/tmpl-a/roll', { token: bureau, raw: readFileSync('examples/roll-template.zh.csv', 'utf8'), type: 'text/csv' });
+    expect(imported.status).toBe(201);
+    expect(imported.json).toMatchObject({ unitCount: 4, ownerCount: 4 });
+  });
+
+  test('a roll in Chinese (headers and values) imports like the same roll in English', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('zh-a') })).status).toBe(201);
+    const zh = '楼栋,房号,面积,面积来源,持有状态,业主编号,业主姓名,已登记\nB1,101,89.50,登记,已交付,O1,陈美,是\nB1,102,70,合同,未售,,,否\n';
+    const imported = await call('POST', '/compounds/zh-a/roll', { token: bureau, raw: zh, type: 'text/csv' });
+    expect(imported.status).toBe(201);
+    const units = await allUnits('zh-a', bureau);
+    expect(units).toEqual([
+      { unitId: 'B1-101', buildingId: 'B1', area: 8950, areaSource: 'register', holding: 'owned', ownerId: 'O1', ownerName: '陈美', registered: true },
+      { unitId: 'B1-102', buildingId: 'B1', area: 7000, areaSource: 'contract', holding: 'unsold', ownerId: 'DEV', ownerName: 'developer', registered: false },
+    ]);
+    const bad = await call('POST', '/compounds/zh-a/roll', { token: bureau, raw: zh.replace('是', '也许'), type: 'text/csv' });
+    expect(bad.json.errors).toEqual([{ field: 'line 2: registered', reason: '"也许": yes (是) or no (否)' }]);
+  });
+
+  test('the export re-imports unchanged (English and Chinese), through toCsv, for the committee and officials only', async () => {
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('export-a') })).status).toBe(201);
+    const lines = rollCsv(700).trim().split('\n').slice(1);
+    lines[3] = 'B01,004,80.00,register,owned,O4,=SUM(A1:A9),yes';
+    lines[4] = 'B01,005,80.00,register,owned,O5,"Huang, Li ""Lily""",yes';
+    lines[5] = 'B01,006,80.00,survey,owned,O6,@陈美,no';
+    expect((await importCsv('export-a', lines)).status).toBe(201);
+    const committee = await system.token(['committee:export-a']);
+    const before = await allUnits('export-a', committee);
+
+    const exported = await call('GET', '/compounds/export-a/roll.csv', { token: committee });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-disposition')).toBe('attachment; filename="export-a-roll-v1.csv"');
+    const { header, rows } = formatRoll(before as RollUnit[], 'en');
+    expect(exported.text).toBe(toCsv(header, rows)); // fetch's text() drops the BOM
+
+    for (const lang of ['en', 'zh']) {
+      const csv = (await call('GET', `/compounds/export-a/roll.csv?lang=${lang}`, { token: committee })).text;
+      const reimported = await call('POST', '/compounds/export-a/roll', { token: bureau, raw: csv, type: 'text/csv' });
+      expect(reimported.status).toBe(201);
+      expect(await allUnits('export-a', committee)).toEqual(before);
+    }
+    expect((await call('GET', '/compounds/export-a/roll.csv', { token: await system.token(['owner:export-a:O5']) })).status).toBe(403);
+    expect((await call('GET', '/compounds/export-a/roll.csv', { token: await system.token(['property:export-a']) })).status).toBe(403);
+    expect((await call('GET', '/compounds/export-a/roll.csv', { token: await system.token(['committee:other']) })).status).toBe(403);
   });
 });

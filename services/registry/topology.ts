@@ -6,6 +6,7 @@ import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 const compoundParams = z.strictObject({ compoundId: id });
+const rollLanguage = z.strictObject({ lang: described(z._default(z.enum(['en', 'zh']), 'en'), 'column names and values in English or Chinese') });
 const areaName = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const compoundInput = z.strictObject({
@@ -143,6 +144,23 @@ export const routes = {
     bodyType: 'csv',
     maxBodyBytes: 5 * 1024 * 1024,
     successStatus: 201,
+  },
+  rollTemplate: {
+    operationId: 'rollTemplate',
+    method: 'GET',
+    path: '/roll/template.csv',
+    summary: 'An example roll to fill in (CSV, UTF-8 with BOM; lang=zh for Chinese headers and values)',
+    allow: 'public',
+    query: rollLanguage,
+  },
+  exportRoll: {
+    operationId: 'exportRoll',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll.csv',
+    summary: 'The current roll as CSV, which re-imports unchanged (committee and officials; lang=zh for Chinese)',
+    allow: ['committee', 'community', 'street', 'district', 'bureau'],
+    params: compoundParams,
+    query: rollLanguage,
   },
   listUnits: {
     operationId: 'listUnits',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { areaHundredths, MAX_AREA_HUNDREDTHS } from '../../../events/catalogue';
-import { areaSourceProblem, formatArea, parseAreaHundredths, parseRoll, summarizeRoll } from './roll';
+import { areaSourceProblem, formatArea, parseAreaHundredths, summarizeRoll } from './roll';
+import { parseRoll } from './roll-csv';
 
 const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
 const roll = (...rows: string[]) => [HEADER, ...rows].join('\n');
@@ -104,8 +105,8 @@ describe('parseRoll', () => {
       'DEV',
     );
     expect(parsed.errors).toEqual([
-      { line: 3, field: 'area_source', reason: expect.stringMatching(/registered area.*art\. 8.*not survey/) },
-      { line: 4, field: 'area_source', reason: expect.stringMatching(/registered area.*not contract/) },
+      { line: 3, field: 'area_source', reason: expect.stringMatching(/registered area.*art\. 8.*not survey/), value: 'survey' },
+      { line: 4, field: 'area_source', reason: expect.stringMatching(/registered area.*not contract/), value: 'contract' },
     ]);
     expect(areaSourceProblem(true, 'register')).toBeUndefined();
     expect(areaSourceProblem(false, 'contract')).toBeUndefined();

@@ -3,14 +3,16 @@ import { clock } from '../../../libs/clock';
 import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
 import { implement, type HttpEvent } from '../../../libs/http/api';
 import { checkDecodedText, decodeRollBytes, type Decoded } from '../domain/encoding';
-import { areaSourceProblem, formatArea, parseRoll, type RollRowError } from '../domain/roll';
+import { areaSourceProblem, formatArea, MAX_SYNC_ROLL_ROWS } from '../domain/roll';
+import { describeRowError, formatRoll, parseRoll, templateRoll, type RollRowError } from '../domain/roll-csv';
+import { toCsv } from '../../../libs/csv';
 import * as store from '../store';
 import { routes } from '../topology';
 
 const refuse = (errors: readonly RollRowError[]) =>
   ruleBroken(
     `the roll has ${errors.length} bad row(s); nothing was imported`,
-    errors.slice(0, 1000).map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: e.reason })),
+    errors.slice(0, 1000).map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: describeRowError(e) })),
   );
 
 /**
@@ -27,10 +29,29 @@ const importRoll = implement(routes.importRoll, async ({ location, body, event, 
   const compound = store.locatedCompound(location);
   const decoded = rollText(event, body);
   if ('error' in decoded) throw refuse([decoded.error]);
-  const parsed = parseRoll(decoded.text, compound.developerId);
+  const parsed = parseRoll(decoded.text, compound.developerId, MAX_SYNC_ROLL_ROWS);
   if (parsed.errors.length) throw refuse(parsed.errors);
   const result = await store.importRoll(compound, parsed.units, principal.subject);
   return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea), encoding: decoded.encoding } };
+});
+
+/** CSV downloads open in Excel and WPS as UTF-8 only with a BOM (without, they are read as GBK). */
+const csvDownload = (filename: string, header: readonly string[], rows: readonly (readonly string[])[]) => ({
+  body: `\uFEFF${toCsv(header, rows)}`,
+  contentType: 'text/csv; charset=utf-8',
+  headers: { 'content-disposition': `attachment; filename="${filename}"` },
+});
+
+const rollTemplate = implement(routes.rollTemplate, async ({ query }) => {
+  const { header, rows } = formatRoll(templateRoll(), query.lang);
+  return csvDownload(query.lang === 'zh' ? 'roll-template.zh.csv' : 'roll-template.csv', header, rows);
+});
+
+/** The current roll; names go through toCsv, which neutralises spreadsheet formulas (the parser reads them back). */
+const exportRoll = implement(routes.exportRoll, async ({ location, query }) => {
+  const compound = store.locatedCompound(location);
+  const { header, rows } = formatRoll(await store.allUnits(compound), query.lang);
+  return csvDownload(`${compound.compoundId}-roll-v${compound.rollVersion}.csv`, header, rows);
 });
 
 const listUnits = implement(routes.listUnits, async ({ location, query }) => {
@@ -80,4 +101,4 @@ const listBuildings = implement(routes.listBuildings, async ({ location }) => {
   return { body: { items } };
 });
 
-export const rollRoutes = [importRoll, listUnits, changeUnitHolder, getOwner, listBuildings];
+export const rollRoutes = [rollTemplate, exportRoll, importRoll, listUnits, changeUnitHolder, getOwner, listBuildings];

@@ -143,6 +143,16 @@ export function listUnits(compound: CompoundItem, buildingId: string | undefined
   );
 }
 
+/** Every unit of the current roll, by building and unit id (an export; at most MAX_ROLL_ROWS units). */
+export async function allUnits(compound: CompoundItem): Promise<RollUnit[]> {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': compoundKey(compound.compoundId).pk, ':prefix': unitsPrefix(compound.rollVersion) },
+  });
+  return items.map(unitView);
+}
+
 export function unitView(item: Record<string, unknown>): RollUnit {
   const { unitId, buildingId, area, areaSource, holding, ownerId, ownerName, registered } = item as unknown as RollUnit;
   return { unitId, buildingId, area, areaSource, holding, ownerId, ownerName, registered };
