@@ -1,6 +1,6 @@
 import * as z from './zod';
 import { defineEvent } from './envelope';
-import { id, compoundLocation, unitRecord } from './common';
+import { id, compoundLocation, isoTime, unitRecord } from './common';
 
 /** Events published by the registry service. */
 
@@ -23,6 +23,9 @@ export const AreaRegistered = defineEvent(
     streetId: z.optional(id),
   }),
 );
+/** Who governs a compound: an elected owners' committee, a temporary management committee, or nobody yet. */
+export const governance = z.enum(['committee', 'temporary_committee', 'none']);
+
 export const CompoundRegistered = defineEvent(
   'gongzhi.registry',
   'CompoundRegistered',
@@ -31,8 +34,26 @@ export const CompoundRegistered = defineEvent(
     compoundId: id,
     name: z.string().check(z.minLength(1)),
     location: compoundLocation,
-    governance: z.enum(['committee', 'temporary_committee', 'none']),
+    governance,
     developerId: id,
+  }),
+);
+
+/**
+ * A compound's governance changed (or a new term of the same kind began), caused by another service's
+ * event (`cause`): a committee elected, a temporary committee formed, a committee dissolved. `since`
+ * orders them: a change never replaces one with a later `since`.
+ */
+export const CompoundGovernanceChanged = defineEvent(
+  'gongzhi.registry',
+  'CompoundGovernanceChanged',
+  1,
+  z.strictObject({
+    compoundId: id,
+    governance,
+    previousGovernance: governance,
+    since: isoTime,
+    cause: z.strictObject({ source: z.string().check(z.minLength(1)), detailType: z.string().check(z.minLength(1)), eventId: z.string().check(z.minLength(1)) }),
   }),
 );
 

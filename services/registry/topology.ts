@@ -1,9 +1,10 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { AreaRegistered, CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
+import { GOVERNANCE_EVENTS } from './domain/governance';
 
 const compoundParams = z.strictObject({ compoundId: id });
 const rollLanguage = z.strictObject({ lang: described(z._default(z.enum(['en', 'zh']), 'en'), 'column names and values in English or Chinese') });
@@ -238,7 +239,16 @@ export const topology: ServiceTopology = {
       description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before',
       pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType] },
     },
+    {
+      name: 'governance',
+      entry: 'services/registry/consume-governance.ts',
+      description: 'Keeps each compound’s governance (committee, temporary committee, none) from the elections service’s events',
+      pattern: {
+        source: [...new Set(Object.values(GOVERNANCE_EVENTS).map((e) => e.source))],
+        'detail-type': Object.keys(GOVERNANCE_EVENTS),
+      },
+    },
   ],
   schedules: [],
-  publishes: [AreaRegistered, CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
+  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
 };

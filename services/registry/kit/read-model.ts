@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
+import { CompoundGovernanceChanged, CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import type { AreaScope, CompoundLocation } from '../../../libs/auth';
 import { areaPrefix, compoundSortKey, COMPOUNDS_PARTITION, inScope } from './keys';
@@ -20,6 +20,8 @@ export interface CompoundView extends CompoundLocation {
   name: string;
   developerId: string;
   governance: string;
+  /** When the current governance began, once a CompoundGovernanceChanged has arrived. */
+  governanceSince?: string;
   activeRoll?: number;
   activeRollChunks?: number;
   unitCount?: number;
@@ -40,6 +42,10 @@ export class RegistryReadModel {
         const { data } = CompoundRegistered.parse(event);
         return this.putCompound({ compoundId: data.compoundId, name: data.name, ...data.location, developerId: data.developerId, governance: data.governance });
       }
+      case CompoundGovernanceChanged.detailType: {
+        const { data } = CompoundGovernanceChanged.parse(event);
+        return this.putGovernance(data.compoundId, data.governance, data.since);
+      }
       case RollChunkPublished.detailType: {
         const { data } = RollChunkPublished.parse(event);
         return this.putRollChunk(data.compoundId, data.rollVersion, data.chunkIndex, data.units);
@@ -57,14 +63,19 @@ export class RegistryReadModel {
     }
   }
 
-  async putCompound(item: Omit<CompoundView, 'activeRoll' | 'activeRollChunks' | 'unitCount'>): Promise<void> {
-    // Registration carries no roll; keep whatever roll state arrived first.
+  async putCompound(item: Omit<CompoundView, 'activeRoll' | 'activeRollChunks' | 'unitCount' | 'governanceSince'>): Promise<void> {
+    // Registration carries no roll; keep whatever roll state arrived first. Its governance is only the
+    // starting one: a governance change that arrived first is kept.
+    const { governance, ...rest } = item;
     const fields: Record<string, unknown> = {
-      ...item,
+      ...rest,
       gsi1pk: COMPOUNDS_PARTITION,
       gsi1sk: compoundSortKey(item),
     };
     const update = assignments(fields);
+    update.set.push('#governance = if_not_exists(#governance, :governance)');
+    update.names['#governance'] = 'governance';
+    update.values[':governance'] = governance;
     await db().send(
       new PutCommand({ TableName: this.table(), Item: { ...streetKey(item.streetId), streetId: item.streetId, districtId: item.districtId } }),
     );
@@ -105,6 +116,23 @@ export class RegistryReadModel {
     await db().send(
       new PutCommand({ TableName: this.table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
     );
+  }
+
+  /** A later governance replaces an earlier one, whatever the order of arrival. */
+  async putGovernance(compoundId: string, governance: string, since: string): Promise<void> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: this.table(),
+          Key: compoundKey(compoundId),
+          UpdateExpression: 'SET governance = :g, governanceSince = :since',
+          ConditionExpression: 'attribute_not_exists(governanceSince) OR governanceSince < :since',
+          ExpressionAttributeValues: { ':g': governance, ':since': since },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   /** Only a newer roll replaces the active one. */

@@ -5,11 +5,13 @@ import { clock } from '../../../libs/clock';
 import { db } from '../../../libs/db';
 import { conflict, notFound } from '../../../libs/errors';
 import { queryPage, type Page } from '../../../libs/http/pagination';
-import { insertWithEvents } from '../../../libs/outbox';
+import { insertWithEvents, updateWithEvents } from '../../../libs/outbox';
+import type { GovernanceChange } from '../domain/governance';
 import { compoundSortKey, COMPOUNDS_PARTITION } from '../kit/keys';
 import { compoundKey, table } from './keys';
 
-export type Governance = 'committee' | 'temporary_committee' | 'none';
+import type { Governance } from '../domain/governance';
+export type { Governance };
 
 export interface CompoundItem extends CompoundLocation {
   name: string;
@@ -84,5 +86,29 @@ export function listCompounds(prefix: string, limit: number, cursor?: string): P
     limit,
     cursor,
     (i: Record<string, unknown>) => i as unknown as CompoundItem,
+  );
+}
+
+/**
+ * Set a compound's governance, conditional on it being still what was read (the caller decided from
+ * that read that the change is later): one write, carrying CompoundGovernanceChanged. False when
+ * something else changed it meanwhile (read again and decide again).
+ */
+export async function changeGovernance(compound: CompoundItem, change: GovernanceChange, event: BusEvent): Promise<boolean> {
+  return updateWithEvents(
+    table(),
+    compoundKey(compound.compoundId),
+    {
+      set: ['governance = :g', 'governanceSince = :since', 'updatedAt = :now'],
+      condition: `governance = :previous AND ${compound.governanceSince === undefined ? 'attribute_not_exists(governanceSince)' : 'governanceSince = :previousSince'}`,
+      values: {
+        ':g': change.governance,
+        ':since': change.since,
+        ':now': clock.nowIso(),
+        ':previous': compound.governance,
+        ...(compound.governanceSince === undefined ? {} : { ':previousSince': compound.governanceSince }),
+      },
+    },
+    [event],
   );
 }
