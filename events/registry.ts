@@ -112,3 +112,16 @@ export const GridRoleAssigned = defineEvent(
   }),
 );
 
+
+/** A grid role ended: the person no longer answers for the building or the compound. */
+export const GridRoleRevoked = defineEvent(
+  'gongzhi.registry',
+  'GridRoleRevoked',
+  1,
+  z.strictObject({
+    compoundId: id,
+    role: gridRole,
+    personId: id,
+    buildingId: z.optional(id),
+  }),
+);

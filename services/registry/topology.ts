@@ -1,6 +1,6 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
@@ -216,6 +216,15 @@ export const routes = {
     }),
     successStatus: 201,
   },
+  revokeGridRole: {
+    operationId: 'revokeGridRole',
+    method: 'DELETE',
+    path: '/compounds/{compoundId}/grid-roles/{role}/{personId}',
+    summary: 'End a grid role (community, street); buildingId names the building for building roles. Revoking twice is harmless',
+    allow: ['community', 'street', 'bureau'],
+    params: z.strictObject({ compoundId: id, role: gridRole, personId: id }),
+    query: z.strictObject({ buildingId: z.optional(id) }),
+  },
   listGridRoles: {
     operationId: 'listGridRoles',
     method: 'GET',
@@ -250,5 +259,5 @@ export const topology: ServiceTopology = {
     },
   ],
   schedules: [],
-  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
+  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),
 };

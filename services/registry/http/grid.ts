@@ -1,4 +1,4 @@
-import { GridRoleAssigned } from '../../../events/catalogue';
+import { GridRoleAssigned, GridRoleRevoked } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
 import { ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
@@ -21,8 +21,14 @@ const assignGridRole = implement(routes.assignGridRole, async ({ location, param
   return { status: 201, body };
 });
 
+const revokeGridRole = implement(routes.revokeGridRole, async ({ params, query, principal }) => {
+  const role = { role: params.role, personId: params.personId, buildingId: query.buildingId };
+  const event = GridRoleRevoked.create({ compoundId: params.compoundId, ...role }, { compoundId: params.compoundId, actor: principal.subject, occurredAt: clock.nowIso() });
+  return { body: await store.revokeGridRole(params.compoundId, role, principal.subject, event) };
+});
+
 const listGridRoles = implement(routes.listGridRoles, async ({ params, query }) => ({
   body: await store.listGridRoles(params.compoundId, query.limit, query.cursor),
 }));
 
-export const gridRoutes = [assignGridRole, listGridRoles];
+export const gridRoutes = [assignGridRole, revokeGridRole, listGridRoles];
