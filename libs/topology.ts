@@ -19,8 +19,21 @@ export interface RouteDecl {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
-  /** `csv` routes take `text/csv` bodies, parsed by the handler itself. */
-  bodyType?: 'json' | 'csv';
+  /**
+   * `json` (default) bodies are parsed and checked against `body`; `form` bodies
+   * (application/x-www-form-urlencoded, as Open311 clients send them) are decoded into an object —
+   * `a[b]=c` nests, repeated keys become arrays — and checked the same way; `csv` bodies reach the
+   * handler as text.
+   */
+  bodyType?: 'json' | 'csv' | 'form';
+  /**
+   * What a scoped role is checked against: `compound` (default when the path has `{compoundId}`)
+   * locates that compound; `resource` asks the service where the addressed resource lives (a
+   * complaint, a finding) through `httpApi({ locateResource })`; `none` checks the role only.
+   */
+  scope?: 'compound' | 'resource' | 'none';
+  /** Errors in another shape than problem+json (e.g. Open311's error arrays): a formatter named in `httpApi({ errorFormats })`. */
+  errorFormat?: string;
   maxBodyBytes?: number;
   response?: z.ZodMiniType;
   /** Successful status (documentation and default). */
@@ -85,6 +98,8 @@ export interface ServiceTopology {
   consumers: readonly ConsumerDecl[];
   schedules: readonly ScheduleDecl[];
   queues?: readonly QueueDecl[];
+  /** Whether the service keeps files (object storage: its own bucket, presigned uploads, libs/files.ts). */
+  files?: boolean;
   /** Detail-types this service publishes (from events/catalogue). */
   publishes: readonly string[];
 }

@@ -27,6 +27,7 @@ const probe: ServiceTopology = {
   schedules: [{ name: 'monthly', entry: 'libs/outbox-sweep.ts', description: 'probe schedule', expression: 'cron(0 2 1 * ? *)', sendsTo: ['units'] }],
   queues: [{ name: 'units', entry: 'libs/outbox-sweep.ts', description: 'probe queue', batchSize: 7, maxReceives: 4, maxConcurrency: 3, timeoutSeconds: 40, memoryMb: 256 }],
   publishes: [],
+  files: true,
 };
 
 describe('CDK stack from the topology', () => {
@@ -151,6 +152,28 @@ describe('CDK mapping of every trigger kind, and stages', () => {
     const sendPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('sqs:SendMessage') && JSON.stringify(p).includes(workQueueId));
     expect(sendPolicies).toHaveLength(1);
     expect(JSON.stringify(sendPolicies[0])).toContain('ProbeMonthly');
+  });
+
+  test('a service that keeps files gets its own private bucket; its functions may get and put objects, nothing more', () => {
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new GongzhiStack(app, 'Probe', { stage: 'dev', services: [...services, probe], root: process.cwd(), webOrigins: ['https://app.example.gov.cn'] });
+    const template = Template.fromStack(stack);
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('ProbeFiles'))!;
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: Match.anyValue(),
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'probe/' }),
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.gov.cn'], AllowedMethods: ['PUT', 'GET'] })] },
+    });
+    const probeFunctions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.GONGZHI_SERVICE === 'probe');
+    expect(probeFunctions.every((f) => JSON.stringify(f.Properties.Environment.Variables.BUCKET_NAME) === JSON.stringify({ Ref: bucketId }))).toBe(true);
+    const s3Statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((st) => JSON.stringify(st.Action).includes('s3:'));
+    expect(s3Statements.length).toBeGreaterThan(0);
+    for (const st of s3Statements) expect(st.Action).toEqual(['s3:GetObject', 's3:PutObject']);
+    // Services without files get no bucket.
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.endsWith('Files') || /Files[0-9A-F]{8}$/.test(id))).toHaveLength(1);
   });
 
   test('prod keeps its data: deletion protection and RETAIN', () => {

@@ -16,6 +16,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -27,6 +28,8 @@ export interface GongzhiStackProps extends StackProps {
   /** `prod` turns on deletion protection and RETAIN for the tables. */
   stage: string;
   services: readonly ServiceTopology[];
+  /** Origins of the web app (CORS for browser uploads to the file buckets). */
+  webOrigins?: string[];
   /** An external OIDC issuer instead of the Cognito user pool the stack would create. */
   oidc?: { issuer: string; audience: string[] };
   /** Repo root, for handler entries. */
@@ -44,6 +47,8 @@ const pascal = (s: string) => s.replace(/(^|[-_/])(\w)/g, (_, __, c: string) => 
 export class GongzhiStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
   readonly tables = new Map<string, dynamodb.Table>();
+  /** `service` → its bucket, for services that keep files. */
+  readonly buckets = new Map<string, s3.Bucket>();
   /** `service/queue` → the work queue. */
   readonly queues = new Map<string, sqs.Queue>();
   readonly alarmTopic: sns.Topic;
@@ -101,6 +106,36 @@ export class GongzhiStack extends Stack {
       this.tables.set(service.name, table);
     }
 
+    // A bucket per service that keeps files: private, encrypted, TLS only, access-logged.
+    const fileServices = props.services.filter((s) => s.files);
+    if (fileServices.length) {
+      const accessLogs = new s3.Bucket(this, 'FileAccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        lifecycleRules: [{ expiration: Duration.days(prod ? 400 : 30) }],
+      });
+      Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket holds the server access logs of the file buckets; it does not log itself.' });
+      for (const service of fileServices) {
+        const bucket = new s3.Bucket(this, `${pascal(service.name)}Files`, {
+          encryption: s3.BucketEncryption.S3_MANAGED,
+          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+          enforceSSL: true,
+          versioned: prod,
+          serverAccessLogsBucket: accessLogs,
+          serverAccessLogsPrefix: `${service.name}/`,
+          removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          // Browsers upload straight to the bucket with a presigned PUT, from the web app's origins.
+          cors: props.webOrigins?.length
+            ? [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: props.webOrigins, allowedHeaders: ['content-type'], maxAge: 3000 }]
+            : undefined,
+        });
+        this.buckets.set(service.name, bucket);
+      }
+    }
+
     const makeFunction = (decl: FunctionDecl) => {
       const { service, name, entry } = decl;
       const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
@@ -130,6 +165,7 @@ export class GongzhiStack extends Stack {
           GONGZHI_SERVICE: service.name,
           // Its own table only, and the URLs of the queues it declares it sends to.
           ...(table ? { TABLE_NAME: table.tableName } : {}),
+          ...(this.buckets.has(service.name) ? { BUCKET_NAME: this.buckets.get(service.name)!.bucketName } : {}),
           ...Object.fromEntries(decl.sendsTo.map((q) => [queueUrlEnvVar(q), this.queues.get(`${service.name}/${q}`)!.queueUrl])),
         },
         bundling: {
@@ -145,6 +181,15 @@ export class GongzhiStack extends Stack {
       // Exactly its own table, PutEvents on the bus only under its own source, SendMessage on its declared queues.
       table?.grantReadWriteData(fn);
       for (const q of decl.sendsTo) this.queues.get(`${service.name}/${q}`)!.grantSendMessages(fn);
+      const bucket = this.buckets.get(service.name);
+      if (bucket) {
+        // Get and put objects (presigned URLs act with the function's rights); never list or delete.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('*')] }));
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+          reason: "The wildcard is the objects of the service's own bucket; nothing else.",
+        });
+      }
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['events:PutEvents'],

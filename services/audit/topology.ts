@@ -16,7 +16,7 @@ export const routes = {
     allow: readers,
     params: z.strictObject({ compoundId: id }),
     query: z.extend(pageQuery, {
-      service: z.optional(z.enum(['registry', 'elections', 'funds'])),
+      service: z.optional(id),
       from: z.optional(z.iso.datetime()),
       to: z.optional(z.iso.datetime()),
     }),
