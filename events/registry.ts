@@ -125,3 +125,53 @@ export const GridRoleRevoked = defineEvent(
     buildingId: z.optional(id),
   }),
 );
+
+/**
+ * A roll import began: from a request body (`request`, small rolls) or from an uploaded file
+ * (`upload`, run as a job). Followed by exactly one RollImportCompleted or RollImportFailed.
+ */
+export const RollImportStarted = defineEvent(
+  'gongzhi.registry',
+  'RollImportStarted',
+  1,
+  z.strictObject({
+    compoundId: id,
+    importId: id,
+    mode: z.enum(['request', 'upload']),
+    /** Rows of a request import; an upload's are counted by the job. */
+    rows: z.optional(z.int().check(z.positive())),
+    /** Size of an uploaded file. */
+    bytes: z.optional(z.int().check(z.positive())),
+  }),
+);
+
+/** The import's roll became the compound's current one (published with RollActivated, in the same write). */
+export const RollImportCompleted = defineEvent(
+  'gongzhi.registry',
+  'RollImportCompleted',
+  1,
+  z.strictObject({
+    compoundId: id,
+    importId: id,
+    rollVersion: z.int().check(z.positive()),
+    unitCount: z.int().check(z.positive()),
+    totalArea: z.int().check(z.positive()),
+    ownerCount: z.int().check(z.positive()),
+    encoding: z.enum(['utf-8', 'gb18030']),
+  }),
+);
+
+/** The import ended without changing the roll: nothing of it is visible, and none of its units were published. */
+export const RollImportFailed = defineEvent(
+  'gongzhi.registry',
+  'RollImportFailed',
+  1,
+  z.strictObject({
+    compoundId: id,
+    importId: id,
+    reason: z.enum(['invalid_rows', 'unreadable', 'missing_file', 'superseded', 'abandoned', 'stuck']),
+    /** Bad rows found (invalid_rows, unreadable); the report is on the import (GET …/roll/imports/{id}). */
+    errorCount: z.int().check(z.nonnegative()),
+    detail: z.string().check(z.minLength(1), z.maxLength(500)),
+  }),
+);

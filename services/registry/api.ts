@@ -2,6 +2,7 @@ import { httpApi } from '../../libs/http/api';
 import { areaRoutes } from './http/areas';
 import { compoundRoutes } from './http/compounds';
 import { gridRoutes } from './http/grid';
+import { importRoutes } from './http/imports';
 import { rollRoutes } from './http/roll';
 import * as store from './store';
 
@@ -10,5 +11,5 @@ export const handler = httpApi({
   service: 'registry',
   idempotency: true,
   locate: store.locateCompound,
-  implementations: [...areaRoutes, ...compoundRoutes, ...rollRoutes, ...gridRoutes],
+  implementations: [...areaRoutes, ...compoundRoutes, ...rollRoutes, ...importRoutes, ...gridRoutes],
 });

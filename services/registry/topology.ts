@@ -1,12 +1,13 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, RollImportCompleted, RollImportFailed, RollImportStarted, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 import { GOVERNANCE_EVENTS } from './domain/governance';
 
 const compoundParams = z.strictObject({ compoundId: id });
+const importParams = z.strictObject({ compoundId: id, importId: id });
 const rollLanguage = z.strictObject({ lang: described(z._default(z.enum(['en', 'zh']), 'en'), 'column names and values in English or Chinese') });
 const areaName = z.string().check(z.minLength(1), z.maxLength(100));
 
@@ -163,6 +164,41 @@ export const routes = {
     params: compoundParams,
     query: rollLanguage,
   },
+  createImport: {
+    operationId: 'createImport',
+    method: 'POST',
+    path: '/compounds/{compoundId}/roll/imports',
+    summary: 'Begin an upload import (any size up to 20,000 units): returns where to PUT the CSV (UTF-8 or GB18030) and the import id',
+    allow: ['street', 'community', 'bureau'],
+    params: compoundParams,
+    successStatus: 201,
+  },
+  startImport: {
+    operationId: 'startImport',
+    method: 'POST',
+    path: '/compounds/{compoundId}/roll/imports/{importId}/start',
+    summary: 'Import the uploaded file as a job (all rows or none); follow it with GET …/roll/imports/{importId}',
+    allow: ['street', 'community', 'bureau'],
+    params: importParams,
+    successStatus: 202,
+  },
+  getImport: {
+    operationId: 'getImport',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll/imports/{importId}',
+    summary: 'An import: its progress, then the activated roll version or the per-line report',
+    allow: ['street', 'community', 'district', 'bureau'],
+    params: importParams,
+  },
+  listImports: {
+    operationId: 'listImports',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll/imports',
+    summary: 'Roll imports of a compound, newest first',
+    allow: ['street', 'community', 'district', 'bureau'],
+    params: compoundParams,
+    query: pageQuery,
+  },
   listUnits: {
     operationId: 'listUnits',
     method: 'GET',
@@ -240,13 +276,14 @@ export const topology: ServiceTopology = {
   name: 'registry',
   source: 'gongzhi.registry',
   ownsTable: true,
-  api: { entry: 'services/registry/api.ts', routes: Object.values(routes) },
+  api: { entry: 'services/registry/api.ts', routes: Object.values(routes), sendsTo: ['roll-imports'] },
+  files: true,
   consumers: [
     {
-      name: 'release-roll-chunks',
-      entry: 'services/registry/release-chunks.ts',
-      description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before',
-      pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType] },
+      name: 'roll-activation',
+      entry: 'services/registry/consume-rolls.ts',
+      description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before; records the import completed (RollImportCompleted)',
+      pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType, RollImportCompleted.detailType] },
     },
     {
       name: 'governance',
@@ -258,6 +295,26 @@ export const topology: ServiceTopology = {
       },
     },
   ],
-  schedules: [],
-  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),
+  schedules: [
+    {
+      name: 'import-watch',
+      entry: 'services/registry/import-watch.ts',
+      description: 'Finds roll imports that stopped moving and puts each back on the import queue (resumed, or failed if it cannot go on)',
+      expression: 'rate(10 minutes)',
+      sendsTo: ['roll-imports'],
+    },
+  ],
+  queues: [
+    {
+      name: 'roll-imports',
+      entry: 'services/registry/import-worker.ts',
+      description: 'Imports an uploaded roll in bounded steps within each invocation’s time, re-queueing itself to go on; activates it at the end',
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      batchSize: 1,
+      maxConcurrency: 5,
+      sendsTo: ['roll-imports'],
+    },
+  ],
+  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollImportStarted, RollImportCompleted, RollImportFailed, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),
 };

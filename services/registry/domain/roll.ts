@@ -66,3 +66,5 @@ export function summarizeRoll(units: readonly RollUnit[]) {
   }
   return { unitCount: units.length, totalArea, ownerCount: owners.size, buildings };
 }
+
+export type RollSummary = ReturnType<typeof summarizeRoll>;

@@ -6,6 +6,7 @@ import { checkDecodedText, decodeRollBytes, type Decoded } from '../domain/encod
 import { areaSourceProblem, formatArea, MAX_SYNC_ROLL_ROWS } from '../domain/roll';
 import { describeRowError, formatRoll, parseRoll, templateRoll, type RollRowError } from '../domain/roll-csv';
 import { toCsv } from '../../../libs/csv';
+import { importFromRequest } from '../roll-import';
 import * as store from '../store';
 import { routes } from '../topology';
 
@@ -31,7 +32,7 @@ const importRoll = implement(routes.importRoll, async ({ location, body, event, 
   if ('error' in decoded) throw refuse([decoded.error]);
   const parsed = parseRoll(decoded.text, compound.developerId, MAX_SYNC_ROLL_ROWS);
   if (parsed.errors.length) throw refuse(parsed.errors);
-  const result = await store.importRoll(compound, parsed.units, principal.subject);
+  const result = await importFromRequest(compound, parsed.units, decoded.encoding, principal.subject);
   return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea), encoding: decoded.encoding } };
 });
 

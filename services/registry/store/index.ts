@@ -4,3 +4,4 @@ export * from './areas';
 export * from './compounds';
 export * from './rolls';
 export * from './grid';
+export * from './imports';

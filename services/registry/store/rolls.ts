@@ -1,12 +1,12 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RollActivated, RollChunkPublished, type UnitRecord } from '../../../events/catalogue';
+import type { UnitRecord } from '../../../events/catalogue';
 import type { BusEvent } from '../../../events/envelope';
 import { clock } from '../../../libs/clock';
 import { batchPut, db, isConditionFailed, queryAll } from '../../../libs/db';
 import { conflict } from '../../../libs/errors';
 import { queryPage } from '../../../libs/http/pagination';
 import { outboxUpdate, publishAfterWrite, updateWithEvents } from '../../../libs/outbox';
-import { summarizeRoll, type RollUnit } from '../domain/roll';
+import type { RollSummary, RollUnit } from '../domain/roll';
 import type { CompoundItem } from './compounds';
 import { chunkSk, compoundKey, ownerGsi, table, unitSk, unitsPrefix } from './keys';
 
@@ -14,7 +14,7 @@ import { chunkSk, compoundKey, ownerGsi, table, unitSk, unitsPrefix } from './ke
 export const CHUNK_SIZE = 250;
 
 /** Reserve the next roll version, so concurrent imports never write into the same version. */
-async function reserveRollVersion(compoundId: string): Promise<{ version: number; previous: number }> {
+export async function reserveRollVersion(compoundId: string): Promise<{ version: number; previous: number }> {
   const result = await db().send(
     new UpdateCommand({
       TableName: table(),
@@ -30,57 +30,34 @@ async function reserveRollVersion(compoundId: string): Promise<{ version: number
 }
 
 /**
- * A roll version is written invisibly, then made current by one conditional write on the compound.
- * Its chunk events are built (and so validated) before anything is written, and are kept in the chunk
- * items as `pendingEvent`, outside any outbox: the outbox sweep never sees them. Only the activation
- * write carries an event (RollActivated), and the registry's own consumer of RollActivated releases
- * the chunks of that version (releaseRollChunks). A version that lost the activation race, or whose
- * import stopped half-way, therefore never publishes anything.
+ * One chunk of a roll version, written invisibly: its units, then the chunk item holding its event
+ * as `pendingEvent`, outside any outbox (the outbox sweep never sees it). Idempotent: a chunk written
+ * again writes the same items. Only activation makes the version visible, and only the registry's
+ * own consumer of RollActivated releases a version's chunk events (releaseRollChunks), so a version
+ * that lost the activation race, or whose import stopped half-way, never publishes anything.
  */
-export async function importRoll(compound: CompoundItem, units: RollUnit[], actor: string) {
+export async function writeRollChunk(compoundId: string, v: number, index: number, units: readonly RollUnit[], event: BusEvent, actor: string): Promise<void> {
+  const pk = compoundKey(compoundId).pk;
   const now = clock.nowIso();
-  const chunks = rollChunks(units);
-  const summary = summarizeRoll(units);
-  // Validate every event before the first write: a unit the event schema refuses fails here, not half-way.
-  const events = (v: number) => ({
-    chunks: chunks.map((slice, i) =>
-      RollChunkPublished.create(
-        { compoundId: compound.compoundId, rollVersion: v, chunkIndex: i, chunkCount: chunks.length, units: slice },
-        { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-chunk-${i}` },
-      ),
-    ),
-    activated: RollActivated.create(
-      { compoundId: compound.compoundId, rollVersion: v, chunkCount: chunks.length, unitCount: summary.unitCount, totalArea: summary.totalArea },
-      { compoundId: compound.compoundId, actor, occurredAt: now, id: `roll-${compound.compoundId}-${v}-activated` },
-    ),
-  });
-  events(compound.nextRollVersion + 1);
-
-  const { version: v, previous } = await reserveRollVersion(compound.compoundId);
-  const { chunks: chunkEvents, activated } = events(v);
-  const pk = compoundKey(compound.compoundId).pk;
   await batchPut(
     table(),
-    units.map((unit) => ({
-      pk,
-      sk: unitSk(v, unit),
-      gsi1pk: ownerGsi(compound.compoundId, v, unit.ownerId),
-      gsi1sk: unit.unitId,
-      ...unit,
-      importedAt: now,
-      importedBy: actor,
-    })),
+    units.map((unit) => ({ pk, sk: unitSk(v, unit), gsi1pk: ownerGsi(compoundId, v, unit.ownerId), gsi1sk: unit.unitId, ...unit, importedAt: now, importedBy: actor })),
   );
-  for (const [i, event] of chunkEvents.entries()) {
-    await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, i), pendingEvent: event } }));
-  }
+  await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, index), pendingEvent: event } }));
+}
 
-  const outbox = outboxUpdate([activated]);
+/**
+ * Make version `v` the compound's roll: one write, conditional on the roll still being the one the
+ * version was reserved after, carrying RollActivated (and the import's completion). False when
+ * another import activated first.
+ */
+export async function activateRoll(compoundId: string, v: number, previous: number, summary: RollSummary, events: readonly BusEvent[]): Promise<boolean> {
+  const outbox = outboxUpdate(events);
   try {
     await db().send(
       new UpdateCommand({
         TableName: table(),
-        Key: compoundKey(compound.compoundId),
+        Key: compoundKey(compoundId),
         UpdateExpression: `SET rollVersion = :v, unitCount = :units, totalArea = :area, ownerCount = :owners, buildings = :buildings, updatedAt = :now, ${outbox.set}`,
         ConditionExpression: 'rollVersion = :previous',
         ExpressionAttributeNames: outbox.names,
@@ -91,25 +68,27 @@ export async function importRoll(compound: CompoundItem, units: RollUnit[], acto
           ':area': summary.totalArea,
           ':owners': summary.ownerCount,
           ':buildings': summary.buildings,
-          ':now': now,
+          ':now': clock.nowIso(),
           ...outbox.values,
         },
       }),
     );
   } catch (error) {
-    if (isConditionFailed(error)) throw conflict('another roll import finished first; reload and import again');
+    if (isConditionFailed(error)) return false;
     throw error;
   }
-  await publishAfterWrite(table(), compoundKey(compound.compoundId));
-  return { rollVersion: v, ...summary };
+  await publishAfterWrite(table(), compoundKey(compoundId));
+  return true;
 }
 
-/** The roll in event-sized slices, without names (names never leave the registry). */
-export function rollChunks(units: readonly RollUnit[]): UnitRecord[][] {
-  const chunks: UnitRecord[][] = [];
-  for (let i = 0; i < units.length; i += CHUNK_SIZE) chunks.push(units.slice(i, i + CHUNK_SIZE).map(({ ownerName: _, ...unit }) => unit));
+/** The roll in event-sized slices (names never leave the registry: they are dropped from events). */
+export function rollChunks(units: readonly RollUnit[]): RollUnit[][] {
+  const chunks: RollUnit[][] = [];
+  for (let i = 0; i < units.length; i += CHUNK_SIZE) chunks.push(units.slice(i, i + CHUNK_SIZE));
   return chunks;
 }
+
+export const withoutNames = (units: readonly RollUnit[]): UnitRecord[] => units.map(({ ownerName: _, ...unit }) => unit);
 
 /**
  * Publish the chunks of an activated roll version: each chunk's pending event moves into its outbox
