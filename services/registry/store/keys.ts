@@ -9,7 +9,7 @@ import type { Key } from '../../../libs/db';
  *   COMPOUND#c / META                              the compound, its location (from its community), governance and current
  *                                                  roll totals (gsi1: COMPOUNDS / district#street#community#c)
  *   COMPOUND#c / ROLL#000002#UNIT#B01#B01-0101     a unit of roll version 2, under its building (gsi1: OWNER#c#000002#ownerId / unitId)
- *   COMPOUND#c / ROLL#000002#CHUNK#0003            a slice of roll 2 as a pending event, released into its outbox once roll 2 is active
+ *   COMPOUND#c / ROLL#000002#CHUNK#0003            a slice of roll 2 as its event (outside any outbox), published once roll 2 is active
  *   COMPOUND#c / GRID#building_head#P1#B01         a grid role (revoked ones stay, marked)
  * A roll import writes a whole new version and then switches `rollVersion` on META with one
  * conditional write: readers never see half a roll, and a failed import leaves nothing visible.

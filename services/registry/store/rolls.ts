@@ -5,6 +5,7 @@ import { clock } from '../../../libs/clock';
 import { batchPut, db, isConditionFailed, queryAll } from '../../../libs/db';
 import { conflict } from '../../../libs/errors';
 import { queryPage } from '../../../libs/http/pagination';
+import { publish } from '../../../libs/bus';
 import { outboxUpdate, publishAfterWrite, updateWithEvents } from '../../../libs/outbox';
 import type { RollSummary, RollUnit } from '../domain/roll';
 import type { CompoundItem } from './compounds';
@@ -31,7 +32,7 @@ export async function reserveRollVersion(compoundId: string): Promise<{ version:
 
 /**
  * One chunk of a roll version, written invisibly: its units, then the chunk item holding its event
- * as `pendingEvent`, outside any outbox (the outbox sweep never sees it). Idempotent: a chunk written
+ * as `chunkEvent`, outside any outbox (the outbox sweep never sees it). Idempotent: a chunk written
  * again writes the same items. Only activation makes the version visible, and only the registry's
  * own consumer of RollActivated releases a version's chunk events (releaseRollChunks), so a version
  * that lost the activation race, or whose import stopped half-way, never publishes anything.
@@ -43,7 +44,7 @@ export async function writeRollChunk(compoundId: string, v: number, index: numbe
     table(),
     units.map((unit) => ({ pk, sk: unitSk(v, unit), gsi1pk: ownerGsi(compoundId, v, unit.ownerId), gsi1sk: unit.unitId, ...unit, importedAt: now, importedBy: actor })),
   );
-  await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, index), pendingEvent: event } }));
+  await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, index), chunkEvent: event } }));
 }
 
 /**
@@ -91,19 +92,21 @@ export function rollChunks(units: readonly RollUnit[]): RollUnit[][] {
 export const withoutNames = (units: readonly RollUnit[]): UnitRecord[] => units.map(({ ownerName: _, ...unit }) => unit);
 
 /**
- * Publish the chunks of an activated roll version: each chunk's pending event moves into its outbox
- * (one conditional write: only once) and is published. Safe to repeat; the caller runs it from the
- * RollActivated event, so it happens exactly for activated versions, and at least once.
+ * Publish the chunks of an activated roll version, one event per PutEvents call (a chunk is ~30 KB;
+ * ten would pass EventBridge's 256 KB per request). Nothing is written: the caller runs this from
+ * the RollActivated event, idempotently and with the bus's retries, so a failure half-way publishes
+ * again from the start, and the duplicates (same event ids) are dropped by consumers. Moving each
+ * event through an outbox instead would cost two item-sized writes per chunk.
  */
 export async function releaseRollChunks(compoundId: string, rollVersion: number, chunkCount: number): Promise<number> {
   const pk = compoundKey(compoundId).pk;
   let released = 0;
   for (let i = 0; i < chunkCount; i++) {
-    const key = { pk, sk: chunkSk(rollVersion, i) };
-    const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
-    const event = Item?.pendingEvent as BusEvent | undefined;
-    if (!event) continue;
-    if (await updateWithEvents(table(), key, { remove: ['pendingEvent'], condition: 'attribute_exists(pendingEvent)' }, [event])) released++;
+    const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk, sk: chunkSk(rollVersion, i) }, ConsistentRead: true }));
+    const event = Item?.chunkEvent as BusEvent | undefined;
+    if (!event) throw new Error(`chunk ${i} of roll ${rollVersion} of ${compoundId} is missing`);
+    await publish([event]);
+    released++;
   }
   return released;
 }
