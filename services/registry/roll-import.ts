@@ -116,22 +116,29 @@ export async function importPass(compoundId: string, importId: string, budget: B
   return outcome.status === 'running' ? 'continue' : 'done';
 }
 
-/** Write the chunks not yet written, while the budget lasts, then activate. */
+/**
+ * Write the chunks not yet written, then activate. A job writes one chunk at a time, recording each,
+ * while its budget lasts; a request import (unlimited budget, not resumable) writes them all at once.
+ */
 async function writeAndActivate(job: ImportItem, compound: CompoundItem, units: RollUnit[], budget: Budget): Promise<{ status: 'running' | 'completed' | 'failed' }> {
   const v = job.rollVersion!;
   const chunks = store.rollChunks(units);
   const events = buildEvents(compound, units, v, { importId: job.importId, actor: job.createdBy, encoding: job.encoding ?? 'utf-8' });
-  let slowest = 0;
-  for (let i = job.chunksWritten; i < chunks.length; i++) {
-    if (budget.remainingMs() < RESERVE_MS + 2 * slowest) return { status: 'running' };
-    const started = performance.now();
-    await store.writeRollChunk(compound.compoundId, v, i, chunks[i]!, events.chunks[i]!, job.createdBy);
-    if (!(await store.advanceImport(job, 'running', { chunksWritten: i + 1 }, [], { chunksWritten: i }))) {
+  const chunk = (i: number) => ({ index: i, units: chunks[i]!, event: events.chunks[i]! });
+  if (budget === unlimited) {
+    await store.writeRollChunks(compound.compoundId, v, chunks.map((_, i) => chunk(i)), job.createdBy);
+    if (!(await store.advanceImport(job, 'running', { chunksWritten: chunks.length }, [], { chunksWritten: job.chunksWritten }))) return { status: 'running' };
+  } else {
+    let slowest = 0;
+    for (let i = job.chunksWritten; i < chunks.length; i++) {
+      if (budget.remainingMs() < RESERVE_MS + 2 * slowest) return { status: 'running' };
+      const started = performance.now();
+      await store.writeRollChunks(compound.compoundId, v, [chunk(i)], job.createdBy);
       // Another invocation is ahead (or ended the import): leave it to that one.
-      return { status: 'running' };
+      if (!(await store.advanceImport(job, 'running', { chunksWritten: i + 1 }, [], { chunksWritten: i }))) return { status: 'running' };
+      job = { ...job, chunksWritten: i + 1 };
+      slowest = Math.max(slowest, performance.now() - started);
     }
-    job = { ...job, chunksWritten: i + 1 };
-    slowest = Math.max(slowest, performance.now() - started);
   }
 
   const summary = summarizeRoll(units);

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UnitRecord } from '../../../events/catalogue';
 import type { BusEvent } from '../../../events/envelope';
 import { clock } from '../../../libs/clock';
@@ -31,20 +31,23 @@ export async function reserveRollVersion(compoundId: string): Promise<{ version:
 }
 
 /**
- * One chunk of a roll version, written invisibly: its units, then the chunk item holding its event
- * as `chunkEvent`, outside any outbox (the outbox sweep never sees it). Idempotent: a chunk written
- * again writes the same items. Only activation makes the version visible, and only the registry's
- * own consumer of RollActivated releases a version's chunk events (releaseRollChunks), so a version
- * that lost the activation race, or whose import stopped half-way, never publishes anything.
+ * Chunks of a roll version, written invisibly: their units and, per chunk, an item holding the
+ * chunk's event as `chunkEvent`, outside any outbox (the outbox sweep never sees it), all in
+ * BatchWriteItem requests. Idempotent: written again, they are the same items. Only activation makes
+ * the version visible, and only the registry's own consumer of RollActivated publishes a version's
+ * chunk events (releaseRollChunks), so a version that lost the activation race, or whose import
+ * stopped half-way, never publishes anything.
  */
-export async function writeRollChunk(compoundId: string, v: number, index: number, units: readonly RollUnit[], event: BusEvent, actor: string): Promise<void> {
+export async function writeRollChunks(compoundId: string, v: number, chunks: readonly { index: number; units: readonly RollUnit[]; event: BusEvent }[], actor: string): Promise<void> {
   const pk = compoundKey(compoundId).pk;
   const now = clock.nowIso();
   await batchPut(
     table(),
-    units.map((unit) => ({ pk, sk: unitSk(v, unit), gsi1pk: ownerGsi(compoundId, v, unit.ownerId), gsi1sk: unit.unitId, ...unit, importedAt: now, importedBy: actor })),
+    chunks.flatMap(({ index, units, event }) => [
+      ...units.map((unit) => ({ pk, sk: unitSk(v, unit), gsi1pk: ownerGsi(compoundId, v, unit.ownerId), gsi1sk: unit.unitId, ...unit, importedAt: now, importedBy: actor })),
+      { pk, sk: chunkSk(v, index), chunkEvent: event },
+    ]),
   );
-  await db().send(new PutCommand({ TableName: table(), Item: { pk, sk: chunkSk(v, index), chunkEvent: event } }));
 }
 
 /**
