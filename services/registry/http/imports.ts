@@ -15,7 +15,7 @@ const UPLOAD_SECONDS = 3600;
 
 /** What a caller sees of an import: progress while it runs, the roll version or the report at the end. */
 export function importView(job: store.ImportItem) {
-  const { fileKey: _file, errors, ...rest } = job;
+  const { fileKey: _file, previousVersion: _previous, errors, ...rest } = job;
   const unitsWritten = Math.min(job.rows ?? 0, job.chunksWritten * store.CHUNK_SIZE);
   return {
     ...rest,
