@@ -1,3 +1,4 @@
+import * as access from './access';
 import * as common from './common';
 import * as disputes from './disputes';
 import * as elections from './elections';
@@ -18,9 +19,10 @@ export * from './elections';
 export * from './funds';
 export * from './enforcement';
 export * from './disputes';
+export * from './access';
 
 const isEvent = (value: unknown): value is EventDefinition<never> =>
   typeof value === 'object' && value !== null && 'detailType' in value && 'source' in value && 'create' in value;
 
-export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes].flatMap((m) => Object.values(m).filter(isEvent));
+export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes, access].flatMap((m) => Object.values(m).filter(isEvent));
 void common;

@@ -12,12 +12,14 @@ import { runAsFunction } from '../../libs/config';
 import { resetDb } from '../../libs/db';
 import type { HttpEvent, HttpResult } from '../../libs/http/api';
 import { setFileStore } from '../../libs/files';
+import { setUserDirectory } from '../../services/access/directory';
 import { setQueueSender } from '../../libs/queue';
 import { createTableInput } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
 import { LocalBus } from './bus';
 import { LocalFileStore } from './files';
+import { installLocalUserDirectory } from './users';
 import { LocalQueues } from './queues';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
@@ -219,6 +221,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   let baseUrl = '';
   const files = new LocalFileStore(() => baseUrl, signingKey, options.dataDir ? join(options.dataDir, 'files') : undefined);
   setFileStore(files);
+  // The access service's user directory: what it grants, a local token for that user carries.
+  const users = installLocalUserDirectory(options.dataDir);
 
   // API Gateway matches the most specific route: a literal segment beats a {variable} in the same place.
   const specificity = (path: string) => path.split('/').map((segment) => (segment.startsWith('{') ? '1' : '0')).join('');
@@ -365,8 +369,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       return json({ idle: true, delivered: bus.log.length, deadLetters: bus.deadLetters.length + queues.deadLetters.length });
     }
     if (method === 'POST' && path === '/_local/token') {
-      const grants = Array.isArray(input.grants) ? (input.grants as string[]) : [];
-      return json({ token: await signToken(signingKey, String(input.sub ?? `local-${randomUUID().slice(0, 8)}`), grants) });
+      const sub = String(input.sub ?? `local-${randomUUID().slice(0, 8)}`);
+      // Without grants, the user's grants as the access service recorded them (as Cognito would put them in the token).
+      const grants = Array.isArray(input.grants) ? (input.grants as string[]) : (users.grantsOf(sub) ?? []);
+      return json({ token: await signToken(signingKey, sub, grants) });
     }
     return localProblem(404, 'Not Found', `no local admin route ${method} ${path}`);
   }
@@ -406,6 +412,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       setPublisher(undefined);
       setQueueSender(undefined);
       setFileStore(undefined);
+      setUserDirectory(undefined);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       resetDb();
