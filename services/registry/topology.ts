@@ -276,7 +276,7 @@ export const topology: ServiceTopology = {
   name: 'registry',
   source: 'gongzhi.registry',
   ownsTable: true,
-  api: { entry: 'services/registry/api.ts', routes: Object.values(routes), sendsTo: ['roll-imports'] },
+  api: { entry: 'services/registry/api.ts', routes: Object.values(routes), sendsTo: ['roll-imports'], table: { level: 'read-write', indexes: ['gsi1'] } },
   files: true,
   consumers: [
     {
@@ -284,6 +284,7 @@ export const topology: ServiceTopology = {
       entry: 'services/registry/consume-rolls.ts',
       description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before; records the import completed (RollImportCompleted)',
       pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType, RollImportCompleted.detailType] },
+      table: { level: 'read-write' },
     },
     {
       name: 'governance',
@@ -293,6 +294,7 @@ export const topology: ServiceTopology = {
         source: [...new Set(Object.values(GOVERNANCE_EVENTS).map((e) => e.source))],
         'detail-type': Object.keys(GOVERNANCE_EVENTS),
       },
+      table: { level: 'read-write' },
     },
   ],
   schedules: [
@@ -302,6 +304,7 @@ export const topology: ServiceTopology = {
       description: 'Finds roll imports that stopped moving and puts each back on the import queue (resumed, or failed if it cannot go on)',
       expression: 'rate(10 minutes)',
       sendsTo: ['roll-imports'],
+      table: { level: 'read', indexes: ['due'] },
     },
   ],
   queues: [
@@ -314,6 +317,7 @@ export const topology: ServiceTopology = {
       batchSize: 1,
       maxConcurrency: 5,
       sendsTo: ['roll-imports'],
+      table: { level: 'read-write' },
     },
   ],
   publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollImportStarted, RollImportCompleted, RollImportFailed, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),

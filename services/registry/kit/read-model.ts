@@ -76,12 +76,21 @@ export class RegistryReadModel {
     update.set.push('#governance = if_not_exists(#governance, :governance)');
     update.names['#governance'] = 'governance';
     update.values[':governance'] = governance;
-    await db().send(
-      new PutCommand({ TableName: this.table(), Item: { ...streetKey(item.streetId), streetId: item.streetId, districtId: item.districtId } }),
-    );
+    await this.putStreet(item.streetId, item.districtId);
     await db().send(
       new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: updateExpression(update.set), ExpressionAttributeNames: update.names, ExpressionAttributeValues: update.values }),
     );
+  }
+
+  /** A street lies in one district for good: the entry is put once (append-only tables may keep it too). */
+  private async putStreet(streetId: string, districtId: string): Promise<void> {
+    try {
+      await db().send(
+        new PutCommand({ TableName: this.table(), Item: { ...streetKey(streetId), streetId, districtId }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   async getCompound(compoundId: string): Promise<CompoundView | undefined> {
