@@ -63,7 +63,7 @@ export async function importFromRequest(compound: CompoundItem, units: RollUnit[
   };
   await store.createImport(job, [RollImportStarted.create({ compoundId: job.compoundId, importId, mode: 'request', rows: units.length }, eventContext(job, actor, 'started'))]);
   const outcome = await writeAndActivate(job, compound, units, unlimited);
-  if (outcome.status === 'failed') throw conflict('another roll import finished first; reload and import again', { importId });
+  if (outcome.status !== 'completed') throw conflict('another roll import finished first; reload and import again', { importId });
   return { importId, rollVersion: version, ...summarizeRoll(units) };
 }
 
