@@ -3,6 +3,7 @@ import { benchBundles } from './bundles';
 import { benchDisputes } from './disputes';
 import { benchLedger } from './ledger';
 import { benchMemory } from './memory';
+import { benchRollImport } from './roll-import';
 import { benchStartup } from './startup';
 import { benchToken } from './token';
 import { benchSweeps } from './sweeps';
@@ -18,6 +19,7 @@ const sections: Record<string, () => Promise<void>> = {
   // A one-minute soak: only when asked for (`npm run bench -- memory`).
   memory: () => benchMemory(),
   sweeps: () => benchSweeps(),
+  'roll-import': () => benchRollImport(),
 };
 const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'disputes', 'sweeps', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);
