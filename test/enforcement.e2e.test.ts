@@ -4,7 +4,7 @@ import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { rectificationDeadline } from '../services/enforcement/domain/deadlines';
 import { addDaysToDate, localDate, startOfDate } from '../services/enforcement/domain/time';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
 /**
  * The enforcement service end to end on the local runtime: a campaign over a street planned by
@@ -50,8 +50,9 @@ beforeAll(async () => {
     owner7: ['owner:en-a:O7'],
   };
   for (const [name, g] of Object.entries(grants)) tokens[name] = await system.token(g, name);
-  for (const [id, street] of [['en-a', 'S1'], ['en-b', 'S1'], ['en-c', 'S1'], ['en-x', 'S2']] as const) {
-    expect((await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(id, { streetId: street }) })).status).toBe(201);
+  await registerAreas(system, [{ districtId: 'D1', streetId: 'S2', communityId: 'K2' }]);
+  for (const [id, community] of [['en-a', 'K1'], ['en-b', 'K1'], ['en-c', 'K1'], ['en-x', 'K2']] as const) {
+    expect((await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(id, { communityId: community }) })).status).toBe(201);
   }
   expect((await call('POST', '/compounds/en-a/roll', { token: tokens.bureau, raw: rollCsv(200), type: 'text/csv' })).status).toBe(201);
   await system.idle();
