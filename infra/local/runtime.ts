@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
-import dynalite from 'dynalite';
 import type { DeliveredEvent } from '../../events/envelope';
 import { setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
@@ -17,6 +16,7 @@ import { setQueueSender } from '../../libs/queue';
 import { createTableInput } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
+import { createDynalite } from './atomic-dynalite';
 import { LocalBus } from './bus';
 import { LocalFileStore } from './files';
 import { installLocalUserDirectory } from './users';
@@ -91,7 +91,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const trace = process.env.GONGZHI_TRACE_START ? (label: string) => console.error(`[start] ${label} ${performance.now().toFixed(0)} ms`) : () => undefined;
   trace('modules loaded');
   const topologies = options.services ?? allServices;
-  const dynamo = dynalite({
+  const dynamo = createDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
