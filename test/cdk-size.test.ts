@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { GongzhiStack } from '../infra/cdk/stack';
 import { mergedResources, templatesOf } from '../infra/cdk/templates';
-import type { RouteDecl, ServiceTopology } from '../libs/topology';
+import type { ServiceExtension } from '../infra/cdk/service-extensions';
+import type { ServiceTopology } from '../libs/topology';
 import { services } from '../services/index';
+import { notificationsExtension, notificationsShaped, shaped } from './cdk-shapes';
 
 /**
  * CloudFormation refuses a template of more than 500 resources (and a nested template over 1 MB, or
@@ -14,32 +16,8 @@ const MAX_RESOURCES = 400;
 const MAX_TEMPLATE_BYTES = 1_000_000;
 const MAX_PARAMETERS = 200;
 
-const build = (id: string, all: readonly ServiceTopology[]) =>
-  new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), id, { stage: 'dev', services: all, root: process.cwd() });
-
-/** A service of the given shape, with handlers that exist (their code is not bundled here). */
-function shaped(name: string, shape: { routes: number; consumers: number; schedules: number; queues: number; files?: boolean }): ServiceTopology {
-  const entry = 'libs/outbox-sweep.ts';
-  const routes: RouteDecl[] = Array.from({ length: shape.routes }, (_, i) => ({
-    operationId: `${name}${i}`,
-    method: i % 2 ? 'POST' : 'GET',
-    path: `/compounds/{compoundId}/${name}/r${i}`,
-    summary: `route ${i}`,
-    allow: ['owner'],
-  }));
-  const queues = Array.from({ length: shape.queues }, (_, i) => ({ name: `units-${i}`, entry, description: `queue ${i}` }));
-  return {
-    name,
-    source: `gongzhi.${name}`,
-    ownsTable: true,
-    files: shape.files,
-    api: { entry, routes },
-    consumers: Array.from({ length: shape.consumers }, (_, i) => ({ name: `on-${i}`, entry, description: `consumer ${i}`, pattern: { source: ['gongzhi.registry'] } })),
-    schedules: Array.from({ length: shape.schedules }, (_, i) => ({ name: `every-${i}`, entry, description: `schedule ${i}`, expression: 'rate(1 hour)', sendsTo: queues.map((q) => q.name) })),
-    queues,
-    publishes: ['Happened'],
-  };
-}
+const build = (id: string, all: readonly ServiceTopology[], extensions?: Record<string, ServiceExtension>) =>
+  new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), id, { stage: 'dev', services: all, root: process.cwd(), extensions });
 
 function expectWithinLimits(template: ReturnType<typeof templatesOf>[number]) {
   expect(template.resources).toBeLessThanOrEqual(MAX_RESOURCES);
@@ -69,20 +47,29 @@ describe(`every template stays under ${MAX_RESOURCES} resources`, () => {
 });
 
 describe('as the city grows', () => {
-  // Shaped like the services about to come (enforcement, notifications) and twice the largest so far.
-  const coming = [
-    shaped('enforcement', { routes: 25, consumers: 2, schedules: 2, queues: 1, files: true }),
-    shaped('notifications', { routes: 10, consumers: 3, schedules: 2, queues: 1 }),
-  ];
+  // Notifications (next to come) with its SES and SNS extension, and a service twice the size of the largest so far.
   const large = shaped('large', { routes: 100, consumers: 6, schedules: 6, queues: 4, files: true });
-  const grown = templatesOf(build('Grown', [...services, ...coming, large]));
+  const grown = templatesOf(build('Grown', [...services, notificationsShaped, large], { notifications: notificationsExtension }));
+  const plain = templatesOf(build('Plain', [...services, notificationsShaped]));
   const parent = (of: typeof grown) => of[0]!.resources;
+  const notifications = (of: typeof grown) => of.find((t) => t.path.endsWith('/Notifications'))!.resources;
 
   test.each(grown.map((t) => [t.path, t.resources, Math.round(t.bytes / 1000), t] as const))('%s: %d resources, %d kB', (_, __, ___, template) => {
     expectWithinLimits(template);
   });
 
-  test(`the platform stack grows by one resource per service (${parent(templates)} today, ${parent(grown)} with three more)`, () => {
-    expect(parent(grown) - parent(templates)).toBe(3);
+  test(`the platform stack grows by one resource per service (${parent(templates)} today, ${parent(grown)} with two more)`, () => {
+    expect(parent(grown) - parent(templates)).toBe(2);
+  });
+
+  test(`an extension's resources land in its service's template only (notifications: ${notifications(plain)} without, ${notifications(grown)} with)`, () => {
+    expect(notifications(grown)).toBeGreaterThan(notifications(plain));
+    const others = (of: typeof grown) => of.filter((t) => !t.path.endsWith('/Notifications') && !t.path.endsWith('/Large')).map((t) => [t.path.split('/')[1], t.resources]);
+    expect(others(grown).slice(1)).toEqual(others(plain).slice(1));
+    expect(parent(grown)).toBe(parent(plain) + 1); // the large service's stack
+  });
+
+  test('an extension for a service the stack does not have is refused', () => {
+    expect(() => build('Stray', services, { notifications: notificationsExtension })).toThrow(/not a service of this stack/);
   });
 });

@@ -18,6 +18,7 @@ import { TABLE_INDEXES, TABLE_KEY } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type ServiceTopology } from '../../libs/topology';
 import type { Alarms } from './alarms';
 import { deployedQueueName, FunctionFactory, pascal } from './functions';
+import type { ServiceExtension } from './service-extensions';
 
 /** What a service's stack takes from the platform stack (CDK passes each reference as a nested-stack parameter). */
 export interface Platform {
@@ -61,7 +62,8 @@ class InvokeFunctionOnly extends schedulerTargets.LambdaInvoke {
  * services: its table, its bucket, its work queues and their dead-letter queues, its functions (each
  * with its role, log group, alarms and on-failure queue), its rules, schedules and queue workers, and
  * its API routes with their one integration. Sign-in triggers are the exception: they live with the
- * user pool in the platform stack (see stack.ts).
+ * user pool in the platform stack (see stack.ts). What the topology cannot say (SNS topics, SES
+ * identities, …) a `ServiceExtension` adds last, in this stack (service-extensions.ts).
  */
 export class ServiceStack extends NestedStack {
   readonly table?: dynamodb.Table;
@@ -73,7 +75,7 @@ export class ServiceStack extends NestedStack {
   /** The function behind the service's API routes, if it has any. */
   readonly apiFunction?: NodejsFunction;
 
-  constructor(scope: Construct, id: string, service: ServiceTopology, platform: Platform) {
+  constructor(scope: Construct, id: string, service: ServiceTopology, platform: Platform, extension?: ServiceExtension) {
     super(scope, id, { description: `gongzhi ${platform.stage}: the ${service.name} service` });
     const prod = platform.stage === 'prod';
     const name = pascal(service.name);
@@ -200,5 +202,16 @@ export class ServiceStack extends NestedStack {
         }),
       );
     }
+
+    extension?.({
+      stack: this,
+      service,
+      platform,
+      fn: (part) => {
+        const found = declared.get(part) && this.functions.get(declared.get(part)!.name);
+        if (!found) throw new Error(`${service.name} has no function ${part} in its stack`);
+        return found;
+      },
+    });
   }
 }

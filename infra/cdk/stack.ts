@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { functionsOf, type ServiceTopology } from '../../libs/topology';
 import { Alarms } from './alarms';
 import { deployedQueueName, FunctionFactory, pascal } from './functions';
+import { SERVICE_EXTENSIONS, type ServiceExtension } from './service-extensions';
 import { ServiceStack, type Platform } from './service-stack';
 import { signIn, webOriginsFrom } from './sign-in';
 
@@ -30,6 +31,8 @@ export interface GongzhiStackProps extends StackProps {
   alarmEmails?: readonly string[];
   /** Repo root, for handler entries. */
   root: string;
+  /** Service name → what its nested stack holds beyond its topology; SERVICE_EXTENSIONS unless given. */
+  extensions?: Readonly<Record<string, ServiceExtension>>;
 }
 
 /** Headers browsers may send and read across origins: what the API takes and answers (libs/http). */
@@ -130,8 +133,12 @@ export class GongzhiStack extends Stack {
     alarms.onApi(this, this.api);
 
     const platform: Platform = { stage: props.stage, root: props.root, bus, alarms, deliveryDeadLetters: this.deliveryDeadLetters, api: this.api, authorizer, fileAccessLogs, webOrigins, userPool };
+    const extensions = props.extensions ?? SERVICE_EXTENSIONS;
+    for (const name of Object.keys(extensions)) {
+      if (!props.services.some((s) => s.name === name)) throw new Error(`an extension for ${name}, which is not a service of this stack`);
+    }
     for (const service of props.services) {
-      const stack = new ServiceStack(this, pascal(service.name), service, platform);
+      const stack = new ServiceStack(this, pascal(service.name), service, platform, extensions[service.name]);
       this.services.set(service.name, stack);
       for (const [name, fn] of stack.functions) this.functions.set(name, fn);
     }
