@@ -4,6 +4,7 @@ import { GongzhiStack } from '../infra/cdk/stack';
 import { mergedResources, mergedTemplate } from '../infra/cdk/templates';
 import { functionsOf, schedulesOf, type ServiceTopology } from '../libs/topology';
 import { services } from '../services/index';
+import { notificationsExtension, notificationsShaped } from './cdk-shapes';
 
 /**
  * Nothing is lost deployed: every place where work can fail or wait (a rule's delivery, a
@@ -23,11 +24,12 @@ const probe: ServiceTopology = {
   queues: [{ name: 'units', entry: 'libs/outbox-sweep.ts', description: 'probe queue' }],
   publishes: ['ProbeHappened'],
 };
-const all = [...services, probe];
+// And notifications as it will come, with its SES and SNS extension: what an extension adds is held to the same rules.
+const all = [...services, probe, notificationsShaped];
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false });
-const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd() });
+const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd(), extensions: { notifications: notificationsExtension } });
 const resources = mergedResources(stack) as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const getAtt = (value: any): string => value?.['Fn::GetAtt']?.[0];
@@ -108,6 +110,12 @@ describe('deployed, nothing is lost', () => {
       const policy = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))![1];
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }));
     }
+  });
+
+  test("every SNS subscription of a function (an extension's) dead-letters what it could not deliver to a queue that alarms", () => {
+    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties).filter((s) => s.Protocol === 'lambda');
+    expect(subscriptions.length).toBeGreaterThan(0);
+    for (const subscription of subscriptions) expectDeadLetterQueue(getAtt(subscription.RedrivePolicy?.deadLetterTargetArn));
   });
 
   test('every work queue dead-letters to a queue that alarms; every other queue is a dead-letter queue that alarms', () => {
