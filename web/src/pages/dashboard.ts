@@ -59,8 +59,8 @@ async function load(grant: Grant, level: Area['level']): Promise<Row[]> {
       const sum = (xs: any[], f: (x: any) => number) => xs.reduce((n, x) => n + (f(x) || 0), 0);
       return {
         area,
-        formal: compounds.filter((c: any) => c.kind === 'formal' || c.kind === 'committee').length,
-        temporary: compounds.filter((c: any) => c.kind === 'temporary').length,
+        formal: compounds.filter((c: any) => c.kind === 'committee').length,
+        temporary: compounds.filter((c: any) => c.kind === 'temporary_committee').length,
         partyMajority: compounds.filter((c: any) => c.partyMajority).length,
         pooled: sum(streets, (s) => s.total),
         serving: sum(streets, (s) => s.serving),
