@@ -7,7 +7,6 @@ import { DEMO, seedDemo } from '../infra/local/seed';
 import { clock } from '../libs/clock';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
-// @ts-expect-error web/build.mjs is plain JavaScript (npm start imports it without tsx)
 import { buildWeb } from '../web/build.mjs';
 import { client, startSystem } from './helpers';
 
@@ -151,7 +150,7 @@ test('a receipt altered on the device fails the check in the browser', async () 
   const mine = (await call('GET', `/compounds/${C}/votes/${voteId}/ballots/mine`, { token: await system.token([`owner:${C}:O2`], 'person-O2') })).json;
   // The kept receipt with another nonce: its receipt no longer recomputes from the ballot.
   await page.evaluate(
-    ([key, kept]) => localStorage.setItem(key!, kept!),
+    ([key, kept]) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key!, kept!),
     [`gongzhi.receipt.${C}.${voteId}.O2`, JSON.stringify({ voteId, voterId: 'O2', receipt: mine.receipt, nonce: '00', areaSalt: mine.areaSalt, choice: mine.choice, area: mine.area, headcount: mine.headcount, castAt: mine.castAt })],
   );
   await page.goto(`${system.url}/#/votes/${voteId}`);

@@ -12,7 +12,7 @@ export const WEB_DIST = join(here, 'dist');
 export const LOCAL_CONFIG = { apiUrl: '', signIn: { kind: 'local' } };
 
 /** Build once; returns the bytes of each output file (for the bench). */
-export async function buildWeb({ outdir = WEB_DIST, minify = true } = {}) {
+export async function buildWeb({ outdir = WEB_DIST, minify = true, config = true } = {}) {
   const { build } = await import('esbuild');
   mkdirSync(outdir, { recursive: true });
   const result = await build({
@@ -30,11 +30,13 @@ export async function buildWeb({ outdir = WEB_DIST, minify = true } = {}) {
   });
   copyFileSync(join(here, 'index.html'), join(outdir, 'index.html'));
   copyFileSync(join(here, 'src/style.css'), join(outdir, 'style.css'));
-  if (!existsSync(join(outdir, 'config.json'))) writeFileSync(join(outdir, 'config.json'), JSON.stringify(LOCAL_CONFIG));
+  if (config && !existsSync(join(outdir, 'config.json'))) writeFileSync(join(outdir, 'config.json'), JSON.stringify(LOCAL_CONFIG));
   return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, out]) => [file.split('/').pop(), out.bytes]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const sizes = await buildWeb();
+  // `node web/build.mjs [outdir] [--no-config]`: the CDK asset builds into its own folder and deploys its own config.json.
+  const [outdir] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const sizes = await buildWeb({ outdir: outdir ?? WEB_DIST, config: !process.argv.includes('--no-config') });
   console.log(sizes);
 }

@@ -21,6 +21,7 @@ import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type FunctionDecl, type Se
 import { Alarms } from './alarms';
 import { FunctionFactory, pascal } from './functions';
 import { signIn, webOriginsFrom } from './sign-in';
+import { WebSite } from './web';
 
 export interface GongzhiStackProps extends StackProps {
   /** `prod` turns on deletion protection and RETAIN for the tables and the user pool. */
@@ -276,6 +277,7 @@ export class GongzhiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new WebSite(this, 'Web', { root: props.root, stage: props.stage, apiUrl: api.apiEndpoint, userPool, oidc: props.oidc && { issuer: props.oidc.issuer, clientId: props.oidc.audience[0]! } });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }

@@ -4,7 +4,8 @@ export interface WebConfig {
   apiUrl: string;
   signIn:
     | { kind: 'local' }
-    | { kind: 'oidc'; authorizeUrl: string; tokenUrl: string; clientId: string; logoutUrl?: string; scope?: string };
+    // Cognito's endpoints are written out; an external issuer's are discovered (/.well-known/openid-configuration).
+    | { kind: 'oidc'; clientId: string; issuer?: string; authorizeUrl?: string; tokenUrl?: string; logoutUrl?: string; scope?: string };
 }
 
 let config: WebConfig = { apiUrl: '', signIn: { kind: 'local' } };

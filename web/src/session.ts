@@ -72,14 +72,22 @@ const VERIFIER = 'gongzhi.pkce';
 const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 export const CALLBACK_PATH = '/auth/callback';
 
+/** The issuer's endpoints: as configured, or by OpenID Connect discovery. */
+async function endpoints(c: Extract<ReturnType<typeof webConfig>['signIn'], { kind: 'oidc' }>): Promise<{ authorizeUrl: string; tokenUrl: string }> {
+  if (c.authorizeUrl && c.tokenUrl) return { authorizeUrl: c.authorizeUrl, tokenUrl: c.tokenUrl };
+  const found = (await (await fetch(`${c.issuer!.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string; token_endpoint: string };
+  return { authorizeUrl: found.authorization_endpoint, tokenUrl: found.token_endpoint };
+}
+
 export async function startOidcSignIn(): Promise<void> {
   const c = webConfig().signIn;
   if (c.kind !== 'oidc') return;
+  const { authorizeUrl } = await endpoints(c);
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   sessionStorage.setItem(VERIFIER, JSON.stringify({ verifier, state }));
-  const url = new URL(c.authorizeUrl);
+  const url = new URL(authorizeUrl);
   url.search = new URLSearchParams({ response_type: 'code', client_id: c.clientId, redirect_uri: location.origin + CALLBACK_PATH, scope: c.scope ?? 'openid email', code_challenge: challenge, code_challenge_method: 'S256', state }).toString();
   location.assign(url.toString());
 }
@@ -91,7 +99,7 @@ export async function finishOidcSignIn(): Promise<Session | undefined> {
   const saved = JSON.parse(sessionStorage.getItem(VERIFIER) ?? 'null') as { verifier: string; state: string } | null;
   if (c.kind !== 'oidc' || location.pathname !== CALLBACK_PATH || !params.get('code') || !saved || saved.state !== params.get('state')) return undefined;
   sessionStorage.removeItem(VERIFIER);
-  const response = await fetch(c.tokenUrl, {
+  const response = await fetch((await endpoints(c)).tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', client_id: c.clientId, code: params.get('code')!, redirect_uri: location.origin + CALLBACK_PATH, code_verifier: saved.verifier }),
