@@ -10,33 +10,32 @@ export interface Series {
   values: number[];
 }
 
-const COLOURS = ['#1d4e89', '#d1495b', '#2e8540', '#8a5a00'];
+const COLOURS = ['#1d4e89', '#c0392b', '#2e7d32', '#8a5a00'];
 
 export function BarChart({ title, rows, series, format = String }: { title: string; rows: string[]; series: Series[]; format?: (n: number) => string }) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const bar = 14;
-  const gap = 10;
-  const labelWidth = 110;
   const width = 360;
-  const plot = width - labelWidth - 60;
-  const rowHeight = series.length * bar + gap;
-  const height = rows.length * rowHeight + 28;
+  // Each row's name on its own line above its bars (long names fit a phone), values after the bars.
+  const plot = width - 100;
+  const rowHeight = 18 + series.length * bar + 8;
+  const height = rows.length * rowHeight + 20;
   return html`<figure class="chart" data-chart=${title}>
     <figcaption>${title}</figcaption>
     <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label=${title}>
       ${rows.map(
         (row, r) => html`<g transform="translate(0 ${r * rowHeight})">
-          <text x=${labelWidth - 6} y=${(series.length * bar) / 2 + 4} text-anchor="end" class="axis">${row}</text>
+          <text x="0" y="13" class="axis">${row}</text>
           ${series.map((s, i) => {
             const v = s.values[r] ?? 0;
             const w = Math.max(v > 0 ? 2 : 0, (v / max) * plot);
-            return html`<g><rect class="bar" x=${labelWidth} y=${i * bar} width=${w} height=${bar - 2} fill=${COLOURS[i % COLOURS.length]}><title>${s.label}: ${format(v)}</title></rect>
-              <text x=${labelWidth + w + 4} y=${i * bar + bar - 4} class="value">${format(v)}</text></g>`;
+            return html`<g><rect class="bar" x="0" y=${18 + i * bar} width=${w} height=${bar - 2} fill=${COLOURS[i % COLOURS.length]}><title>${s.label}: ${format(v)}</title></rect>
+              <text x=${w + 4} y=${18 + i * bar + bar - 4} class="value">${format(v)}</text></g>`;
           })}
         </g>`,
       )}
-      <g transform="translate(${labelWidth} ${rows.length * rowHeight + 8})">
-        ${series.map((s, i) => html`<g transform="translate(${i * 90} 0)"><rect width="10" height="10" fill=${COLOURS[i % COLOURS.length]} /><text x="14" y="9" class="legend">${s.label}</text></g>`)}
+      <g transform="translate(0 ${rows.length * rowHeight + 4})">
+        ${series.map((s, i) => html`<g transform="translate(${i * 100} 0)"><rect width="10" height="10" fill=${COLOURS[i % COLOURS.length]} /><text x="14" y="9" class="legend">${s.label}</text></g>`)}
       </g>
     </svg>
   </figure>`;

@@ -112,7 +112,9 @@ async function start() {
   await loadConfig();
   setLang(lang());
   await finishOidcSignIn().catch((error: Error) => console.error(error));
-  render(html`<${App} />`, document.getElementById('app')!);
+  const root = document.getElementById('app')!;
+  root.textContent = ''; // the static "loading" line
+  render(html`<${App} />`, root);
 }
 
 void start();

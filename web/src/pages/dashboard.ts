@@ -3,7 +3,7 @@ import { all, api, yuan } from '../api';
 import { BarChart } from '../chart';
 import { download, toCsv } from '../csv';
 import { html } from '../html';
-import { t } from '../i18n';
+import { t, type Key } from '../i18n';
 import type { Grant } from '../session';
 import { Async, useAsync } from '../ui';
 
@@ -30,6 +30,8 @@ interface Row {
 }
 
 const COLUMNS: (keyof Omit<Row, 'area'>)[] = ['formal', 'temporary', 'partyMajority', 'pooled', 'serving', 'collectedFen', 'repairsPaidFen', 'accepted', 'mediated', 'swept', 'rectified'];
+/** Column headings on the page (the CSV keeps the codes above, for machines). */
+const HEADINGS: Record<(typeof COLUMNS)[number], Key> = { formal: 'formal', temporary: 'temporary', partyMajority: 'partyMajority', pooled: 'poolTotal', serving: 'poolServing', collectedFen: 'collected', repairsPaidFen: 'repairsPaid', accepted: 'accepted', mediated: 'mediated', swept: 'swept', rectified: 'rectified' };
 
 /** The areas the official oversees at the chosen level: a bureau the whole city, a district its streets, a street itself. */
 async function areasOf(grant: Grant, level: Area['level']): Promise<Area[]> {
@@ -100,7 +102,7 @@ export function Dashboard({ grant }: { grant: Grant }) {
         <${BarChart} title=${t('chart_enforcement')} rows=${names} series=${[{ label: t('swept'), values: data.map((r) => r.swept) }, { label: t('rectified'), values: data.map((r) => r.rectified) }]} />
       </div>
       <div class="scroll"><table class="small"><caption class="sr-only">${t('dashboard')}</caption>
-        <thead><tr><th scope="col">${level}</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${c}</th>`)}</tr></thead>
+        <thead><tr><th scope="col">${level === 'district' ? t('byDistrict') : t('byStreet')}</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${t(HEADINGS[c])}</th>`)}</tr></thead>
         <tbody>${data.map((r) => html`<tr><th scope="row">${r.area.name}</th>${COLUMNS.map((c) => html`<td class="num">${c.endsWith('Fen') ? yuan(r[c]) : r[c]}</td>`)}</tr>`)}</tbody></table></div>`;
     }}<//>
   </section>`;

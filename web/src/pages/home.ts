@@ -31,8 +31,7 @@ export function OwnerHome({ session, compoundId, ownerId }: { session: Session; 
 /** The inbox, if the platform has a notifications API yet (found in the OpenAPI document); otherwise said so. */
 function Inbox(_: { session: Session }) {
   const inbox = useAsync(async () => {
-    const doc = await apiMaybe<{ paths: Record<string, unknown> }>('/openapi.json');
-    const path = Object.keys(doc?.paths ?? {}).find((p) => /notifications|inbox/.test(p) && !p.includes('{') && !p.startsWith('/disputes'));
+    const path = await inboxPath();
     if (!path) return { available: false, items: [] as any[] };
     const answer = await apiMaybe<{ items?: any[] }>(path);
     return { available: !!answer, items: answer?.items ?? [] };
@@ -41,4 +40,14 @@ function Inbox(_: { session: Session }) {
     <${Async} state=${inbox}>${(i: any) =>
       !i.available ? html`<p class="muted">${t('inboxNone')}</p>` : i.items.length === 0 ? html`<p class="muted">${t('inboxEmpty')}</p>` : html`<ul>${i.items.map((m: any) => html`<li>${m.title ?? m.subject ?? m.type ?? JSON.stringify(m)}</li>`)}</ul>`}<//>
   </section>`;
+}
+
+/** Looked up once a session: the OpenAPI document is large, and the answer does not change while the page is open. */
+async function inboxPath(): Promise<string | undefined> {
+  const cached = sessionStorage.getItem('gongzhi.inbox');
+  if (cached !== null) return cached || undefined;
+  const doc = await apiMaybe<{ paths: Record<string, unknown> }>('/openapi.json');
+  const path = Object.keys(doc?.paths ?? {}).find((p) => /notifications|inbox/.test(p) && !p.includes('{') && !p.startsWith('/disputes'));
+  sessionStorage.setItem('gongzhi.inbox', path ?? '');
+  return path;
 }
