@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LocalSystem } from '../infra/local/runtime';
-import { DEMO, seedDemo } from '../infra/local/seed';
+import { DEMO, demoRollCsv } from '../infra/local/seed';
 import { clock } from '../libs/clock';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
@@ -29,9 +29,22 @@ let voteId: string;
 
 beforeAll(async () => {
   clock.reset();
-  await buildWeb();
+  // Built into a folder of its own, so that an `npm start` rebuilding web/dist meanwhile (another test) cannot race it.
+  process.env.GONGZHI_WEB_DIR = mkdtempSync(join(tmpdir(), 'gongzhi-web-'));
+  await buildWeb({ outdir: process.env.GONGZHI_WEB_DIR });
   ({ system, call } = await startSystem());
-  await seedDemo(system);
+  // The demo compound as infra/local/seed.ts places it, with a smaller roll (8 buildings, 192 units): enough for the demos, lighter on a shared machine.
+  const bureau = await system.token(['bureau'], 'seed');
+  for (const [path, body] of [
+    ['/districts', { districtId: DEMO.districtId, name: '丰泽区 Fengze District' }],
+    ['/streets', { streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }],
+    ['/communities', { communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }],
+  ] as const) {
+    expect((await call('POST', path, { token: bureau, body })).status).toBe(201);
+  }
+  const compound = { compoundId: C, name: '东湖花园 Donghu Garden', address: '1 Donghu Road, Fengze District, Quanzhou', communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId };
+  expect((await call('POST', '/compounds', { token: bureau, body: compound })).status).toBe(201);
+  expect((await call('POST', `/compounds/${C}/roll`, { token: bureau, raw: demoRollCsv(8, 24), type: 'text/csv' })).status).toBe(201);
   await system.idle();
   const demoCall: DemoCall = async (method, path, grants, body, subject) => {
     const r = await call(method, path, { token: await system.token(grants, subject), body });
@@ -57,6 +70,8 @@ afterAll(async () => {
   await browser?.close();
   await system?.close();
   clock.reset();
+  rmSync(process.env.GONGZHI_WEB_DIR!, { recursive: true, force: true });
+  delete process.env.GONGZHI_WEB_DIR;
 });
 
 /** A phone-sized page signed in as one of the demo people (each in its own context: its own storage). */
@@ -74,7 +89,7 @@ async function signedIn(person: string, options: { width?: number } = {}): Promi
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
-test('the local runtime serves the built app at / and nothing outside web/dist', async () => {
+test('the local runtime serves the built app at / and nothing outside its folder', async () => {
   const index = await fetch(`${system.url}/`);
   expect(index.headers.get('content-type')).toMatch(/text\/html/);
   expect(await index.text()).toContain('<script type="module" src="app.js">');
@@ -130,7 +145,9 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
   }
   await system.scheduler.advance(60_000); // the turnout snapshot is at most half a minute old
   await page.reload();
-  await expectText(page, '.meter-track[aria-label="按人数"] + .meter-value', '0.80%');
+  const turnout = (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: await system.token([`owner:${C}:O2`], 'person-O2') })).json.turnout;
+  expect(turnout.participatingHeadcount).toBe(5);
+  await expectText(page, '.meter-track[aria-label="按人数"] + .meter-value', `${turnout.headcountPercent}%`);
 
   await system.scheduler.advance(8 * DAY);
   await system.idle();

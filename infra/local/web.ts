@@ -16,7 +16,10 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-export function webAsset(pathname: string, dist = resolve(process.cwd(), 'web', 'dist')): HttpResult | undefined {
+/** Where the built files are: web/dist, or GONGZHI_WEB_DIR (the browser tests build into their own folder). */
+const webDir = () => resolve(process.env.GONGZHI_WEB_DIR ?? join(process.cwd(), 'web', 'dist'));
+
+export function webAsset(pathname: string, dist = webDir()): HttpResult | undefined {
   const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
   const type = TYPES[extname(relative)];
   if (!type) return undefined;
