@@ -7,6 +7,7 @@ import { benchRollImport } from './roll-import';
 import { benchStartup } from './startup';
 import { benchToken } from './token';
 import { benchSweeps } from './sweeps';
+import { benchWeb } from './web';
 
 /** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. `memory` runs only when named. */
 const sections: Record<string, () => Promise<void>> = {
@@ -20,6 +21,8 @@ const sections: Record<string, () => Promise<void>> = {
   memory: () => benchMemory(),
   sweeps: () => benchSweeps(),
   'roll-import': () => benchRollImport(),
+  // Needs Chromium (as the browser tests do): only when asked for.
+  web: () => benchWeb(),
 };
 const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'disputes', 'sweeps', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);

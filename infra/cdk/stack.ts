@@ -16,6 +16,7 @@ import { deployedQueueName, FunctionFactory, pascal } from './functions';
 import { SERVICE_EXTENSIONS, type ServiceExtension } from './service-extensions';
 import { ServiceStack, type Platform } from './service-stack';
 import { signIn, webOriginsFrom } from './sign-in';
+import { WebSite } from './web';
 
 export interface GongzhiStackProps extends StackProps {
   /** `prod` turns on deletion protection and RETAIN for the tables and the user pool. */
@@ -158,6 +159,7 @@ export class GongzhiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new WebSite(this, 'Web', { root: props.root, stage: props.stage, apiUrl: this.api.apiEndpoint, userPool, oidc: props.oidc && { issuer: props.oidc.issuer, clientId: props.oidc.audience[0]! } });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }

@@ -24,6 +24,7 @@ import { installLocalUserDirectory } from './users';
 import { LocalQueues } from './queues';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
+import { webAsset } from './web';
 
 export interface LocalOptions {
   /** 0 picks a free port. */
@@ -332,6 +333,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       body: body.length ? body : undefined,
       isBase64Encoded: false,
     } as HttpEvent;
+    const asset = !match && (method === 'GET' || method === 'HEAD') ? webAsset(url.pathname) : undefined;
+    if (asset) return send(res, asset);
     if (!match) {
       if (!meta) return send(res, localProblem(404, 'Not Found', `no route ${url.pathname}`));
       return send(res, await callHttp(meta, event));

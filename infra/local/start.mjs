@@ -76,5 +76,7 @@ if (stale()) await withBuildLock(async () => {
   });
   writeFileSync(stamp, new Date().toISOString());
 });
+// The web application (web/) is rebuilt at every start: esbuild takes milliseconds for it.
+await (await import('../../web/build.mjs')).buildWeb();
 process.env.GONGZHI_BUILD_DIR = outdir;
 await import(pathToFileURL(join(outdir, 'infra/local/main.mjs')).href);
