@@ -66,6 +66,14 @@ export const votingOpen = (vote: { status: string; opensAt: string; closesAt: st
 /** When the count may start: the closing time plus the grace for ballots in flight. */
 export const countFrom = (closesAt: string): string => new Date(Date.parse(closesAt) + CLOSE_GRACE_MS).toISOString();
 
+/** Owners who have not voted are reminded this long before the close, by building, through the building head. */
+export const REMINDER_BEFORE_CLOSE_DAYS = 2;
+export const reminderAt = (closesAt: string): string => addDays(closesAt, -REMINDER_BEFORE_CLOSE_DAYS);
+
+/** A reminder is due once per vote, unless the voting period is too short to have one (it would fall before the opening). */
+export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean =>
+  vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
+
 /**
  * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;
  * Regulations art. 16): overdue when the deadline has passed and no chair is on record.
