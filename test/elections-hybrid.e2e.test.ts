@@ -15,8 +15,8 @@ import { client, compoundBody, startSystem } from './helpers';
  * ballot per owner whatever the channel, the reminder two days before the close, an owner's
  * objection to a forged paper ballot upheld by the street office, and the log that verifies it all.
  *
- * Twelve owners H1..H12 with equal areas (B01: H1-H6, B02: H7-H12), so area and headcount move
- * together: 8 ballots are exactly the 2/3 quorum, and striking one leaves none.
+ * Fifteen owners H1..H15 with equal areas (B01: H1-H6, B02: H7-H12, B03: H13-H15), so area and
+ * headcount move together: 10 ballots are exactly the 2/3 quorum, and striking one leaves none.
  */
 const DAY = 86_400_000;
 const C = 'hy';
@@ -36,7 +36,8 @@ const owner = async (id: string) => {
   if (!tokens.has(id)) tokens.set(id, await system.token([`owner:${C}:${id}`], `user-${id}`));
   return tokens.get(id)!;
 };
-const events = (type: string) => received.filter((e) => e['detail-type'] === type);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const events = (type: string): any[] => received.filter((e) => e['detail-type'] === type).map((e) => e.detail.data);
 const advance = async (ms: number) => {
   await system.scheduler.advance(ms);
   await system.idle();
@@ -52,7 +53,7 @@ const paper = (ownerId: string, number: string, over: Record<string, unknown> = 
 
 function roll(): string {
   const lines = ['building,unit,area,area_source,holding,owner_id,owner_name,registered'];
-  for (let n = 1; n <= 12; n++) lines.push(`B0${n <= 6 ? 1 : 2},${String(n).padStart(3, '0')},80.00,register,owned,H${n},Owner ${n},yes`);
+  for (let n = 1; n <= 15; n++) lines.push(`B0${n <= 6 ? 1 : n <= 12 ? 2 : 3},${String(n).padStart(3, '0')},80.00,register,owned,H${n},Owner ${n},yes`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -116,8 +117,8 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
   test('the opening freezes the proxies; after it none is registered or revoked', async () => {
     await advance(15 * DAY);
     const vote = await call('GET', V, { token: committee });
-    expect(vote.json).toMatchObject({ status: 'open', totalHeadcount: 12, proxies: 3, proxyLimit: 2 });
-    expect(events('VoteOpened').find((e) => e.detail.voteId === 'works')!.detail).toMatchObject({ proxies: 3, proxyLimit: 2, question: 'Repaint the façades of B01 and B02?', closesAt: vote.json.closesAt });
+    expect(vote.json).toMatchObject({ status: 'open', totalHeadcount: 15, proxies: 3, proxyLimit: 2 });
+    expect(events('VoteOpened').find((d) => d.voteId === 'works')).toMatchObject({ proxies: 3, proxyLimit: 2, question: 'Repaint the façades of B01 and B02?', closesAt: vote.json.closesAt });
     expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H4'), body: { proxyId: 'px-late', holder: { personId: 'H9', name: 'Owner 9' }, voteId: 'works', documentRef: 'committee/proxies/late' } })).status).toBe(409);
     expect((await call('POST', `/compounds/${C}/proxies/px-h1/revoke`, { token: committee })).status).toBe(409);
   });
@@ -150,6 +151,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect(h7.status).toBe(403);
     expect(h7.json.detail).toMatch(/no proxy of H6/);
     expect((await call('POST', `${V}/ballots`, { token: await owner('H6'), body: { choice: 'against' } })).status).toBe(201);
+    expect((await call('POST', `${V}/ballots`, { token: await owner('H13'), body: { choice: 'for' } })).status).toBe(201);
     // Nor may anyone vote for an owner whose proxy they do not hold.
     expect((await call('POST', `${V}/ballots`, { token: await owner('H9'), body: { choice: 'for', for: 'H4' } })).status).toBe(403);
   });
@@ -206,7 +208,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect(conflicts.json.items.map((c: { voterId: string }) => c.voterId).sort()).toEqual(['H1', 'H12', 'H8']);
     expect((await call('GET', `${V}/conflicts`, { token: await owner('H8') })).status).toBe(403);
     await system.idle();
-    expect(events('BallotConflictRecorded').map((e) => e.detail.ownerId).sort()).toEqual(['H1', 'H12', 'H8']);
+    expect(events('BallotConflictRecorded').map((d) => d.ownerId).sort()).toEqual(['H1', 'H12', 'H8']);
     // H12's ballot is not wanted for the quorum arithmetic below: the race was theirs to lose, and a later sheet changes nothing.
     expect((await call('POST', `${V}/paper-ballots`, { token: committee, body: paper('H12', 'P-0112') })).status).toBe(409);
   });
@@ -216,10 +218,10 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect(list.status).toBe(200);
     // B02 holds H7..H12; H8 and H12 voted in the race.
     expect(list.json.items).toEqual([
-      { ownerId: 'H10', name: 'Owner 10', units: ['B02-010'] },
-      { ownerId: 'H11', name: 'Owner 11', units: ['B02-011'] },
-      { ownerId: 'H7', name: 'Owner 7', units: ['B02-007'] },
-      { ownerId: 'H9', name: 'Owner 9', units: ['B02-009'] },
+      { ownerId: 'H10', units: ['B02-010'] },
+      { ownerId: 'H11', units: ['B02-011'] },
+      { ownerId: 'H7', units: ['B02-007'] },
+      { ownerId: 'H9', units: ['B02-009'] },
     ]);
     expect(JSON.stringify(list.json)).not.toMatch(/choice|for|against/);
     const paged = await call('GET', `${V}/buildings/B02/not-voted?limit=3`, { token: head });
@@ -242,25 +244,28 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
   test('turnout shows the channels; two days before the close, the owners not yet voting are reminded per building', async () => {
     await advance(31_000);
     const turnout = (await call('GET', `${V}/turnout`, { token: await owner('H4') })).json;
-    expect(turnout).toMatchObject({ participatingHeadcount: 8, totalHeadcount: 12 });
-    expect(turnout.channels.online.ballots + turnout.channels.paper.ballots).toBe(8);
+    const cast = (await call('GET', `${V}/ballots?limit=50`, { token: committee })).json.items.map((b: { voterId: string; channel: string }) => `${b.voterId}:${b.channel}`).sort();
+    expect(cast).toHaveLength(10);
+    expect(turnout).toMatchObject({ participatingHeadcount: 10, totalHeadcount: 15 });
+    expect(turnout.channels.online.ballots + turnout.channels.paper.ballots).toBe(10);
     expect(turnout.channels.byProxy).toEqual({ ballots: 3, area: 24_000, headcount: 3 });
     const csv = (await call('GET', `${V}/turnout?format=csv`, { token: committee })).text;
     expect(csv).toMatch(/ballots_by_proxy,,3,/);
 
     const { closesAt } = (await call('GET', V, { token: committee })).json;
     await advance(Date.parse(closesAt) - 2 * DAY - clock.now().getTime() - 60_000);
-    expect(events('VoteReminderDue').filter((e) => e.detail.voteId === 'works')).toHaveLength(0);
+    expect(events('VoteReminderDue').filter((d) => d.voteId === 'works')).toHaveLength(0);
     await advance(10 * 60_000);
-    const reminders = events('VoteReminderDue').filter((e) => e.detail.voteId === 'works');
-    expect(reminders.map((e) => [e.detail.buildingId, e.detail.ownerIds])).toEqual([
+    const reminders = events('VoteReminderDue').filter((d) => d.voteId === 'works');
+    expect(reminders.map((d) => [d.buildingId, d.ownerIds])).toEqual([
       ['B01', ['H4']],
       ['B02', ['H10', 'H7']],
+      ['B03', ['H14', 'H15']],
     ]);
-    expect(reminders[0]!.detail).toMatchObject({ question: 'Repaint the façades of B01 and B02?', closesAt, part: 0, parts: 1 });
+    expect(reminders[0]).toMatchObject({ question: 'Repaint the façades of B01 and B02?', closesAt, part: 0, parts: 1 });
     // Once: the next step is the count.
     await advance(DAY);
-    expect(events('VoteReminderDue').filter((e) => e.detail.voteId === 'works')).toHaveLength(2);
+    expect(events('VoteReminderDue').filter((d) => d.voteId === 'works')).toHaveLength(3);
   });
 
   test('the count: exactly the 2/3 quorum, passed; the report by channel and by proxy', async () => {
@@ -269,12 +274,12 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     const report = (await call('GET', `${V}/report`, { token: await owner('H4') })).json;
     expect(report.stage).toBe('preliminary');
     expect(report.result.outcome).toEqual({ passed: true });
-    expect(report).toMatchObject({ ballotCount: 8, removed: [] });
-    expect(report.result.figures).toMatchObject({ participatingHeadcount: 8, totalHeadcount: 12, participatingArea: 64_000, totalArea: 96_000 });
-    expect(report.channels.online.ballots + report.channels.paper.ballots).toBe(8);
+    expect(report).toMatchObject({ ballotCount: 10, removed: [] });
+    expect(report.result.figures).toMatchObject({ participatingHeadcount: 10, totalHeadcount: 15, participatingArea: 80_000, totalArea: 120_000 });
+    expect(report.channels.online.ballots + report.channels.paper.ballots).toBe(10);
     expect(report.channels.byProxy.ballots).toBe(3);
-    const closed = events('VoteClosed').find((e) => e.detail.voteId === 'works')!;
-    expect(closed.detail.channels).toEqual(report.channels);
+    const closed = events('VoteClosed').find((d) => d.voteId === 'works');
+    expect(closed.channels).toEqual(report.channels);
     const csv = (await call('GET', `${V}/report?format=csv`, { token: committee })).text;
     expect(csv).toMatch(/ballots by proxy \(3\),240\.00,3/);
   });
@@ -298,23 +303,23 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect((await call('POST', path, { token: committee, body: { upheld: true, reason: 'the clerk admits the sheet was filled in by someone else' } })).status).toBe(403);
     const decided = await call('POST', path, { token: street, body: { upheld: true, reason: 'the signature on P-0011 is not the owner’s; H11 was away' } });
     expect(decided.status).toBe(200);
-    expect(decided.json).toMatchObject({ status: 'preliminary', ballotCount: 7, outcome: { passed: false, reason: 'no_quorum' }, decision: { upheld: true, removedReceipt: before.receipt } });
+    expect(decided.json).toMatchObject({ status: 'preliminary', ballotCount: 9, outcome: { passed: false, reason: 'no_quorum' }, decision: { upheld: true, removedReceipt: before.receipt } });
     expect((await call('POST', path, { token: street, body: { upheld: false, reason: 'changing my mind is not allowed' } })).status).toBe(409);
 
     const after = (await call('GET', `${V}/ballots/mine`, { token: h11 })).json;
     expect(after).toMatchObject({ status: 'removed', removedBy: { objectionId: objection.json.objectionId } });
     const report = (await call('GET', `${V}/report`, { token: committee })).json;
-    expect(report).toMatchObject({ ballotCount: 7, result: { figures: { participatingHeadcount: 7 }, outcome: { passed: false, reason: 'no_quorum' } } });
-    expect(report.channels.online.ballots + report.channels.paper.ballots).toBe(7);
+    expect(report).toMatchObject({ ballotCount: 9, result: { figures: { participatingHeadcount: 9 }, outcome: { passed: false, reason: 'no_quorum' } } });
+    expect(report.channels.online.ballots + report.channels.paper.ballots).toBe(9);
     expect(report.removed).toEqual([expect.objectContaining({ receipt: before.receipt, objectionId: objection.json.objectionId })]);
     await system.idle();
-    expect(events('ObjectionDecided')[0]!.detail).toMatchObject({ kind: 'ballot', upheld: true, removedReceipt: before.receipt, outcome: { passed: false, reason: 'no_quorum' }, ballotCount: 7 });
+    expect(events('ObjectionDecided')[0]).toMatchObject({ kind: 'ballot', upheld: true, removedReceipt: before.receipt, outcome: { passed: false, reason: 'no_quorum' }, ballotCount: 9 });
   });
 
   test('the log, the receipts and the verify CLI cover every channel and the removal', async () => {
     const publicLog = (await call('GET', `${V}/log`, { token: await owner('H4') })).json;
     const check = verifyVoteLog(publicLog);
-    expect(check).toMatchObject({ ok: true, counted: 7, removed: 1, entries: 9, view: 'public' });
+    expect(check).toMatchObject({ ok: true, counted: 9, removed: 1, entries: 11, view: 'public' });
     // Every owner who voted, by any channel, finds their entry and opens its commitment.
     for (const voter of ['H5', 'H9', 'H1']) {
       const mine = (await call('GET', `${V}/ballots/mine${voter === 'H1' ? '?for=H1' : ''}`, { token: await owner(voter === 'H1' ? 'H2' : voter) })).json;
@@ -322,7 +327,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     }
     const weighted = (await call('GET', `${V}/log/weighted`, { token: street })).json;
     const full = verifyVoteLog(weighted);
-    expect(full).toMatchObject({ ok: true, counted: 7, removed: 1, view: 'weighted', recomputed: { outcome: { passed: false, reason: 'no_quorum' } } });
+    expect(full).toMatchObject({ ok: true, counted: 9, removed: 1, view: 'weighted', recomputed: { outcome: { passed: false, reason: 'no_quorum' } } });
     expect(full.channels).toEqual(weighted.channels);
     expect(full.channels!.byProxy.ballots).toBe(3);
 
@@ -330,7 +335,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     const file = join(dir, 'weighted.json');
     writeFileSync(file, JSON.stringify(weighted));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', file]);
-    expect(stdout).toMatch(/7 ballots \(weighted log\), 1 struck by upheld objections/);
+    expect(stdout).toMatch(/9 ballots \(weighted log\), 1 struck by upheld objections/);
     expect(stdout).toMatch(/by proxy \(recomputed from the entries\)/);
     // Hiding the removal does not verify.
     const hidden = { ...weighted, entries: weighted.entries.slice(0, -1) };
@@ -341,9 +346,9 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
   test('once every objection is decided and the period is over, the recounted result is final', async () => {
     await advance(7 * DAY);
     expect((await call('GET', V, { token: committee })).json.status).toBe('final');
-    const failed = events('ResolutionFailed').filter((e) => e.detail.voteId === 'works');
+    const failed = events('ResolutionFailed').filter((d) => d.voteId === 'works');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.detail).toMatchObject({ reason: 'no_quorum', ballotCount: 7, figures: { participatingHeadcount: 7 } });
-    expect(events('ResolutionPassed').filter((e) => e.detail.voteId === 'works')).toHaveLength(0);
+    expect(failed[0]).toMatchObject({ reason: 'no_quorum', ballotCount: 9, figures: { participatingHeadcount: 9 } });
+    expect(events('ResolutionPassed').filter((d) => d.voteId === 'works')).toHaveLength(0);
   });
 });
