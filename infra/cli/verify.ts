@@ -58,7 +58,7 @@ try {
   const f = doc.result.figures;
   if (doc.channels) {
     const c = doc.channels;
-    const checked = report.channels ? 'recomputed from the entries' : 'published (the weighted log recomputes them)';
+    const checked = report.channels ? 'recomputed from the entries' : 'as published; the weighted log recomputes them';
     console.log(`channels: ${c.online.ballots} online, ${c.paper.ballots} on paper, ${c.byProxy.ballots} by proxy (${checked})`);
   }
   if (report.recomputed) {
