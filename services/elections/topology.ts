@@ -363,7 +363,7 @@ export const routes = {
     summary: 'Decide an objection (street office): upheld, a ballot objection strikes that ballot and recounts (the log gains a removal entry), a result objection annuls the vote',
     allow: ['street'],
     params: z.strictObject({ compoundId: id, voteId: id, objectionId: id }),
-    body: z.strictObject({ upheld: z.boolean(), reason: z.string().check(z.minLength(10), z.maxLength(4000)) }),
+    body: z.strictObject({ upheld: z.boolean(), reason: described(z.string().check(z.minLength(10), z.maxLength(500)), 'the grounds, kept with the vote; the full decision is filed with the case') }),
   },
   annul: {
     operationId: 'annul',

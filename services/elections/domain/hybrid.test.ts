@@ -218,7 +218,7 @@ describe('the log after an upheld objection, and every channel in it', () => {
 
   function doc(entries: AnyLogEntry[], counted: typeof logged, view: 'public' | 'weighted'): PublishedVoteLog {
     return {
-      vote: { compoundId: 'C', voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'q', ...totals },
+      vote: { compoundId: 'C', voteId: 'V1', kind: 'resolution', matter: 'other_major', ...totals },
       head: headOf(entries),
       view,
       entries,

@@ -3,7 +3,7 @@ import { ObjectionFiled, VoteAnnulled } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
 import { conflict, ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
-import { objectionOpen } from '../domain/deadlines';
+import { MAX_OBJECTIONS_PER_VOTE, objectionOpen } from '../domain/deadlines';
 import { decideObjection } from '../objections';
 import { getBallot } from '../store/ballots';
 import { listObjections, putObjection } from '../store/candidates';
@@ -44,6 +44,7 @@ const objectRoute = implement(routes.object, async ({ params, body, principal })
   if (!(await fileObjection(vote, objection.objectionId, summary, [filed]))) {
     const after = await requireVote(params.compoundId, params.voteId, true);
     if (after.objectors?.[`${body.kind}#${ownerId}`]) throw conflict(`you have already objected (${after.objectors[`${body.kind}#${ownerId}`]}); an owner files one objection of each kind`);
+    if ((after.objectionCount ?? 0) >= MAX_OBJECTIONS_PER_VOTE) throw conflict(`this vote holds ${MAX_OBJECTIONS_PER_VOTE} objections, as many as it records; the street office takes further objections in writing`);
     throw conflict(`the result is ${after.status} and objections ended at ${after.objectionEndsAt}: the objection was not filed`);
   }
   return { status: 201, body: { ...objection, decidedBy: 'the street office', objectionEndsAt: vote.objectionEndsAt } };

@@ -21,8 +21,8 @@ const enterPaperBallot = implement(routes.enterPaperBallot, async ({ params, bod
   const { voter, choice } = checkCast(open, body.ownerId, body, now);
   const asStaff = principal.can(['committee'], location);
   const heads = principal.buildingsIn(params.compoundId);
-  if (!asStaff && !voter.buildingIds.some((b) => heads.includes(b))) {
-    throw forbidden(`a building head records ballots of owners in their building (${heads.join(', ') || 'none'}); ${body.ownerId} holds units in ${voter.buildingIds.join(', ')}`);
+  if (!asStaff && !(voter.buildingIds ?? []).some((b) => heads.includes(b))) {
+    throw forbidden(`a building head records ballots of owners in their building (${heads.join(', ') || 'none'}); ${body.ownerId} holds units in ${(voter.buildingIds ?? []).join(', ') || 'no building on record'}`);
   }
   if (body.proxyHolderId !== undefined && voter.proxy?.holderId !== body.proxyHolderId) {
     throw ruleBroken(`${body.proxyHolderId} holds no proxy of ${body.ownerId} for this vote (proxies are fixed when the vote opens)`, [{ field: 'body.proxyHolderId', reason: 'no proxy' }]);
@@ -66,7 +66,7 @@ const notVoted = implement(routes.notVoted, async ({ params, query, principal, l
   const { vote, voters } = await openVoteFor(params.compoundId, params.voteId);
   if (vote.status !== 'open') throw ruleBroken(`the vote is ${vote.status}: the list is kept while voting is open`, [{ field: 'voteId', reason: 'not open' }]);
   const after = (decodeCursor(query.cursor)?.after as string | undefined) ?? '';
-  const inBuilding = [...voters.values()].filter((v) => v.buildingIds.includes(params.buildingId) && v.voterId > after).sort((a, b) => (a.voterId < b.voterId ? -1 : 1));
+  const inBuilding = [...voters.values()].filter((v) => (v.buildingIds ?? []).includes(params.buildingId) && v.voterId > after).sort((a, b) => (a.voterId < b.voterId ? -1 : 1));
   const items: { ownerId: string; name?: string; units: string[] }[] = [];
   let last: string | undefined;
   for (let i = 0; i < inBuilding.length && items.length < query.limit; i += 100) {

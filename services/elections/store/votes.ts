@@ -8,7 +8,7 @@ import { insertWithEvents, updateWithEvents } from '../../../libs/outbox';
 import type { RemovalEntry } from '../domain/ballot-log';
 import type { Channels } from '../domain/channels';
 import type { Formation } from '../domain/committee';
-import { countFrom, reminderAt, reminderPending } from '../domain/deadlines';
+import { countFrom, MAX_OBJECTIONS_PER_VOTE, reminderAt, reminderPending } from '../domain/deadlines';
 import type { VoteResult } from '../domain/tally';
 import type { Matter, Outcome } from '../domain/thresholds';
 import { table, voteKey, VOTE_STEP } from './keys';
@@ -191,9 +191,9 @@ export function fileObjection(vote: Pick<VoteItem, 'compoundId' | 'voteId'>, obj
     voteKey(vote.compoundId, vote.voteId),
     {
       set: ['#objections.#oid = :summary', '#objectors.#okey = :oid', '#count = if_not_exists(#count, :zero) + :one'],
-      condition: '#status = :preliminary AND objectionEndsAt > :at AND attribute_not_exists(#objectors.#okey)',
+      condition: '#status = :preliminary AND objectionEndsAt > :at AND attribute_not_exists(#objectors.#okey) AND (attribute_not_exists(#count) OR #count < :max)',
       names: { '#status': 'status', '#objections': 'objections', '#objectors': 'objectors', '#oid': objectionId, '#okey': `${summary.kind}#${summary.ownerId}`, '#count': 'objectionCount' },
-      values: { ':summary': summary, ':oid': objectionId, ':preliminary': 'preliminary', ':at': summary.at, ':zero': 0, ':one': 1 },
+      values: { ':summary': summary, ':oid': objectionId, ':preliminary': 'preliminary', ':at': summary.at, ':zero': 0, ':one': 1, ':max': MAX_OBJECTIONS_PER_VOTE },
     },
     events,
   );
