@@ -183,6 +183,7 @@ export const routes = {
       z.strictObject({ ...candidatesBody, for: described(z.optional(id), 'the owner you vote for under their proxy (default: yourself)') }),
     ]),
     successStatus: 201,
+    unaudited: 'each ballot is an entry of the vote’s hash-chained ballot log, published at the count; VoteClosed carries their number by channel',
   },
   myBallot: {
     operationId: 'myBallot',
@@ -219,6 +220,7 @@ export const routes = {
       }),
     ]),
     successStatus: 201,
+    unaudited: 'a paper ballot, like an online one, is an entry of the vote’s hash-chained ballot log (with its channel, sheet number, enterer and witness on the ballot record); VoteClosed carries the count by channel',
   },
   notVoted: {
     operationId: 'notVoted',
