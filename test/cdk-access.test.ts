@@ -1,21 +1,21 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../infra/cdk/app';
 import { pascal } from '../infra/cdk/functions';
 import { CALLBACK_PATH, DEV_WEB_ORIGIN, webOriginsFrom } from '../infra/cdk/sign-in';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, GongzhiStack } from '../infra/cdk/stack';
+import { mergedResources, mergedTemplate } from '../infra/cdk/templates';
 import { TABLE_INDEXES } from '../libs/table';
 import { functionsOf, INDEX_NAMES, type FunctionDecl, type TableAccess } from '../libs/topology';
 import { services } from '../services/index';
 
-/** Least privilege and sign-in, read from the synthesized template. */
+/** Least privilege and sign-in, read from the synthesized templates (the platform stack and every service stack, as one). */
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const ORIGINS = 'https://gongzhi.example.gov.cn,https://admin.gongzhi.example.gov.cn';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const synth = (context: Record<string, unknown>) => {
   const { stack } = buildApp({ stage: 'dev', ...NO_BUNDLING, ...context }, { cfnValidation: false });
-  return Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  return mergedResources(stack) as Record<string, Resource>;
 };
 const resources = synth({ webOrigins: ORIGINS });
 const ofType = (type: string, within = resources) => Object.entries(within).filter(([, r]) => r.Type === type);
@@ -170,7 +170,7 @@ describe('sign-in', () => {
       root: process.cwd(),
       oidc: { issuer: 'https://id.example.gov.cn', audience: ['gongzhi-web'] },
     });
-    const external = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    const external = mergedResources(stack) as Record<string, Resource>;
     expect(ofType('AWS::Cognito::UserPool', external)).toEqual([]);
     expect(ofType('AWS::Lambda::Function', external).some(([id]) => id.startsWith('AccessPreToken'))).toBe(false);
     expect(text(ofType('AWS::IAM::Policy', external))).not.toContain('cognito-idp:');
@@ -196,7 +196,7 @@ describe('sign-in', () => {
 
     test('a stack built without them (tests, dev) still gets a client with the dev origin', () => {
       const stack = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'NoOrigins', { stage: 'dev', services: services.filter((s) => s.name === 'meta'), root: process.cwd() });
-      Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: [`${DEV_WEB_ORIGIN}${CALLBACK_PATH}`] });
+      mergedTemplate(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: [`${DEV_WEB_ORIGIN}${CALLBACK_PATH}`] });
     });
   });
 });

@@ -1,14 +1,16 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { ASYNC_MAX_EVENT_AGE, ASYNC_RETRY_ATTEMPTS } from '../infra/cdk/functions';
 import { GongzhiStack } from '../infra/cdk/stack';
+import { mergedResources, mergedTemplate } from '../infra/cdk/templates';
 import { functionsOf, schedulesOf, type ServiceTopology } from '../libs/topology';
 import { services } from '../services/index';
+import { notificationsExtension, notificationsShaped } from './cdk-shapes';
 
 /**
  * Nothing is lost deployed: every place where work can fail or wait (a rule's delivery, a
  * schedule's delivery, an asynchronously invoked function, a work queue) ends in a dead-letter queue,
- * and every dead-letter queue, function and the API alarm to the one topic a person reads.
+ * and every dead-letter queue, function and the API alarm to the one topic a person reads. Read
+ * across the platform stack and every service's nested stack, as one.
  */
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
@@ -22,12 +24,13 @@ const probe: ServiceTopology = {
   queues: [{ name: 'units', entry: 'libs/outbox-sweep.ts', description: 'probe queue' }],
   publishes: ['ProbeHappened'],
 };
-const all = [...services, probe];
+// And notifications as it will come, with its SES and SNS extension: what an extension adds is held to the same rules.
+const all = [...services, probe, notificationsShaped];
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false });
-const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd() });
-const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd(), extensions: { notifications: notificationsExtension } });
+const resources = mergedResources(stack) as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const getAtt = (value: any): string => value?.['Fn::GetAtt']?.[0];
 
@@ -83,6 +86,38 @@ describe('deployed, nothing is lost', () => {
     }
   });
 
+  test('EventBridge may park deliveries of any rule on the bus, and only those, in the delivery dead-letter queue', () => {
+    const [dlq] = new Set(rules.flatMap((r) => r.Targets.map((t: any) => getAtt(t.DeadLetterConfig.Arn))));
+    const [bus] = ofType('AWS::Events::EventBus').map(([id]) => id);
+    for (const rule of rules) expect(rule.EventBusName).toEqual({ Ref: bus });
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => p.Properties.Queues.some((q: any) => q.Ref === dlq));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]![1].Properties.PolicyDocument.Statement;
+    const fromRules = statements.filter((s: any) => s.Principal?.Service === 'events.amazonaws.com');
+    // One statement for every rule, not one per rule: services add rules without changing the platform stack.
+    expect(fromRules).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [dlq, 'Arn'] },
+        // Rules on a custom bus are `rule/<bus name>/<rule name>`; the bus's Ref is its name.
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/', { Ref: bus }, '/*']] } } },
+      }),
+    ]);
+    // Scheduler parks with each schedule's own role.
+    for (const schedule of schedules) {
+      const roleId = getAtt(schedule.Target.RoleArn);
+      const policy = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))![1];
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }));
+    }
+  });
+
+  test("every SNS subscription of a function (an extension's) dead-letters what it could not deliver to a queue that alarms", () => {
+    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties).filter((s) => s.Protocol === 'lambda');
+    expect(subscriptions.length).toBeGreaterThan(0);
+    for (const subscription of subscriptions) expectDeadLetterQueue(getAtt(subscription.RedrivePolicy?.deadLetterTargetArn));
+  });
+
   test('every work queue dead-letters to a queue that alarms; every other queue is a dead-letter queue that alarms', () => {
     const queues = ofType('AWS::SQS::Queue');
     const work = queues.filter(([, q]) => q.Properties.RedrivePolicy);
@@ -108,7 +143,7 @@ describe('deployed, nothing is lost', () => {
 
   test('alarm emails from the context subscribe to the topic', () => {
     const withEmails = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'Emails', { stage: 'dev', services: services.filter((s) => s.name === 'meta'), root: process.cwd(), alarmEmails: ['duty@example.gov.cn'] });
-    Template.fromStack(withEmails).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'duty@example.gov.cn' });
+    mergedTemplate(withEmails).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'duty@example.gov.cn' });
   });
 
   test("a consumer's timeout leaves Lambda's retries (after about 1 and 3 minutes) time to find a crashed claim expired", () => {

@@ -2,7 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../infra/cdk/app';
+import { deployedFunctionName, pascal } from '../infra/cdk/functions';
 import { GongzhiStack } from '../infra/cdk/stack';
+import { mergedTemplate } from '../infra/cdk/templates';
 import { services } from '../services/index';
 import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type ServiceTopology } from '../libs/topology';
 
@@ -30,9 +32,9 @@ const probe: ServiceTopology = {
   files: true,
 };
 
-describe('CDK stack from the topology', () => {
+describe('CDK stack from the topology (the platform stack and every service stack, read as one)', () => {
   const { stack } = buildApp({ stage: 'dev', ...NO_BUNDLING }, { cfnValidation: false });
-  const template = Template.fromStack(stack);
+  const template = mergedTemplate(stack);
   const all = [...services];
 
   test('every declared route is an API route, with the JWT authorizer unless public', () => {
@@ -91,11 +93,54 @@ describe('CDK stack from the topology', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Runtime === 'nodejs24.x');
     const declared = all.flatMap(functionsOf);
     expect(functions).toHaveLength(declared.length);
-    // Each function runs with the timeout and memory it declares (or its kind's default).
+    // Each function is named after its declaration and runs with the timeout and memory it declares (or its kind's default).
     for (const fn of declared) {
-      const found = functions.find((f) => f.Properties.Environment?.Variables?.GONGZHI_SERVICE === fn.service.name && f.Properties.Timeout === fn.timeoutSeconds && f.Properties.MemorySize === fn.memoryMb);
-      expect(found).toBeDefined();
+      const found = functions.filter((f) => f.Properties.FunctionName === deployedFunctionName('dev', fn.name));
+      expect(found).toEqual([expect.objectContaining({ Properties: expect.objectContaining({ Timeout: fn.timeoutSeconds, MemorySize: fn.memoryMb }) })]);
+      expect(found[0]!.Properties.Environment.Variables.GONGZHI_SERVICE).toBe(fn.service.name);
     }
+  });
+
+  test('each service lives in its own nested stack with its table, functions and routes; the platform stack keeps what is shared', () => {
+    expect([...stack.services.keys()]).toEqual(all.map((s) => s.name));
+    for (const service of all) {
+      const own = Template.fromStack(stack.services.get(service.name)!);
+      own.resourceCountIs('AWS::DynamoDB::Table', service.ownsTable ? 1 : 0);
+      own.resourceCountIs('AWS::ApiGatewayV2::Route', service.api?.routes.length ?? 0);
+      const functions = functionsOf(service).filter((f) => f.kind !== 'trigger');
+      own.resourceCountIs('AWS::Lambda::Function', functions.length);
+      for (const fn of functions) own.hasResourceProperties('AWS::Lambda::Function', { FunctionName: deployedFunctionName('dev', fn.name) });
+      own.resourceCountIs('AWS::Events::Rule', service.consumers.length);
+      own.resourceCountIs('AWS::Scheduler::Schedule', schedulesOf(service).length);
+    }
+    const platform = Template.fromStack(stack);
+    for (const type of ['AWS::Events::EventBus', 'AWS::SNS::Topic', 'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Cognito::UserPool']) platform.resourceCountIs(type, 1);
+    platform.resourceCountIs('AWS::CloudFormation::Stack', all.length);
+    // The platform's one route is $default, on the meta function (an output of the meta stack).
+    platform.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'NONE' });
+    platform.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    const fallback = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).filter((i) => JSON.stringify(i).includes('MetaApi'));
+    expect(fallback).toHaveLength(2); // meta's own routes and $default
+  });
+
+  test('functions and queues are named gongzhi-<stage>-…, within what Lambda and SQS allow', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-elections-vote-steps' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-elections-vote-steps-dead-letters' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-audit-recorder-failures' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gongzhi-dev-delivery-dead-letters' });
+    expect(() => deployedFunctionName('a-very-long-stage-name-for-a-province', 'disputes-registry-read-model')).toThrow(/longer than 64/);
+  });
+
+  test('one invoke permission per API function for all its routes; $default its own', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    const apiFunctions = all.filter((s) => s.api).map((s) => pascal(`${s.name}-api`));
+    for (const fn of apiFunctions) {
+      const own = permissions.filter((p) => JSON.stringify(p.Properties.FunctionName).includes(`"${fn}`));
+      const anyRoute = own.filter((p) => JSON.stringify(p.Properties.SourceArn).endsWith('/*/*/*"]]}'));
+      expect(anyRoute).toHaveLength(1);
+      expect(own).toHaveLength(fn === 'MetaApi' ? 2 : 1);
+    }
+    expect(permissions).toHaveLength(apiFunctions.length + 1);
   });
 
   test('each function may touch only its own table and put only its own source on the bus', () => {
@@ -115,7 +160,7 @@ describe('CDK stack from the topology', () => {
 
 describe('CDK mapping of every trigger kind, and stages', () => {
   const probeStack = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'Probe', { stage: 'dev', services: [...services, probe], root: process.cwd() });
-  const probeTemplate = Template.fromStack(probeStack);
+  const probeTemplate = mergedTemplate(probeStack);
 
   test('a consumer becomes a rule with its pattern, a DLQ and a retry policy; a schedule a schedule', () => {
     const template = probeTemplate;
@@ -155,9 +200,9 @@ describe('CDK mapping of every trigger kind, and stages', () => {
   });
 
   test('a service that keeps files gets its own private bucket; its functions may get and put objects, nothing more', () => {
-    const app = new App({ context: NO_BUNDLING });
+    const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false });
     const stack = new GongzhiStack(app, 'Probe', { stage: 'dev', services: [...services, probe], root: process.cwd(), webOrigins: ['https://app.example.gov.cn'] });
-    const template = Template.fromStack(stack);
+    const template = mergedTemplate(stack);
     const bucketId = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('ProbeFiles'))!;
     template.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -178,7 +223,7 @@ describe('CDK mapping of every trigger kind, and stages', () => {
 
   test('prod keeps its data: deletion protection and RETAIN', () => {
     const { stack } = buildApp({ stage: 'prod', webOrigins: 'https://gongzhi.example.gov.cn', ...NO_BUNDLING }, { cfnValidation: false });
-    const template = Template.fromStack(stack);
+    const template = mergedTemplate(stack);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ TableName: 'gongzhi-prod-registry', DeletionProtectionEnabled: true }),
@@ -188,7 +233,7 @@ describe('CDK mapping of every trigger kind, and stages', () => {
 
   test('an external OIDC issuer replaces the Cognito user pool', () => {
     const { stack } = buildApp({ stage: 'dev', oidcIssuer: 'https://id.example.gov.cn', oidcAudience: 'gongzhi-web', ...NO_BUNDLING }, { cfnValidation: false });
-    const template = Template.fromStack(stack);
+    const template = mergedTemplate(stack);
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://id.example.gov.cn', Audience: ['gongzhi-web'] },
@@ -202,9 +247,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  test('the check is live: an unencrypted queue without SSL fails synthesis', () => {
+  test('the check is live: an unencrypted queue without SSL fails synthesis, in the platform stack', () => {
     const { app, stack } = buildApp({ stage: 'dev', ...NO_BUNDLING }, { cfnValidation: false });
     new sqs.Queue(stack, 'CarelessQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
-    expect(() => app.synth()).toThrow(/Validation failed|AwsSolutions/);
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS[34]/);
+  });
+
+  test("the check is live in a service's nested stack too", () => {
+    const { app, stack } = buildApp({ stage: 'dev', ...NO_BUNDLING }, { cfnValidation: false });
+    new sqs.Queue(stack.services.get('registry')!, 'CarelessQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS[34][\s\S]*Registry\/CarelessQueue|Registry\/CarelessQueue[\s\S]*AwsSolutions-SQS[34]/);
   });
 });

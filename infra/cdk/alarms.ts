@@ -35,8 +35,8 @@ export class Alarms {
   }
 
   /** A dead-letter queue kept as long as SQS allows, encrypted, TLS only. */
-  deadLetterQueue(scope: Construct, id: string, what: string): sqs.Queue {
-    const queue = new sqs.Queue(scope, id, { retentionPeriod: DEAD_LETTER_RETENTION, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+  deadLetterQueue(scope: Construct, id: string, what: string, queueName?: string): sqs.Queue {
+    const queue = new sqs.Queue(scope, id, { queueName, retentionPeriod: DEAD_LETTER_RETENTION, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
     Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself a dead-letter queue (${what}).` });
     this.onDeadLetters(scope, id, queue, what);
     return queue;

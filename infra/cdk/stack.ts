@@ -1,25 +1,20 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_INDEXES, TABLE_KEY } from '../../libs/table';
-import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type FunctionDecl, type ServiceTopology } from '../../libs/topology';
+import { functionsOf, type ServiceTopology } from '../../libs/topology';
 import { Alarms } from './alarms';
-import { FunctionFactory, pascal } from './functions';
+import { deployedQueueName, FunctionFactory, pascal } from './functions';
+import { SERVICE_EXTENSIONS, type ServiceExtension } from './service-extensions';
+import { ServiceStack, type Platform } from './service-stack';
 import { signIn, webOriginsFrom } from './sign-in';
 
 export interface GongzhiStackProps extends StackProps {
@@ -36,6 +31,8 @@ export interface GongzhiStackProps extends StackProps {
   alarmEmails?: readonly string[];
   /** Repo root, for handler entries. */
   root: string;
+  /** Service name → what its nested stack holds beyond its topology; SERVICE_EXTENSIONS unless given. */
+  extensions?: Readonly<Record<string, ServiceExtension>>;
 }
 
 /** Headers browsers may send and read across origins: what the API takes and answers (libs/http). */
@@ -43,39 +40,21 @@ export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency
 export const CORS_EXPOSE_HEADERS = ['x-request-id', 'idempotent-replayed', 'location', 'retry-after'];
 
 /**
- * EventBridge Scheduler's role may invoke exactly the target function. The stock LambdaInvoke target
- * grants `grantInvoke`, which adds `<function arn>:*` (versions and aliases) that a schedule of
- * `$LATEST` never needs.
- */
-class InvokeFunctionOnly extends schedulerTargets.LambdaInvoke {
-  constructor(
-    private readonly target: lambda.IFunction,
-    props: schedulerTargets.ScheduleTargetBaseProps,
-  ) {
-    super(target, props);
-  }
-
-  protected override addTargetActionToRole(role: iam.IRole): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
-  }
-}
-
-/**
- * The whole of gongzhi in one stack, built from the services' topology declarations: a table per
- * service, one event bus, a function per declared handler, a rule per subscription, a schedule per
- * declared schedule, a queue per declared queue, the HTTP API with its JWT authorizer, sign-in, and
- * an alarm on every place where work can fail or wait (docs/deploy.md).
+ * The platform of gongzhi, and a nested stack per service (service-stack.ts), all built from the
+ * services' topology declarations. Here is what every service shares: the event bus, the alarm topic,
+ * the delivery dead-letter queue, sign-in (the user pool and its triggers, or an external issuer) with
+ * the JWT authorizer, the HTTP API with its stage, access logs, CORS and `$default` route, and the log
+ * bucket of the file buckets. No template grows with the number of services but this one, by one
+ * resource per service (docs/deploy.md).
  */
 export class GongzhiStack extends Stack {
-  readonly functions: ReadonlyMap<string, NodejsFunction>;
-  readonly tables = new Map<string, dynamodb.Table>();
-  /** `service` → its bucket, for services that keep files. */
-  readonly buckets = new Map<string, s3.Bucket>();
-  /** `service/queue` → the work queue. */
-  readonly queues = new Map<string, sqs.Queue>();
-  /** Function name → the queue its failed asynchronous invocations land in. */
-  readonly failureQueues: ReadonlyMap<string, sqs.Queue>;
+  /** Service name → its nested stack. */
+  readonly services = new Map<string, ServiceStack>();
+  /** Function name → function, across the platform and every service. */
+  readonly functions = new Map<string, NodejsFunction>();
   readonly alarmTopic: sns.Topic;
+  readonly deliveryDeadLetters: sqs.Queue;
+  readonly api: apigw.HttpApi;
   readonly userPool?: cognito.UserPool;
 
   constructor(scope: Construct, id: string, props: GongzhiStackProps) {
@@ -87,33 +66,23 @@ export class GongzhiStack extends Stack {
     const alarms = new Alarms(this, { stage: props.stage, emails: props.alarmEmails ?? [] });
     this.alarmTopic = alarms.topic;
     // Deliveries EventBridge (rules) and Scheduler (schedules) could not make after their retries.
-    const deliveryDeadLetters = alarms.deadLetterQueue(this, 'DeliveryDeadLetters', 'Event or schedule deliveries failed after all retries');
+    this.deliveryDeadLetters = alarms.deadLetterQueue(this, 'DeliveryDeadLetters', 'Event or schedule deliveries failed after all retries', deployedQueueName(props.stage, 'delivery-dead-letters'));
+    // One statement for every rule on the bus, rather than one per rule added by each rule's target:
+    // the services' stacks add rules without touching this policy (and SQS allows 20 statements).
+    this.deliveryDeadLetters.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'RulesOnTheBus',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deliveryDeadLetters.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'events', resource: 'rule', resourceName: `${bus.eventBusName}/*` }) } },
+      }),
+    );
 
-    for (const service of props.services.filter((s) => s.ownsTable)) {
-      const table = new dynamodb.Table(this, `${pascal(service.name)}Table`, {
-        tableName: `gongzhi-${props.stage}-${service.name}`,
-        partitionKey: { name: TABLE_KEY.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: TABLE_KEY.sortKey, type: dynamodb.AttributeType.STRING },
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: prod,
-        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      });
-      for (const index of TABLE_INDEXES) {
-        table.addGlobalSecondaryIndex({
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        });
-      }
-      this.tables.set(service.name, table);
-    }
-
-    // A bucket per service that keeps files: private, encrypted, TLS only, access-logged.
-    const fileServices = props.services.filter((s) => s.files);
-    if (fileServices.length) {
-      const accessLogs = new s3.Bucket(this, 'FileAccessLogs', {
+    // The server access logs of every service's file bucket.
+    let fileAccessLogs: s3.Bucket | undefined;
+    if (props.services.some((s) => s.files)) {
+      fileAccessLogs = new s3.Bucket(this, 'FileAccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
@@ -121,56 +90,24 @@ export class GongzhiStack extends Stack {
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         lifecycleRules: [{ expiration: Duration.days(prod ? 400 : 30) }],
       });
-      Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket holds the server access logs of the file buckets; it does not log itself.' });
-      for (const service of fileServices) {
-        const bucket = new s3.Bucket(this, `${pascal(service.name)}Files`, {
-          encryption: s3.BucketEncryption.S3_MANAGED,
-          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-          enforceSSL: true,
-          versioned: prod,
-          serverAccessLogsBucket: accessLogs,
-          serverAccessLogsPrefix: `${service.name}/`,
-          removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-          // Browsers upload straight to the bucket with a presigned PUT, from the web app's origins.
-          cors: webOrigins.length
-            ? [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: [...webOrigins], allowedHeaders: ['content-type'], maxAge: 3000 }]
-            : undefined,
-        });
-        this.buckets.set(service.name, bucket);
-      }
-    }
-
-    // Work queues first: functions that send to them need their URLs.
-    for (const service of props.services) {
-      for (const declared of service.queues ?? []) {
-        const id = `${pascal(service.name)}${pascal(declared.name)}`;
-        const maxReceives = declared.maxReceives ?? 5;
-        const dlq = alarms.deadLetterQueue(this, `${id}DeadLetters`, `Units of ${service.name}/${declared.name} failed ${maxReceives} times`);
-        const timeout = declared.timeoutSeconds ?? 120;
-        const queue = new sqs.Queue(this, `${id}Queue`, {
-          // AWS's advice for Lambda event sources: at least six times the function's timeout.
-          visibilityTimeout: Duration.seconds(timeout * 6),
-          retentionPeriod: Duration.days(4),
-          encryption: sqs.QueueEncryption.SQS_MANAGED,
-          enforceSSL: true,
-          deadLetterQueue: { queue: dlq, maxReceiveCount: maxReceives },
-        });
-        this.queues.set(`${service.name}/${declared.name}`, queue);
-      }
+      Validations.of(fileAccessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket holds the server access logs of the file buckets; it does not log itself.' });
     }
 
     const { authorizer, userPool } = signIn(this, { stage: props.stage, webOrigins, domainPrefix: props.signInDomain, oidc: props.oidc });
     this.userPool = userPool;
+    // Sign-in triggers live with the pool: the pool names the trigger and the trigger trusts the pool,
+    // which across stacks would be a cycle. A trigger gets nothing of its service (no table, bucket,
+    // queue or bus), only its logs. An external issuer has no triggers.
+    if (userPool) {
+      const factory = new FunctionFactory(this, { stage: props.stage, root: props.root, bus, alarms, userPool });
+      for (const decl of props.services.flatMap(functionsOf).filter((f) => f.kind === 'trigger')) {
+        if (decl.table || decl.sendsTo.length) throw new Error(`${decl.name}: a sign-in trigger runs beside the user pool, without its service's table or queues`);
+        userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, factory.make(decl), cognito.LambdaVersion.V2_0);
+      }
+      for (const [name, fn] of factory.functions) this.functions.set(name, fn);
+    }
 
-    const factory = new FunctionFactory(this, { stage: props.stage, root: props.root, bus, tables: this.tables, buckets: this.buckets, queues: this.queues, alarms, userPool });
-    this.functions = factory.functions;
-    this.failureQueues = factory.failureQueues;
-    const declared = new Map(props.services.flatMap((service) => functionsOf(service).map((f) => [f.name, f] as const)));
-    const make = (service: ServiceTopology, part: string) => factory.make(declared.get(`${service.name}-${part}`) as FunctionDecl);
-
-    const meta = props.services.find((s) => s.name === 'meta');
-    const metaFn = meta?.api ? make(meta, 'api') : undefined;
-    const api = new apigw.HttpApi(this, 'Api', {
+    this.api = new apigw.HttpApi(this, 'Api', {
       apiName: `gongzhi-${props.stage}`,
       createDefaultStage: false,
       // API Gateway answers the preflight itself, before any authorizer or route.
@@ -182,100 +119,45 @@ export class GongzhiStack extends Stack {
         maxAge: Duration.hours(1),
       },
     });
-    if (metaFn) {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+    alarms.onApi(this, this.api);
+
+    const platform: Platform = { stage: props.stage, root: props.root, bus, alarms, deliveryDeadLetters: this.deliveryDeadLetters, api: this.api, authorizer, fileAccessLogs, webOrigins, userPool };
+    const extensions = props.extensions ?? SERVICE_EXTENSIONS;
+    for (const name of Object.keys(extensions)) {
+      if (!props.services.some((s) => s.name === name)) throw new Error(`an extension for ${name}, which is not a service of this stack`);
+    }
+    for (const service of props.services) {
+      const stack = new ServiceStack(this, pascal(service.name), service, platform, extensions[service.name]);
+      this.services.set(service.name, stack);
+      for (const [name, fn] of stack.functions) this.functions.set(name, fn);
+    }
+
+    const meta = this.services.get('meta')?.apiFunction;
+    if (meta) {
       // Unknown routes and methods reach the meta function, which answers 404/405 problems.
       const fallback = new apigw.HttpRoute(this, 'FallbackRoute', {
-        httpApi: api,
+        httpApi: this.api,
         routeKey: apigw.HttpRouteKey.DEFAULT,
-        integration: new HttpLambdaIntegration('FallbackIntegration', metaFn),
+        integration: new HttpLambdaIntegration('FallbackIntegration', meta),
       });
       Validations.of(fallback).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: 'The $default route only answers 404/405 problems for paths and methods that do not exist.',
       });
     }
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    new apigw.HttpStage(this, 'DefaultStage', {
-      httpApi: api,
-      stageName: '$default',
-      autoDeploy: true,
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
-      throttle: { rateLimit: 200, burstLimit: 400 },
-    });
-    alarms.onApi(this, api);
 
-    for (const service of props.services) {
-      if (service.api) {
-        const fn = service === meta ? metaFn! : make(service, 'api');
-        // One invoke permission per service function (for this API), not one per route: a stack may hold
-        // 500 resources, and a route-scoped permission adds one per route for a function that serves them all.
-        const integration = new HttpLambdaIntegration(`${pascal(service.name)}Integration`, fn, { scopePermissionToRoute: false });
-        for (const route of service.api.routes) {
-          const [created] = api.addRoutes({
-            path: route.path,
-            methods: [route.method as apigw.HttpMethod],
-            integration,
-            authorizer: route.allow === 'public' ? new apigw.HttpNoneAuthorizer() : authorizer,
-          });
-          if (route.allow === 'public' && created) {
-            Validations.of(created).acknowledge({
-              id: 'AwsSolutions-APIG4',
-              reason: `${route.method} ${route.path} is public by design (${route.summary}).`,
-            });
-          }
-        }
-      }
-      for (const consumer of service.consumers) {
-        const fn = make(service, consumer.name);
-        const { source, 'detail-type': detailType, detail, ...rest } = consumer.pattern as Record<string, unknown>;
-        new events.Rule(this, `${pascal(fn.node.id)}Rule`, {
-          eventBus: bus,
-          description: consumer.description,
-          eventPattern: {
-            source: source as string[] | undefined,
-            detailType: detailType as string[] | undefined,
-            detail: detail as Record<string, unknown> | undefined,
-            ...rest,
-          },
-          // Delivery to Lambda (throttling, service errors); the function's own failures go to its on-failure queue.
-          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deliveryDeadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
-        });
-      }
-      for (const schedule of schedulesOf(service)) {
-        const fn = make(service, schedule.name);
-        const id = `${service.name}/${schedule.name}`;
-        new scheduler.Schedule(this, `${fn.node.id}Schedule`, {
-          schedule: scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timeZone ?? DEFAULT_TIME_ZONE)),
-          description: schedule.description,
-          target: new InvokeFunctionOnly(fn, {
-            input: scheduler.ScheduleTargetInput.fromObject({ schedule: id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
-            deadLetterQueue: deliveryDeadLetters,
-            retryAttempts: 3,
-            maxEventAge: Duration.hours(1),
-          }),
-        });
-      }
-      for (const queue of service.queues ?? []) {
-        const fn = make(service, queue.name);
-        fn.addEventSource(
-          new SqsEventSource(this.queues.get(`${service.name}/${queue.name}`)!, {
-            batchSize: queue.batchSize ?? 10,
-            reportBatchItemFailures: true,
-            maxConcurrency: Math.max(2, queue.maxConcurrency ?? 5),
-          }),
-        );
-      }
-      // Triggers exist only with the stack's own user pool; an external issuer has none.
-      for (const trigger of userPool ? (service.triggers ?? []) : []) {
-        const fn = make(service, trigger.name);
-        userPool!.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, cognito.LambdaVersion.V2_0);
-      }
-    }
-
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }

@@ -552,11 +552,12 @@ export const topology: ServiceTopology = {
   name: 'elections',
   source: 'gongzhi.elections',
   ownsTable: true,
-  api: { entry: 'services/elections/api.ts', routes: Object.values(routes) },
+  api: { entry: 'services/elections/api.ts', routes: Object.values(routes), table: { level: 'read-write', indexes: ['gsi1'] } },
   consumers: [
     {
       name: 'registry-read-model',
       entry: 'services/elections/consume-registry.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Keeps the compounds and their rolls (who owns what, with which area) for electorates',
       pattern: {
         source: [CompoundRegistered.source],
@@ -566,6 +567,7 @@ export const topology: ServiceTopology = {
     {
       name: 'negative-list',
       entry: 'services/elections/consume-negative-list.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Disqualifies and requalifies candidates from violations (enforcement) and arrears (funds)',
       pattern: {
         source: [ViolationConfirmed.source, ArrearsRecorded.source],
@@ -575,6 +577,7 @@ export const topology: ServiceTopology = {
     {
       name: 'committee-record',
       entry: 'services/elections/consume-own-events.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Records the committee from the votes that decide it (elected, members removed, seats filled), flags sitting members on the negative list, keeps pool statuses and the report summaries',
       pattern: { source: ['gongzhi.elections'], 'detail-type': followed.map((e) => e.detailType) },
     },
@@ -583,6 +586,7 @@ export const topology: ServiceTopology = {
     {
       name: 'vote-clock',
       entry: 'services/elections/vote-clock.ts',
+      table: { level: 'read', indexes: ['due'] },
       description: 'Finds votes whose next step is due (open, remind, count, finalize) and queues each',
       expression: 'rate(5 minutes)',
       sendsTo: ['vote-steps'],
@@ -590,6 +594,7 @@ export const topology: ServiceTopology = {
     {
       name: 'term-watch',
       entry: 'services/elections/term-watch.ts',
+      table: { level: 'read', indexes: ['due'] },
       description: 'Finds committees whose term step is due (the reminder 3 months ahead, or the end) and queues each',
       expression: 'cron(0 1 * * ? *)',
       sendsTo: ['term-reminders'],
@@ -599,6 +604,7 @@ export const topology: ServiceTopology = {
     {
       name: 'vote-steps',
       entry: 'services/elections/vote-steps.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Takes one vote’s due step: opens it and freezes the electorate and proxies, reminds the owners not yet voting two days before the close (VoteReminderDue per building), counts it (preliminary result), or makes it final once objections are decided',
       batchSize: 5,
       maxConcurrency: 5,
@@ -609,6 +615,7 @@ export const topology: ServiceTopology = {
     {
       name: 'term-reminders',
       entry: 'services/elections/term-reminder.ts',
+      table: { level: 'read-write' },
       description: 'Reminds the street office once that a committee’s term ends in 3 months (CommitteeTermExpiring), and ends the term when it is over (CommitteeDissolved)',
     },
   ],

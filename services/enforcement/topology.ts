@@ -337,23 +337,26 @@ export const topology: ServiceTopology = {
   source: 'gongzhi.enforcement',
   ownsTable: true,
   files: true,
-  api: { entry: 'services/enforcement/api.ts', routes: Object.values(routes), sendsTo: ['campaign-plans'] },
+  api: { entry: 'services/enforcement/api.ts', routes: Object.values(routes), sendsTo: ['campaign-plans'], table: { level: 'read-write', indexes: ['gsi1'] } },
   consumers: [
     {
       name: 'registry-read-model',
       entry: 'services/enforcement/consume-registry.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Keeps the compounds (location, roll) for sweeps, findings and their scopes',
       pattern: { source: ['gongzhi.registry'], 'detail-type': REGISTRY_EVENTS.map((e) => e.detailType) },
     },
     {
       name: 'referrals',
       entry: 'services/enforcement/consume-referrals.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Makes each complaint the disputes service refers a finding for a department to inspect',
       pattern: { source: [ComplaintReferredForEnforcement.source], 'detail-type': [ComplaintReferredForEnforcement.detailType] },
     },
     {
       name: 'statistics',
       entry: 'services/enforcement/consume-statistics.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Keeps the counters per compound and month rolled up by street, district and city, and each compound’s sweep risk',
       pattern: {
         source: ['gongzhi.enforcement'],
@@ -365,6 +368,7 @@ export const topology: ServiceTopology = {
     {
       name: 'sweep-planner',
       entry: 'services/enforcement/sweep-planner.ts',
+      table: { level: 'read-write', indexes: ['due', 'gsi1'] },
       description: 'Finds campaigns whose planning is due and queues each (its compounds are then queued one by one)',
       expression: 'rate(1 hour)',
       sendsTo: ['campaign-plans'],
@@ -372,6 +376,7 @@ export const topology: ServiceTopology = {
     {
       name: 'escalation-clock',
       entry: 'services/enforcement/escalation-clock.ts',
+      table: { level: 'read-write', indexes: ['due', 'gsi1'] },
       description: 'Finds findings whose next escalation step is due and queues each',
       expression: 'cron(30 0 * * ? *)',
       sendsTo: ['escalations'],
@@ -381,6 +386,7 @@ export const topology: ServiceTopology = {
     {
       name: 'campaign-plans',
       entry: 'services/enforcement/campaign-pages.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Takes one page of a campaign’s compounds and queues a sweep plan for each; queues the next page',
       batchSize: 1,
       maxConcurrency: 2,
@@ -389,6 +395,7 @@ export const topology: ServiceTopology = {
     {
       name: 'sweep-plans',
       entry: 'services/enforcement/sweep-plan.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Plans one compound’s sweep in a campaign: risk, the day, the departments (idempotent)',
       batchSize: 10,
       maxConcurrency: 8,
@@ -396,6 +403,7 @@ export const topology: ServiceTopology = {
     {
       name: 'escalations',
       entry: 'services/enforcement/escalation-steps.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Takes one overdue finding’s due escalation steps (reminder, case, recommendation, litigation, police)',
       batchSize: 10,
       maxConcurrency: 5,

@@ -236,25 +236,27 @@ export const topology: ServiceTopology = {
   name: 'funds',
   source: 'gongzhi.funds',
   ownsTable: true,
-  api: { entry: 'services/funds/api.ts', routes: Object.values(routes) },
+  api: { entry: 'services/funds/api.ts', routes: Object.values(routes), table: { level: 'read-write', indexes: ['gsi1'] } },
   consumers: [
     {
       name: 'registry-read-model',
       entry: 'services/funds/consume-registry.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Keeps the compounds and their rolls (units, areas, holders) for the levy',
       pattern: { source: ['gongzhi.registry'], 'detail-type': REGISTRY_EVENTS.map((e) => e.detailType) },
     },
     {
       name: 'resolutions',
       entry: 'services/funds/consume-resolutions.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
       description: 'Authorizes projects approved by owners’ resolutions and starts levies they approve',
       pattern: { source: [ResolutionPassed.source], 'detail-type': [ResolutionPassed.detailType] },
     },
   ],
   schedules: [
-    { name: 'levy-monthly', entry: 'services/funds/levy-monthly.ts', description: 'Charges the small-maintenance levy for the month and records arrears', expression: 'cron(0 2 1 * ? *)' },
-    { name: 'review-escalation', entry: 'services/funds/review-escalation.ts', description: 'Escalates expense reviews waiting longer than 5 working days per step', expression: 'cron(0 3 * * ? *)' },
-    { name: 'disclosure-quarterly', entry: 'services/funds/disclosure-quarterly.ts', description: 'Publishes each compound’s disclosure for the quarter just ended', expression: 'cron(0 4 1 1,4,7,10 ? *)' },
+    { name: 'levy-monthly', entry: 'services/funds/levy-monthly.ts', description: 'Charges the small-maintenance levy for the month and records arrears', expression: 'cron(0 2 1 * ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
+    { name: 'review-escalation', entry: 'services/funds/review-escalation.ts', description: 'Escalates expense reviews waiting longer than 5 working days per step', expression: 'cron(0 3 * * ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
+    { name: 'disclosure-quarterly', entry: 'services/funds/disclosure-quarterly.ts', description: 'Publishes each compound’s disclosure for the quarter just ended', expression: 'cron(0 4 1 1,4,7,10 ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
   ],
   publishes: [ProjectAuthorized, ExpenseSubmitted, ExpenseReviewed, ExpenseReviewOverdue, ExpensePaid, DisclosurePublished, ArrearsRecorded, ArrearsCleared].map((e) => e.detailType),
 };
