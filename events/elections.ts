@@ -4,6 +4,8 @@ import { id, isoTime, fen } from './common';
 
 // Events published by the elections service. Every state change of the service publishes one
 // (docs/elections.md lists them); individual ballots do not: the published ballot log is their record.
+// A notice (notifications) finds in VoteAnnounced, VoteOpened, VoteClosed and ResolutionPassed/Failed
+// the question, the dates and the outcome; in VoteReminderDue the owners of a building not yet voting.
 
 /** The nine matters of Civil Code art. 278; 6-8 need 3/4, the rest more than half. */
 export const matter = z.enum([
@@ -23,6 +25,11 @@ const person = z.strictObject({ personId: id, name: z.optional(z.string().check(
 const disqualificationReason = z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']);
 const voteKind = z.enum(['resolution', 'election', 'removal']);
 const failureReason = z.enum(['no_quorum', 'not_enough_votes', 'too_few_elected']);
+
+const channelFigures = z.strictObject({ ballots: count, area: count, headcount: count });
+/** Ballots per channel (online, paper) and by proxy (a proxy's ballot is also online or paper). */
+const channels = z.strictObject({ online: channelFigures, paper: channelFigures, byProxy: channelFigures });
+const channel = z.enum(['online', 'paper']);
 
 const resolutionFigures = z.strictObject({
   totalArea: count,
@@ -49,6 +56,12 @@ const resolutionData = z.strictObject({
     }),
   ),
   decidedAt: isoTime,
+  /** For a notice: the vote's kind, its voting period and how the ballots came. */
+  kind: z.optional(voteKind),
+  opensAt: z.optional(isoTime),
+  closesAt: z.optional(isoTime),
+  ballotCount: z.optional(count),
+  channels: z.optional(channels),
 });
 
 export const ResolutionPassed = defineEvent('gongzhi.elections', 'ResolutionPassed', 1, resolutionData);
@@ -121,7 +134,26 @@ export const VoteOpened = defineEvent(
   'gongzhi.elections',
   'VoteOpened',
   1,
-  z.strictObject({ compoundId: id, voteId: id, rollVersion: z.int().check(z.positive()), totalArea: count, totalHeadcount: count, voterCount: count, households: count, candidates: z.optional(count), warnings: z.array(z.string()) }),
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    rollVersion: z.int().check(z.positive()),
+    totalArea: count,
+    totalHeadcount: count,
+    voterCount: count,
+    households: count,
+    candidates: z.optional(count),
+    warnings: z.array(z.string()),
+    /** For a notice: what is asked and until when. */
+    kind: z.optional(voteKind),
+    matter: z.optional(matter),
+    question: z.optional(z.string()),
+    opensAt: z.optional(isoTime),
+    closesAt: z.optional(isoTime),
+    /** Written proxies frozen for this vote, and how many owners one person may represent. */
+    proxies: z.optional(count),
+    proxyLimit: z.optional(count),
+  }),
 );
 
 /** Counted: the preliminary result, open to objections until `objectionEndsAt`. */
@@ -137,12 +169,94 @@ export const VoteClosed = defineEvent(
     outcome: z.strictObject({ passed: z.boolean(), reason: z.optional(failureReason) }),
     logHead: z.string().check(z.length(64)),
     objectionEndsAt: isoTime,
+    /** For a notice: what was asked, the voting period, and how the ballots came. */
+    kind: z.optional(voteKind),
+    matter: z.optional(matter),
+    question: z.optional(z.string()),
+    opensAt: z.optional(isoTime),
+    closesAt: z.optional(isoTime),
+    channels: z.optional(channels),
   }),
 );
 
-export const VoteAnnulled = defineEvent('gongzhi.elections', 'VoteAnnulled', 1, z.strictObject({ compoundId: id, voteId: id, reason: z.string(), objections: count }));
+export const VoteAnnulled = defineEvent('gongzhi.elections', 'VoteAnnulled', 1, z.strictObject({ compoundId: id, voteId: id, reason: z.string(), objections: count, objectionId: z.optional(id) }));
 
-export const ObjectionFiled = defineEvent('gongzhi.elections', 'ObjectionFiled', 1, z.strictObject({ compoundId: id, voteId: id, objectionId: id, reason: z.string() }));
+const objectionKind = z.enum(['ballot', 'result']);
+
+/** `ballot`: an owner says the ballot recorded for them is not theirs; `result`: an objection to the preliminary result. */
+export const ObjectionFiled = defineEvent('gongzhi.elections', 'ObjectionFiled', 1, z.strictObject({ compoundId: id, voteId: id, objectionId: id, reason: z.string(), kind: z.optional(objectionKind) }));
+
+/**
+ * The street office decided an objection. A ballot objection upheld strikes that ballot from the
+ * count: the log gains a removal entry (new head) and the preliminary result is recounted (its
+ * outcome here); a result objection upheld annuls the vote (VoteAnnulled too).
+ */
+export const ObjectionDecided = defineEvent(
+  'gongzhi.elections',
+  'ObjectionDecided',
+  1,
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    objectionId: id,
+    kind: objectionKind,
+    upheld: z.boolean(),
+    reason: z.string(),
+    removedReceipt: z.optional(z.string().check(z.length(64))),
+    outcome: z.optional(z.strictObject({ passed: z.boolean(), reason: z.optional(failureReason) })),
+    ballotCount: z.optional(count),
+    logHead: z.optional(z.string().check(z.length(64))),
+  }),
+);
+
+/**
+ * A second ballot for an owner was refused (the first that landed counts): another channel, the
+ * owner and their proxy, or two paper sheets. Recorded for the committee; no choice is carried.
+ */
+export const BallotConflictRecorded = defineEvent(
+  'gongzhi.elections',
+  'BallotConflictRecorded',
+  1,
+  z.strictObject({ compoundId: id, voteId: id, ownerId: id, attempted: channel, existing: channel, byProxy: z.boolean(), paperNumber: z.optional(z.string()) }),
+);
+
+/**
+ * Two days before the close, per building (and in parts of at most 2,000 owners, so an event stays
+ * far below EventBridge's 256 KB): the owners who have not voted yet, for the building head to
+ * remind (notifications). An owner of units in several buildings is listed under each.
+ */
+export const VoteReminderDue = defineEvent(
+  'gongzhi.elections',
+  'VoteReminderDue',
+  1,
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    kind: voteKind,
+    question: z.string(),
+    opensAt: isoTime,
+    closesAt: isoTime,
+    buildingId: id,
+    ownerIds: z.array(id).check(z.minLength(1), z.maxLength(2000)),
+    part: z.int().check(z.nonnegative()),
+    parts: z.int().check(z.positive()),
+  }),
+);
+
+// ---- written proxies ----------------------------------------------------------------------------
+
+/** An owner authorized another person in writing (委托书 `documentRef`), for one vote or a period. */
+export const ProxyRegistered = defineEvent(
+  'gongzhi.elections',
+  'ProxyRegistered',
+  1,
+  z.strictObject({ compoundId: id, proxyId: id, ownerId: id, holder: z.strictObject({ personId: id, name: z.string() }), voteId: z.optional(id), from: isoTime, until: isoTime, documentRef: z.string() }),
+);
+
+export const ProxyRevoked = defineEvent('gongzhi.elections', 'ProxyRevoked', 1, z.strictObject({ compoundId: id, proxyId: id, ownerId: id, holderId: id }));
+
+/** The compound's rules of procedure: how many owners one person may represent in a vote. */
+export const ProxyLimitSet = defineEvent('gongzhi.elections', 'ProxyLimitSet', 1, z.strictObject({ compoundId: id, maxProxiesPerHolder: z.int().check(z.positive()) }));
 
 export const CandidateNominated = defineEvent(
   'gongzhi.elections',

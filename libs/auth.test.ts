@@ -1,4 +1,4 @@
-import { authorize, grantCovers, parseGrant, parseGrants, Principal, type CompoundLocation } from './auth';
+import { authorize, formatGrant, grantCovers, parseGrant, parseGrants, Principal, type CompoundLocation } from './auth';
 import { DomainError } from './errors';
 import { domainProblem, HttpProblem } from './http/problem';
 
@@ -12,9 +12,10 @@ describe('grants', () => {
     ['committee:C1', { role: 'committee', scope: 'C1' }],
     ['street:S1', { role: 'street', scope: 'S1' }],
     ['department:fire-rescue', { role: 'department', scope: 'fire-rescue' }],
+    ['grid:C1:B03', { role: 'grid', scope: 'C1', buildingId: 'B03' }],
   ])('%s parses', (text, grant) => expect(parseGrant(text)).toEqual(grant));
 
-  test.each(['bureau:x', 'owner:C1', 'committee:C1:O1', 'mayor:C1', 'street:', 'street:a b', 'owner:C1:O1:x', ''])(
+  test.each(['bureau:x', 'owner:C1', 'committee:C1:O1', 'mayor:C1', 'street:', 'street:a b', 'owner:C1:O1:x', '', 'grid:C1', 'grid:C1:', 'grid::B1', 'grid:C1:B 1', 'grid:C1:B1:x'])(
     '%s is refused, never widened',
     (text) => expect(parseGrant(text)).toBeUndefined(),
   );
@@ -23,6 +24,24 @@ describe('grants', () => {
     { role: 'owner', scope: 'C1', ownerId: 'O1' },
     { role: 'committee', scope: 'C1' },
   ];
+
+  test.each(['bureau', 'owner:C1:O7', 'grid:C1:B03', 'committee:C1', 'department:fire-rescue', 'inspector:S1'])('%s formats back to itself', (text) =>
+    expect(formatGrant(parseGrant(text)!)).toBe(text),
+  );
+
+  test('a building head acts for the buildings of their grants, in that compound only', () => {
+    const head = new Principal('head', parseGrants('grid:C1:B01 grid:C1:B02 grid:C2:B01 owner:C1:O5'));
+    expect(head.buildingsIn('C1')).toEqual(['B01', 'B02']);
+    expect(head.buildingsIn('C2')).toEqual(['B01']);
+    expect(head.buildingsIn('C3')).toEqual([]);
+    expect(new Principal('x', parseGrants('committee:C1')).buildingsIn('C1')).toEqual([]);
+    // The grid role reaches its compound and nothing else; it is not an owner's grant.
+    const oneBuilding = new Principal('head', parseGrants('grid:C1:B01'));
+    expect(oneBuilding.can(['grid'], here)).toBe(true);
+    expect(oneBuilding.can(['grid'], elsewhere)).toBe(false);
+    expect(oneBuilding.can(['owner', 'committee'], here)).toBe(false);
+    expect(head.ownerIdIn('C2')).toBeUndefined();
+  });
 
   test('a claim holds several grants; malformed ones are dropped', () => {
     expect(parseGrants('owner:C1:O1  committee:C1 nonsense')).toEqual(two);
@@ -60,6 +79,7 @@ describe('grants', () => {
     ['committee:C1', true, false],
     ['owner:C1:O1', true, false],
     ['property:C1', true, false],
+    ['grid:C1:B01', true, false],
   ])('%s covers its own compound (%s) and not another (%s)', (text, own, other) => {
     const grant = parseGrant(text)!;
     expect(grantCovers(grant, here)).toBe(own);

@@ -4,8 +4,10 @@ import { forbidden } from './errors';
 import { unauthorized } from './http/problem';
 
 /**
- * Roles, each scoped. A grant is written `role:scope` (owner grants add the owner id), e.g.
+ * Roles, each scoped. A grant is written `role:scope` (owner grants add the owner id, grid grants the building), e.g.
  *   owner:C1:O42   the owner O42 of units in compound C1
+ *   grid:C1:B03    the building head (楼栋长) of building B03 in compound C1: reaches compound C1, and
+ *                  acts for units of B03 only where a route says so (Principal.buildingsIn)
  *   committee:C1   a member of C1's owners' committee (or temporary management committee)
  *   property:C1    the property company serving C1
  *   community:K7   a community (residents') committee: reviewer of the compounds in community K7
@@ -17,6 +19,7 @@ import { unauthorized } from './http/problem';
  */
 export const ROLES = [
   'owner',
+  'grid',
   'committee',
   'property',
   'community',
@@ -33,6 +36,8 @@ export interface Grant {
   /** Compound, community, street, district or department id; empty for the bureau. */
   scope: string;
   ownerId?: string;
+  /** Grid grants: the building of the compound the holder heads. */
+  buildingId?: string;
 }
 
 /** Where a compound sits in the city's hierarchy: what scoped grants are checked against. */
@@ -45,12 +50,13 @@ export interface CompoundLocation {
 
 
 export function parseGrant(text: string): Grant | undefined {
-  const [role, scope = '', ownerId, ...rest] = text.split(':');
+  const [role, scope = '', third, ...rest] = text.split(':');
   if (!ROLES.includes(role as Role) || rest.length > 0) return undefined;
   if (role === 'bureau') return scope === '' ? { role: 'bureau', scope: '' } : undefined;
   if (!ID_PATTERN.test(scope)) return undefined;
-  if (role === 'owner') return ownerId && ID_PATTERN.test(ownerId) ? { role, scope, ownerId } : undefined;
-  return ownerId === undefined ? { role: role as Role, scope } : undefined;
+  if (role === 'owner') return third && ID_PATTERN.test(third) ? { role, scope, ownerId: third } : undefined;
+  if (role === 'grid') return third && ID_PATTERN.test(third) ? { role, scope, buildingId: third } : undefined;
+  return third === undefined ? { role: role as Role, scope } : undefined;
 }
 
 /**
@@ -86,7 +92,7 @@ function grantTexts(claim: unknown): string[] {
 }
 
 export const formatGrant = (g: Grant): string =>
-  g.role === 'bureau' ? 'bureau' : g.role === 'owner' ? `owner:${g.scope}:${g.ownerId}` : `${g.role}:${g.scope}`;
+  g.role === 'bureau' ? 'bureau' : g.role === 'owner' ? `owner:${g.scope}:${g.ownerId}` : g.role === 'grid' ? `grid:${g.scope}:${g.buildingId}` : `${g.role}:${g.scope}`;
 
 /** Does this grant reach this compound? Departments act city-wide within their remit. */
 export function grantCovers(grant: Grant, location: CompoundLocation): boolean {
@@ -102,6 +108,7 @@ export function grantCovers(grant: Grant, location: CompoundLocation): boolean {
     case 'community':
       return grant.scope === location.communityId;
     case 'owner':
+    case 'grid':
     case 'committee':
     case 'property':
       return grant.scope === location.compoundId;
@@ -134,6 +141,11 @@ export class Principal {
   /** The owner id this caller holds in the compound, if any. Never taken from a request body. */
   ownerIdIn(compoundId: string): string | undefined {
     return this.grants.find((g) => g.role === 'owner' && g.scope === compoundId)?.ownerId;
+  }
+
+  /** The buildings of the compound this caller heads (grid grants); a route decides what a head may do there. */
+  buildingsIn(compoundId: string): string[] {
+    return this.grants.filter((g) => g.role === 'grid' && g.scope === compoundId).map((g) => g.buildingId!);
   }
 
   isCityWide(): boolean {

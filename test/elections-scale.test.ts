@@ -18,13 +18,14 @@ const owner = async (ownerId: string) => {
 const ballot = async (ownerId: string) => call('POST', '/compounds/sc/votes/v1/ballots', { token: await owner(ownerId), body: { choice: 'for' } });
 
 /** Counts the commands every handler sends through the process's one DynamoDB document client. */
-function countCommands(during: () => Promise<void>): Promise<Record<string, number>> {
+function countCommands(during: () => Promise<void>, tableContaining?: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const name = `count-${Math.random()}`;
   db().middlewareStack.add(
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName ?? 'unknown';
-      counts[command] = (counts[command] ?? 0) + 1;
+      const table = (args as { input?: { TableName?: string } }).input?.TableName ?? '';
+      if (tableContaining === undefined || table.includes(tableContaining)) counts[command] = (counts[command] ?? 0) + 1;
       return next(args);
     },
     { step: 'initialize', name },
@@ -59,11 +60,12 @@ test('a ballot is one conditional write: the instance holds the frozen electorat
     for (const ownerId of voters) expect((await ballot(ownerId)).status).toBe(201);
   });
   expect(counts).toEqual({ PutItemCommand: voters.length });
-  // A second ballot by the same owner is refused by that same write's condition: still one call.
+  // A second ballot by the same owner is refused by that same write's condition; the refusal reads
+  // the ballot that landed, to say which it was (channel, time, proxy).
   const again = await countCommands(async () => {
     expect((await ballot('O3')).status).toBe(409);
   });
-  expect(again).toEqual({ PutItemCommand: 1 });
+  expect(again).toEqual({ PutItemCommand: 1, GetItemCommand: 1 });
 });
 
 test('live turnout reads one snapshot; the ballots are counted at most every half minute', async () => {
@@ -84,4 +86,21 @@ test('live turnout reads one snapshot; the ballots are counted at most every hal
     expect(t.participatingHeadcount).toBe(24);
   });
   expect(refreshed.QueryCommand).toBe(1);
+});
+
+test('a paper ballot is the same one write; a refused one by another channel adds the conflict record', async () => {
+  const committee = await system.token(['committee:sc'], 'clerk');
+  const sheet = (ownerId: string, number: string) => ({ ownerId, choice: 'for', paperNumber: number, scanRef: `scans/${number}.jpg`, witness: { personId: 'W1', name: 'Witness' } });
+  expect((await call('POST', '/compounds/sc/votes/v1/paper-ballots', { token: committee, body: sheet('O46', 'P-46') })).status).toBe(201);
+  const paper = await countCommands(async () => {
+    for (const n of [47, 48, 49, 51, 52]) expect((await call('POST', '/compounds/sc/votes/v1/paper-ballots', { token: committee, body: sheet(`O${n}`, `P-${n}`) })).status).toBe(201);
+  });
+  expect(paper).toEqual({ PutItemCommand: 5 });
+  // The request's own calls, on this service's table (not the event's deliveries to consumers).
+  const conflict = await countCommands(async () => {
+    expect((await ballot('O47')).status).toBe(409);
+  }, 'elections');
+  // The refused put, the read of the ballot that landed, the conflict item with its event, and its
+  // outbox read and cleared once published (libs/outbox.ts): five calls, only for a refused ballot.
+  expect(conflict).toEqual({ PutItemCommand: 2, GetItemCommand: 2, UpdateItemCommand: 1 });
 });

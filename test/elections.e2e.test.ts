@@ -185,8 +185,15 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
 
     const objection = await call('POST', '/compounds/el-a/votes/lift-2026/objections', { token: await ownerToken('O2'), body: { reason: 'I was abroad and could not vote in time.' } });
     expect(objection.status).toBe(201);
+    expect(objection.json).toMatchObject({ kind: 'result', decidedBy: 'the street office' });
 
+    // An objection is a case the street office decides: until it does, the result does not become final.
     await advanceDays(7);
+    expect((await call('GET', '/compounds/el-a/votes/lift-2026', { token: committee })).json.status).toBe('preliminary');
+    const rejected = await call('POST', `/compounds/el-a/votes/lift-2026/objections/${objection.json.objectionId}/decision`, { token: street, body: { upheld: false, reason: 'being abroad is no ground: the vote ran 14 days online' } });
+    expect(rejected.status).toBe(200);
+    expect(rejected.json.decision).toMatchObject({ kind: 'result', upheld: false });
+    await advanceDays(0.01);
     const final = await call('GET', '/compounds/el-a/votes/lift-2026/report', { token: committee });
     expect(final.json.stage).toBe('final');
     const passed = received.filter((e) => e['detail-type'] === 'ResolutionPassed');
@@ -205,7 +212,8 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect(verifyVoteLog(log)).toMatchObject({ ok: true, entries: voters.length + 1, view: 'public' });
     const mine = await call('GET', '/compounds/el-a/votes/lift-2026/ballots/mine', { token: await ownerToken('O7') });
     const entry = log.entries.find((e: { receipt: string }) => e.receipt === mine.json.receipt);
-    expect(entry.areaCommitment).toBe(mine.json.areaCommitment);
+    expect(entry.commitment).toBe(mine.json.commitment);
+    expect(mine.json).toMatchObject({ channel: 'online', status: 'counted', conflicts: [] });
 
     // The weighted log: for the committee and the street office only.
     expect((await call('GET', '/compounds/el-a/votes/lift-2026/log/weighted', { token: owner })).status).toBe(403);
@@ -232,7 +240,7 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', bad])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(new RegExp(`entry ${flipped.seq}: .*altered`)) });
     const heavier = structuredClone(weighted);
     heavier.entries[3].area += 1;
-    expect(verifyVoteLog(heavier).problems).toEqual(expect.arrayContaining([expect.stringMatching(/entry 3: the area does not open its commitment/)]));
+    expect(verifyVoteLog(heavier).problems).toEqual(expect.arrayContaining([expect.stringMatching(/entry 3: the area, channel or proxy flag does not open its commitment/)]));
   });
 });
 

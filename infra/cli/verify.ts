@@ -4,7 +4,8 @@ import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
 
 /**
  * npm run verify -- vote <file or URL> [--token T]     a published ballot log: chain and tally
- *   (a URL is followed page by page; …/log is the public view, …/log/weighted the inspectors')
+ *   (a URL is followed page by page; …/log is the public view, …/log/weighted the inspectors'),
+ *   every channel (online, paper, by proxy) and the ballots upheld objections struck
  * npm run verify -- ledger <file or URL> [--token T]   a fund's export: chain and balances
  * Exit 0 if it holds, 1 if not, 2 on bad use.
  */
@@ -29,7 +30,7 @@ async function loadVoteLog(source: string, token?: string): Promise<PublishedVot
     entries.push(...page.entries);
     cursor = page.nextCursor;
   }
-  return { vote: first.vote, head: first.head, view: first.view, result: first.result, stage: first.stage, entries };
+  return { vote: first.vote, head: first.head, view: first.view, result: first.result, channels: first.channels, stage: first.stage, entries };
 }
 
 const [kind, source, ...rest] = process.argv.slice(2);
@@ -51,9 +52,15 @@ try {
   }
   const doc = await loadVoteLog(source, token);
   const report = verifyVoteLog(doc);
-  console.log(`vote ${doc.vote.compoundId}/${doc.vote.voteId}: ${report.entries} ballots (${report.view} log), head ${doc.head}`);
+  const struck = report.removed ? `, ${report.removed} struck by upheld objections` : '';
+  console.log(`vote ${doc.vote.compoundId}/${doc.vote.voteId}: ${report.counted} ballots (${report.view} log)${struck}, head ${doc.head}`);
   const h = report.headcounts;
   const f = doc.result.figures;
+  if (doc.channels) {
+    const c = doc.channels;
+    const checked = report.channels ? 'recomputed from the entries' : 'as published; the weighted log recomputes them';
+    console.log(`channels: ${c.online.ballots} online, ${c.paper.ballots} on paper, ${c.byProxy.ballots} by proxy (${checked})`);
+  }
   if (report.recomputed) {
     const r = report.recomputed.figures;
     console.log(`recomputed: participating ${r.participatingArea} of ${r.totalArea} (area, 1/100 m²), ${r.participatingHeadcount} of ${r.totalHeadcount} (headcount); outcome ${JSON.stringify(report.recomputed.outcome)}`);

@@ -32,7 +32,8 @@ Options:
   --street <id>           the street, for --role street or inspector
   --district <id>         the district, for --role district
   --department <id>       the department, for --role department
-  --grant <grant>         a grant as written in the token, e.g. street:S1, owner:C1:O2 or bureau;
+  --grant <grant>         a grant as written in the token, e.g. street:S1, owner:C1:O2, bureau, or
+                          grid:C1:B03 (the building head of B03);
                           repeat it for several (added to --role's)
   --sub <subject>         the token's subject (default owner-<owner>, or <role>-local)
   --expires <duration>    how long it is valid: 30m, 2h, 7d ... (default 12h)
@@ -103,6 +104,8 @@ function grantFromFlags(flags) {
 /** libs/auth.ts parseGrant: does the server understand this grant? */
 function validGrant(text) {
   const [role, scope = '', ownerId, ...rest] = text.split(':');
+  // The building head's grant names the compound and the building: grid:C1:B03.
+  if (role === 'grid') return rest.length === 0 && ID_PATTERN.test(scope) && Boolean(ownerId && ID_PATTERN.test(ownerId));
   if (!ROLES.includes(role) || rest.length > 0) return false;
   if (role === 'bureau') return scope === '';
   if (!ID_PATTERN.test(scope)) return false;

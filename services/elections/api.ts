@@ -3,8 +3,12 @@ import { ballotRoutes } from './http/ballots';
 import { candidateRoutes } from './http/candidates';
 import { committeeRoutes } from './http/committee';
 import { negativeListRoutes } from './http/negative-list';
+import { objectionRoutes } from './http/objections';
+import { paperRoutes } from './http/paper';
 import { poolRoutes } from './http/pool';
+import { proxyRoutes } from './http/proxies';
 import { reportRoutes } from './http/reports';
+import { turnoutRoutes } from './http/turnout';
 import { voteRoutes } from './http/votes';
 import { locateCompound } from './store/registry';
 
@@ -13,5 +17,5 @@ export const handler = httpApi({
   service: 'elections',
   idempotency: true,
   locate: locateCompound,
-  implementations: [...voteRoutes, ...candidateRoutes, ...ballotRoutes, ...committeeRoutes, ...negativeListRoutes, ...poolRoutes, ...reportRoutes],
+  implementations: [...voteRoutes, ...candidateRoutes, ...ballotRoutes, ...paperRoutes, ...turnoutRoutes, ...proxyRoutes, ...objectionRoutes, ...committeeRoutes, ...negativeListRoutes, ...poolRoutes, ...reportRoutes],
 });

@@ -4,12 +4,15 @@ import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { conflict, notReady } from '../../libs/errors';
 import { buildLog, headOf } from './domain/ballot-log';
+import { channelsOf } from './domain/channels';
 import { DEFAULT_COMMITTEE_RULES, fillVacancies, finalSeats } from './domain/committee';
 import { addDays, addYears, countFrom, DEFAULT_VOTE_RULES } from './domain/deadlines';
 import { freezeElectorate } from './domain/electorate';
+import { freezeProxies } from './domain/proxies';
 import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type VoteResult } from './domain/tally';
-import { allBallots, writeElectorate, writeLog } from './store/ballots';
+import { allBallots, writeElectorate, writeLog, type BallotItem } from './store/ballots';
 import { listCandidates } from './store/candidates';
+import { getVoteSettings, listProxies } from './store/proxies';
 import { getCommittee } from './store/committee';
 import { disqualifiedAmong } from './store/negative-list';
 import { getCompound, loadActiveRoll } from './store/registry';
@@ -41,10 +44,14 @@ export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem>
   const candidates = vote.kind === 'election' ? (await listCandidates(vote)).length : undefined;
   if (candidates === 0) throw conflict('an election needs candidates before it opens');
   const electorate = freezeElectorate(roll.units, compound.developerId);
+  // Proxies registered and not revoked by the cutoff (a minute before opensAt, so none is in flight) count, frozen with the voters.
+  const [proxies, settings] = await Promise.all([listProxies(vote.compoundId), getVoteSettings(vote.compoundId, true)]);
+  const frozen = freezeProxies(proxies, vote, new Set(electorate.voters.map((v) => v.voterId)), settings.maxProxiesPerHolder);
+  const voters = electorate.voters.map((v) => (frozen.byOwner.has(v.voterId) ? { ...v, proxy: frozen.byOwner.get(v.voterId)! } : v));
   const electorateId = `E${roll.rollVersion}-${randomBytes(4).toString('hex')}`;
   // Voters first (under a fresh id), then the one write that opens the vote and points at them.
-  await writeElectorate(vote, electorateId, electorate.voters);
-  const warnings = candidates === undefined ? vote.warnings ?? [] : candidateWarnings(vote, candidates);
+  await writeElectorate(vote, electorateId, voters);
+  const warnings = [...(candidates === undefined ? vote.warnings ?? [] : candidateWarnings(vote, candidates)), ...frozen.voided.map(voidedWarning)];
   const changes = {
     status: 'open' as const,
     electorateId,
@@ -56,22 +63,50 @@ export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem>
     candidateCount: candidates,
     warnings,
     openedBy: actor,
+    proxies: frozen.byOwner.size,
+    proxyLimit: settings.maxProxiesPerHolder,
   };
   const opened = VoteOpened.create(
-    { compoundId: vote.compoundId, voteId: vote.voteId, rollVersion: roll.rollVersion, totalArea: electorate.totalArea, totalHeadcount: electorate.totalHeadcount, voterCount: electorate.voters.length, households: roll.units.length, candidates, warnings },
+    {
+      compoundId: vote.compoundId,
+      voteId: vote.voteId,
+      rollVersion: roll.rollVersion,
+      totalArea: electorate.totalArea,
+      totalHeadcount: electorate.totalHeadcount,
+      voterCount: electorate.voters.length,
+      households: roll.units.length,
+      candidates,
+      warnings,
+      ...notice(vote),
+      proxies: frozen.byOwner.size,
+      proxyLimit: settings.maxProxiesPerHolder,
+    },
     context(vote, actor, now, `opened-${vote.compoundId}-${vote.voteId}`),
   );
   if (!(await transition(vote, 'scheduled', changes, [opened]))) throw conflict('the vote was opened meanwhile');
   return { ...vote, ...changes };
 }
 
+const VOIDED: Record<ReturnType<typeof freezeProxies>['voided'][number]['reason'], string> = {
+  not_in_electorate: 'its owner is not in the electorate',
+  owner_has_another: 'the owner registered another proxy first',
+  holder_limit: 'its holder already represents as many owners as the rules of procedure allow',
+};
+const voidedWarning = (v: ReturnType<typeof freezeProxies>['voided'][number]) => `proxy ${v.proxyId} of ${v.ownerId} does not count in this vote: ${VOIDED[v.reason]}; the owner votes themselves`;
+
+/** What a notice of the vote needs, carried by its events. */
+const notice = (vote: VoteItem) => ({ kind: vote.kind, matter: vote.matter, question: vote.question, opensAt: vote.opensAt, closesAt: vote.closesAt });
+
 /** The counted ballots: those cast before the closing time (ballots are refused after it; this is the belt to those braces). */
 export async function countedBallots(vote: Pick<VoteItem, 'compoundId' | 'voteId' | 'closesAt'>, consumed?: { units: number }) {
   return (await allBallots(vote, consumed)).filter((b) => b.castAt < vote.closesAt);
 }
 
+/** A stored ballot as the log and the channel figures see it (ballots from before channels were recorded are online). */
+export const logged = (b: BallotItem) => ({ ...b, channel: b.channel ?? 'online', byProxy: b.proxy !== undefined });
+
 export async function tally(vote: VoteItem, consumed?: { units: number }) {
-  const ballots = await countedBallots(vote, consumed);
+  const ballots = (await countedBallots(vote, consumed)).map(logged);
   const totals = { totalArea: vote.totalArea ?? 0, totalHeadcount: vote.totalHeadcount ?? 0 };
   const result: VoteResult =
     vote.kind === 'election'
@@ -83,7 +118,7 @@ export async function tally(vote: VoteItem, consumed?: { units: number }) {
           { purpose: vote.purpose ?? 'committee', households: vote.households ?? 0 },
         )
       : tallyResolution(vote.matter, totals, ballots);
-  return { result, ballots, log: buildLog(ballots) };
+  return { result, ballots, log: buildLog(ballots), channels: channelsOf(ballots) };
 }
 
 export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem> {
@@ -91,7 +126,7 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
   const now = clock.nowIso();
   const from = countFrom(vote.closesAt);
   if (now < from) throw notReady(`voting runs until ${vote.closesAt}; the count starts at ${from}`);
-  const { result, ballots, log } = await tally(vote);
+  const { result, ballots, log, channels } = await tally(vote);
   const logHead = headOf(log);
   // The log is stored under its head before the write that records the head: a reader never finds a head without its log.
   const logChunks = await writeLog(vote, logHead, log);
@@ -100,15 +135,33 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
     result,
     outcome: result.outcome,
     logHead,
+    ballotLogHead: logHead,
     logChunks,
+    loggedBallots: ballots.length,
+    removals: [],
+    objections: {},
+    objectors: {},
+    objectionCount: 0,
+    decisions: {},
     ballotCount: ballots.length,
+    channels,
     closedAt: now,
     closedBy: actor,
     objectionEndsAt: addDays(now, DEFAULT_VOTE_RULES.objectionDays),
   };
   const { totalArea, totalHeadcount, participatingArea, participatingHeadcount } = result.figures;
   const closed = VoteClosed.create(
-    { compoundId: vote.compoundId, voteId: vote.voteId, ballotCount: ballots.length, figures: { totalArea, totalHeadcount, participatingArea, participatingHeadcount }, outcome: result.outcome, logHead, objectionEndsAt: changes.objectionEndsAt },
+    {
+      compoundId: vote.compoundId,
+      voteId: vote.voteId,
+      ballotCount: ballots.length,
+      figures: { totalArea, totalHeadcount, participatingArea, participatingHeadcount },
+      outcome: result.outcome,
+      logHead,
+      objectionEndsAt: changes.objectionEndsAt,
+      ...notice(vote),
+      channels,
+    },
     context(vote, actor, now, `closed-${vote.compoundId}-${vote.voteId}`),
   );
   if (!(await transition(vote, 'open', changes, [closed]))) throw conflict('the vote was closed meanwhile');
@@ -117,7 +170,20 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
 
 function resolutionEvent(vote: VoteItem, result: VoteResult, outcome: VoteResult['outcome'], actor: string, now: string): BusEvent {
   const figures = result.kind === 'resolution' ? result.figures : { ...result.figures, forArea: 0, forHeadcount: 0 };
-  const data = { compoundId: vote.compoundId, voteId: vote.voteId, matter: vote.matter, question: vote.question, figures, payload: vote.payload, decidedAt: now };
+  const data = {
+    compoundId: vote.compoundId,
+    voteId: vote.voteId,
+    matter: vote.matter,
+    question: vote.question,
+    figures,
+    payload: vote.payload,
+    decidedAt: now,
+    kind: vote.kind,
+    opensAt: vote.opensAt,
+    closesAt: vote.closesAt,
+    ballotCount: vote.ballotCount,
+    channels: vote.channels,
+  };
   const ctx = context(vote, actor, now, `resolution-${vote.compoundId}-${vote.voteId}`);
   return outcome.passed ? ResolutionPassed.create(data, ctx) : ResolutionFailed.create({ ...data, reason: outcome.reason }, ctx);
 }
@@ -126,6 +192,11 @@ export async function finalizeVote(vote: VoteItem, actor: string): Promise<VoteI
   if (vote.status !== 'preliminary') throw conflict(`the vote is ${vote.status}, not preliminary`);
   const now = clock.nowIso();
   if (vote.objectionEndsAt && now < vote.objectionEndsAt) throw notReady(`objections are open until ${vote.objectionEndsAt}`);
+  // Every objection is a case the street office decides; the result is final once all are decided.
+  // The write below is conditional on the number of objections seen here: one filed meanwhile stops it.
+  const pending = Object.keys(vote.objections ?? {}).filter((id) => !vote.decisions?.[id]);
+  if (pending.length) throw notReady(`${pending.length} objection(s) await the street office's decision: ${pending.join(', ')}`);
+  const seen = { condition: 'attribute_not_exists(objectionCount) OR objectionCount = :seen', values: { ':seen': vote.objectionCount ?? 0 } };
   const result = vote.result!;
   const events: BusEvent[] = [];
   const changes: Partial<VoteItem> = { status: 'final', finalAt: now, outcome: result.outcome };
@@ -140,7 +211,7 @@ export async function finalizeVote(vote: VoteItem, actor: string): Promise<VoteI
     events.push(resolutionEvent(vote, result, result.outcome, actor, now));
     if (vote.kind === 'removal' && result.outcome.passed) events.push(...(await removalEvents(vote, actor, now)));
   }
-  if (!(await transition(vote, 'preliminary', changes, events))) throw conflict('the vote was finalized or annulled meanwhile');
+  if (!(await transition(vote, 'preliminary', changes, events, seen))) throw conflict('the vote was finalized or annulled, or an objection was filed, meanwhile');
   return { ...vote, ...changes };
 }
 

@@ -3,6 +3,7 @@ import { described } from '../../events/zod';
 import {
   ArrearsCleared,
   ArrearsRecorded,
+  BallotConflictRecorded,
   CandidateDisqualified,
   CandidateNominated,
   CommitteeDissolved,
@@ -15,11 +16,15 @@ import {
   CommitteeTermExpiring,
   CompoundRegistered,
   DisqualificationLifted,
+  ObjectionDecided,
   ObjectionFiled,
   PartyBranchRecorded,
   PoolImported,
   PoolPersonAdded,
   PoolStatusChanged,
+  ProxyLimitSet,
+  ProxyRegistered,
+  ProxyRevoked,
   ResolutionFailed,
   ResolutionPassed,
   TemporaryCommitteeFormed,
@@ -29,6 +34,7 @@ import {
   VoteAnnulled,
   VoteClosed,
   VoteOpened,
+  VoteReminderDue,
   matter,
 } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
@@ -39,13 +45,16 @@ import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 const compoundParams = z.strictObject({ compoundId: id });
 const voteParams = z.strictObject({ compoundId: id, voteId: id });
+const choiceBody = { choice: z.enum(['for', 'against', 'abstain']) };
+const candidatesBody = { candidates: z.array(id).check(z.maxLength(11)) };
+const ref = z.string().check(z.minLength(3), z.maxLength(200), z.regex(/^[\w./:#-]+$/));
 const format = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'json') });
 const cursorOnly = z.strictObject({ cursor: z.optional(z.string().check(z.maxLength(64))) });
 const name = z.string().check(z.minLength(1), z.maxLength(100));
 const flag = z.optional(z.enum(['true', 'false']));
 
-/** Everyone with a role in the compound. */
-const inCompound: Role[] = ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
+/** Everyone with a role in the compound (building heads included). */
+const inCompound: Role[] = ['owner', 'grid', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
 /** Those who call and run votes: the owners' (or temporary) committee and the street office. */
 const organisers: Role[] = ['committee', 'street'];
 /**
@@ -166,19 +175,114 @@ export const routes = {
     operationId: 'castBallot',
     method: 'POST',
     path: '/compounds/{compoundId}/votes/{voteId}/ballots',
-    summary: 'Cast your ballot (owners only, once); returns your receipt and the salt that opens your entry in the log',
+    summary: 'Cast your ballot online (owners, once whatever the channel), or, with `for`, the ballot of an owner whose proxy you hold; returns the receipt and the salt that opens the entry in the log',
     allow: ['owner'],
     params: voteParams,
-    body: z.union([z.strictObject({ choice: z.enum(['for', 'against', 'abstain']) }), z.strictObject({ candidates: z.array(id).check(z.maxLength(11)) })]),
+    body: z.union([
+      z.strictObject({ ...choiceBody, for: described(z.optional(id), 'the owner you vote for under their proxy (default: yourself)') }),
+      z.strictObject({ ...candidatesBody, for: described(z.optional(id), 'the owner you vote for under their proxy (default: yourself)') }),
+    ]),
     successStatus: 201,
+    unaudited: 'each ballot is an entry of the vote’s hash-chained ballot log, published at the count; VoteClosed carries their number by channel',
   },
   myBallot: {
     operationId: 'myBallot',
     method: 'GET',
     path: '/compounds/{compoundId}/votes/{voteId}/ballots/mine',
-    summary: 'Your own ballot and receipt',
+    summary: 'How your ballot was recorded: channel, time, choice, who entered and witnessed a paper ballot, the proxy, the receipt; struck or counted; refused attempts for you',
     allow: ['owner'],
     params: voteParams,
+    query: z.strictObject({ for: described(z.optional(id), 'an owner whose proxy you hold in this vote') }),
+  },
+  enterPaperBallot: {
+    operationId: 'enterPaperBallot',
+    method: 'POST',
+    path: '/compounds/{compoundId}/votes/{voteId}/paper-ballots',
+    summary: 'Enter a paper ballot (vote-counting staff of the committee; a building head for owners of their building): the sheet’s number, its scan, the witness; one ballot per owner whatever the channel; returns the receipt for the owner’s copy',
+    allow: ['committee', 'grid'],
+    params: voteParams,
+    body: z.union([
+      z.strictObject({
+        ownerId: id,
+        ...choiceBody,
+        paperNumber: z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[\w-]+$/)),
+        scanRef: described(ref, 'where the scan or photo of the sheet is kept'),
+        witness: z.strictObject({ personId: id, name }),
+        proxyHolderId: described(z.optional(id), 'the sheet is signed by the owner’s proxy'),
+      }),
+      z.strictObject({
+        ownerId: id,
+        ...candidatesBody,
+        paperNumber: z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[\w-]+$/)),
+        scanRef: described(ref, 'where the scan or photo of the sheet is kept'),
+        witness: z.strictObject({ personId: id, name }),
+        proxyHolderId: described(z.optional(id), 'the sheet is signed by the owner’s proxy'),
+      }),
+    ]),
+    successStatus: 201,
+    unaudited: 'a paper ballot, like an online one, is an entry of the vote’s hash-chained ballot log (with its channel, sheet number, enterer and witness on the ballot record); VoteClosed carries the count by channel',
+  },
+  notVoted: {
+    operationId: 'notVoted',
+    method: 'GET',
+    path: '/compounds/{compoundId}/votes/{voteId}/buildings/{buildingId}/not-voted',
+    summary: 'Owners of a building who have not voted yet, for the building head’s rounds (no choices); while voting is open',
+    allow: ['grid', 'committee', 'street'],
+    params: z.strictObject({ compoundId: id, voteId: id, buildingId: id }),
+    query: pageQuery,
+  },
+  listConflicts: {
+    operationId: 'listConflicts',
+    method: 'GET',
+    path: '/compounds/{compoundId}/votes/{voteId}/conflicts',
+    summary: 'Refused second ballots (another channel, the owner and their proxy, two paper sheets), for the committee and the street office',
+    allow: inspectors,
+    params: voteParams,
+    query: pageQuery,
+  },
+  registerProxy: {
+    operationId: 'registerProxy',
+    method: 'POST',
+    path: '/compounds/{compoundId}/proxies',
+    summary: 'Register a written proxy (委托投票) for one vote, before it opens, or for a period: the owner themselves, or the committee from the signed document',
+    allow: ['owner', 'committee'],
+    params: compoundParams,
+    body: z.strictObject({
+      proxyId: id,
+      ownerId: described(z.optional(id), 'the committee names the owner; an owner registers their own'),
+      holder: described(z.strictObject({ personId: id, name }), 'the person authorized, an owner or not (an owner of this compound may vote online with their own token)'),
+      voteId: described(z.optional(id), 'for one vote; or give a period'),
+      from: z.optional(z.iso.datetime()),
+      until: z.optional(z.iso.datetime()),
+      documentRef: described(ref, 'the signed proxy document (委托书)'),
+    }),
+    successStatus: 201,
+  },
+  revokeProxy: {
+    operationId: 'revokeProxy',
+    method: 'POST',
+    path: '/compounds/{compoundId}/proxies/{proxyId}/revoke',
+    summary: 'Revoke a proxy before the vote opens (a period’s: for the votes that open later)',
+    allow: ['owner', 'committee'],
+    params: z.strictObject({ compoundId: id, proxyId: id }),
+  },
+  listProxies: {
+    operationId: 'listProxies',
+    method: 'GET',
+    path: '/compounds/{compoundId}/proxies',
+    summary: 'Proxies of the compound (committee, street office), or those you gave or hold (owners), with the limit per holder',
+    allow: ['owner', 'committee', 'street'],
+    params: compoundParams,
+    query: pageQuery,
+  },
+  setProxyLimit: {
+    operationId: 'setProxyLimit',
+    method: 'PUT',
+    path: '/compounds/{compoundId}/proxy-limit',
+    summary: 'How many owners one person may represent in one vote, as the rules of procedure say (default 3)',
+    allow: organisers,
+    params: compoundParams,
+    body: z.strictObject({ maxProxiesPerHolder: z.int().check(z.minimum(1), z.maximum(10)) }),
   },
   listBallots: {
     operationId: 'listBallots',
@@ -237,11 +341,31 @@ export const routes = {
     operationId: 'object',
     method: 'POST',
     path: '/compounds/{compoundId}/votes/{voteId}/objections',
-    summary: 'Object to a preliminary result (owners, during the objection period)',
+    summary: 'Object during the objection period (owners): to the preliminary result, or (`ballot`) to the ballot recorded for you, which is not yours',
     allow: ['owner'],
     params: voteParams,
-    body: z.strictObject({ reason: z.string().check(z.minLength(10), z.maxLength(4000)) }),
+    body: z.strictObject({
+      kind: described(z._default(z.enum(['result', 'ballot']), 'result'), 'ballot: the ballot recorded for you is not yours'),
+      reason: z.string().check(z.minLength(10), z.maxLength(4000)),
+    }),
     successStatus: 201,
+  },
+  listObjections: {
+    operationId: 'listObjections',
+    method: 'GET',
+    path: '/compounds/{compoundId}/votes/{voteId}/objections',
+    summary: 'Objections with the street office’s decisions (committee, street office; an owner sees their own)',
+    allow: ['owner', 'committee', 'street'],
+    params: voteParams,
+  },
+  decideObjection: {
+    operationId: 'decideObjection',
+    method: 'POST',
+    path: '/compounds/{compoundId}/votes/{voteId}/objections/{objectionId}/decision',
+    summary: 'Decide an objection (street office): upheld, a ballot objection strikes that ballot and recounts (the log gains a removal entry), a result objection annuls the vote',
+    allow: ['street'],
+    params: z.strictObject({ compoundId: id, voteId: id, objectionId: id }),
+    body: z.strictObject({ upheld: z.boolean(), reason: described(z.string().check(z.minLength(10), z.maxLength(500)), 'the grounds, kept with the vote; the full decision is filed with the case') }),
   },
   annul: {
     operationId: 'annul',
@@ -463,7 +587,7 @@ export const topology: ServiceTopology = {
       name: 'vote-clock',
       entry: 'services/elections/vote-clock.ts',
       table: { level: 'read', indexes: ['due'] },
-      description: 'Finds votes whose next step is due (open, count, finalize) and queues each',
+      description: 'Finds votes whose next step is due (open, remind, count, finalize) and queues each',
       expression: 'rate(5 minutes)',
       sendsTo: ['vote-steps'],
     },
@@ -481,7 +605,7 @@ export const topology: ServiceTopology = {
       name: 'vote-steps',
       entry: 'services/elections/vote-steps.ts',
       table: { level: 'read-write', indexes: ['gsi1'] },
-      description: 'Takes one vote’s due step: opens it and freezes the electorate, counts it (preliminary result), or makes it final',
+      description: 'Takes one vote’s due step: opens it and freezes the electorate and proxies, reminds the owners not yet voting two days before the close (VoteReminderDue per building), counts it (preliminary result), or makes it final once objections are decided',
       batchSize: 5,
       maxConcurrency: 5,
       // Counting a 20,000-unit vote reads every ballot and writes the log in 40 chunks.
@@ -519,5 +643,11 @@ export const topology: ServiceTopology = {
     PoolPersonAdded,
     PoolStatusChanged,
     PoolImported,
+    ObjectionDecided,
+    BallotConflictRecorded,
+    VoteReminderDue,
+    ProxyRegistered,
+    ProxyRevoked,
+    ProxyLimitSet,
   ].map((e) => e.detailType),
 };

@@ -1,15 +1,22 @@
 import * as z from '../../events/zod';
+import { clock } from '../../libs/clock';
 import { Conflict, NotReady } from '../../libs/errors';
 import { id } from '../../libs/ids';
 import { unitWorker } from '../../libs/jobs';
 import { logger } from '../../libs/logger';
+import { reminderPending } from './domain/deadlines';
 import { closeVote, finalizeVote, openVote } from './lifecycle';
-import { getVote } from './store/votes';
+import { remindNonVoters } from './reminders';
+import { getVote, type VoteItem } from './store/votes';
 
-const STEPS = { scheduled: openVote, open: closeVote, preliminary: finalizeVote } as const;
+/** While open: the reminder two days before the close (once, if it is not too late), then the count. */
+const advanceOpen = (vote: VoteItem, actor: string) => (reminderPending(vote) && clock.nowIso() < vote.closesAt ? remindNonVoters(vote, actor) : closeVote(vote, actor));
+
+const STEPS = { scheduled: openVote, open: advanceOpen, preliminary: finalizeVote } as const;
 
 /**
- * One vote's next step: open it (freezing the electorate), count it, or make its result final.
+ * One vote's next step: open it (freezing the electorate and the proxies), remind those who have not
+ * voted, count it, or make its result final.
  * Each step is one conditional write, so a unit delivered twice, or raced by a manual call, does it once.
  */
 export const handler = unitWorker('elections', z.object({ compoundId: id, voteId: id }), async ({ compoundId, voteId }) => {

@@ -17,6 +17,7 @@ const inS2: Record<'compound' | 'community' | 'street', Place> = {
 /** One grant of each role, scoped to S1's places. */
 const sample: Record<(typeof ROLES)[number], string> = {
   owner: 'owner:C1:O1',
+  grid: 'grid:C1:B01',
   committee: 'committee:C1',
   property: 'property:C1',
   community: 'community:K1',

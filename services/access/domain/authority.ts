@@ -5,11 +5,11 @@ import { formatGrant, type Grant, type Role } from '../../../libs/auth';
  * up where a grant's scope lies (a compound's or community's street) and asks here.
  *
  *   bureau       any grant, anywhere
- *   street S     grants of compounds and communities in street S: owner, committee, property, community;
+ *   street S     grants of compounds and communities in street S: owner, grid (building heads), committee, property, community;
  *                never bureau, district, street, inspector or department grants
  *   anyone       never their own grants (an official does not widen or trim their own reach)
  */
-export const STREET_ASSIGNABLE: readonly Role[] = ['owner', 'committee', 'property', 'community'];
+export const STREET_ASSIGNABLE: readonly Role[] = ['owner', 'grid', 'committee', 'property', 'community'];
 
 /** Where a grant's scope lies in the city, from stored data (never from the request). */
 export type Place =
@@ -23,6 +23,7 @@ export type Place =
 export function placeKindOf(grant: Grant): Place['kind'] {
   switch (grant.role) {
     case 'owner':
+    case 'grid':
     case 'committee':
     case 'property':
       return 'compound';

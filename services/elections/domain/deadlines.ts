@@ -17,6 +17,14 @@ export const CLOSE_GRACE_MS = 60_000;
 
 export const DEFAULT_VOTE_RULES: VoteRules = { noticeDays: 15, objectionDays: 7, maxVotingDays: 60 };
 
+/**
+ * Objections a vote holds. Each filed objection and its decision live in the vote item (one
+ * conditional write files it, one decides it, and the final step is conditional on them), and an
+ * item holds at most 400 KB: 200 objections with decisions of up to 500 characters stay far below.
+ * Beyond that the street office takes objections in writing (docs/elections.md).
+ */
+export const MAX_OBJECTIONS_PER_VOTE = 200;
+
 export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 
 /** Calendar months in UTC, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
@@ -65,6 +73,14 @@ export const votingOpen = (vote: { status: string; opensAt: string; closesAt: st
 
 /** When the count may start: the closing time plus the grace for ballots in flight. */
 export const countFrom = (closesAt: string): string => new Date(Date.parse(closesAt) + CLOSE_GRACE_MS).toISOString();
+
+/** Owners who have not voted are reminded this long before the close, by building, through the building head. */
+export const REMINDER_BEFORE_CLOSE_DAYS = 2;
+export const reminderAt = (closesAt: string): string => addDays(closesAt, -REMINDER_BEFORE_CLOSE_DAYS);
+
+/** A reminder is due once per vote, unless the voting period is too short to have one (it would fall before the opening). */
+export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean =>
+  vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
 
 /**
  * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;

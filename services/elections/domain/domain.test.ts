@@ -132,9 +132,24 @@ describe('who counts (SPC arts. 8-9)', () => {
     expect(electorate.totalHeadcount).toBe(3);
     expect(electorate.totalArea).toBe(44_000);
     expect(electorate.voters).toEqual([
-      { voterId: 'DEV', area: 20_000, headcount: 1, unitIds: ['4', '5', '6'] },
-      { voterId: 'O1', area: 17_000, headcount: 1, unitIds: ['1', '2'] },
-      { voterId: 'O2', area: 7_000, headcount: 1, unitIds: ['3'] },
+      { voterId: 'DEV', area: 20_000, headcount: 1, unitIds: ['4', '5', '6'], buildingIds: ['B1'] },
+      { voterId: 'O1', area: 17_000, headcount: 1, unitIds: ['1', '2'], buildingIds: ['B1'] },
+      { voterId: 'O2', area: 7_000, headcount: 1, unitIds: ['3'], buildingIds: ['B1'] },
+    ]);
+  });
+
+  test('each voter carries the buildings of their units (for the building heads) and their name on the roll', () => {
+    const e = freezeElectorate(
+      [
+        { ...u('B1-1', 8_000, 'owned', 'O1'), ownerName: 'Chen Hua' },
+        { ...u('B2-1', 9_000, 'owned', 'O1'), buildingId: 'B2', ownerName: 'Chen Hua' },
+        { ...u('B2-2', 6_000, 'unsold', 'DEV'), buildingId: 'B2', ownerName: 'not an owner' },
+      ],
+      'DEV',
+    );
+    expect(e.voters).toEqual([
+      { voterId: 'DEV', area: 6_000, headcount: 1, unitIds: ['B2-2'], buildingIds: ['B2'] },
+      { voterId: 'O1', area: 17_000, headcount: 1, unitIds: ['B1-1', 'B2-1'], buildingIds: ['B1', 'B2'], name: 'Chen Hua' },
     ]);
   });
 
@@ -276,14 +291,14 @@ describe('deadlines', () => {
 });
 
 describe('ballot log', () => {
-  const ballot = (voterId: string, choice: string): BallotRecord => ({ voteId: 'V1', voterId, choice, area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `nonce-${voterId}` });
+  const ballot = (voterId: string, choice: string): BallotRecord => ({ voteId: 'V1', voterId, choice, area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `nonce-${voterId}`, channel: 'online' });
   const ballots = ['O1', 'O2', 'O3', 'O4'].map((o, i) => ballot(o, i % 2 ? 'for' : 'against'));
-  const entries = ballots.map((b) => ({ receipt: receiptOf(b), choice: b.choice, area: b.area, headcount: b.headcount, areaSalt: `salt-${b.voterId}` }));
+  const entries = ballots.map((b) => ({ receipt: receiptOf(b), choice: b.choice, area: b.area, headcount: b.headcount, salt: `salt-${b.voterId}`, channel: b.channel, byProxy: false }));
 
-  test('a receipt depends on every field, the nonce included', () => {
+  test('a receipt depends on every field, the nonce, the channel, the proxy and the sheet included', () => {
     const b = ballots[0]!;
     const r = receiptOf(b);
-    for (const change of [{ choice: 'for' }, { area: 101 }, { nonce: 'other' }, { voterId: 'O9' }, { castAt: '2026-03-21T00:00:00.000Z' }]) {
+    for (const change of [{ choice: 'for' }, { area: 101 }, { nonce: 'other' }, { voterId: 'O9' }, { castAt: '2026-03-21T00:00:00.000Z' }, { channel: 'paper' as const }, { proxyHolderId: 'H1' }, { paperNumber: 'P-1' }]) {
       expect(receiptOf({ ...b, ...change })).not.toBe(r);
     }
   });

@@ -14,6 +14,10 @@ export interface Voter {
   area: number;
   headcount: 1;
   unitIds: string[];
+  /** The buildings of those units (the building head's door-to-door list; an owner of units in two buildings is on both). */
+  buildingIds: string[];
+  /** The owner's name on the roll, where the registry publishes it. */
+  name?: string;
 }
 
 export interface Electorate {
@@ -26,9 +30,11 @@ export function freezeElectorate(units: readonly UnitRecord[], developerId: stri
   const byVoter = new Map<string, Voter>();
   for (const unit of units) {
     const voterId = unit.holding === 'owned' ? unit.ownerId : developerId;
-    const voter = byVoter.get(voterId) ?? { voterId, area: 0, headcount: 1 as const, unitIds: [] };
+    const voter: Voter = byVoter.get(voterId) ?? { voterId, area: 0, headcount: 1 as const, unitIds: [], buildingIds: [] };
     voter.area += unit.area;
     voter.unitIds.push(unit.unitId);
+    if (!voter.buildingIds.includes(unit.buildingId)) voter.buildingIds.push(unit.buildingId);
+    if (unit.holding === 'owned' && unit.ownerName !== undefined && voter.name === undefined) voter.name = unit.ownerName;
     byVoter.set(voterId, voter);
   }
   const voters = [...byVoter.values()].sort((a, b) => (a.voterId < b.voterId ? -1 : a.voterId > b.voterId ? 1 : 0));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { checkBallot } from './ballot';
-import { areaCommitmentOf, buildLog, firstBrokenEntry, headOf, publicEntry, receiptOf } from './ballot-log';
+import { buildLog, commitmentOf, firstBrokenEntry, headOf, publicEntry, receiptOf } from './ballot-log';
 import { checkOwnerNominee, normalizeName, poolMemberOwns, type RollUnit } from './candidates';
 import { committeeSizeProblem, fillVacancies, finalSeats, formCommittee, membershipProblem, minimumSeats, temporaryCommitteeProblem, DEFAULT_COMMITTEE_RULES } from './committee';
 import { countFrom, objectionOpen, officersDueBy, officersOverdue, votingOpen } from './deadlines';
@@ -176,8 +176,8 @@ describe('nominees and the roll', () => {
 
 describe('the published log: areas committed, opened only for inspectors', () => {
   const ballots = ['O1', 'O2', 'O3', 'O4', 'O5'].map((voterId, i) => {
-    const record = { voteId: 'V', voterId, choice: i < 3 ? 'for' : 'against', area: 9000 + i, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `n${i}` };
-    return { ...record, receipt: receiptOf(record), areaSalt: `salt-${i}` };
+    const record = { voteId: 'V', voterId, choice: i < 3 ? 'for' : 'against', area: 9000 + i, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `n${i}`, channel: i === 4 ? ('paper' as const) : ('online' as const) };
+    return { ...record, receipt: receiptOf(record), salt: `salt-${i}`, byProxy: i === 3 };
   });
   const weighted = buildLog(ballots);
   const result = tallyResolution('other_major', { totalArea: 45_010 + 1000, totalHeadcount: 6 }, ballots);
@@ -191,10 +191,11 @@ describe('the published log: areas committed, opened only for inspectors', () =>
 
   test('the public entries carry no area; the chain is the same in both views', () => {
     const pub = weighted.map(publicEntry);
-    expect(JSON.stringify(pub)).not.toMatch(/"area"|areaSalt|9000/);
+    expect(JSON.stringify(pub)).not.toMatch(/"area"|salt|9000|paper|online|byProxy/);
     expect(headOf(pub)).toBe(headOf(weighted));
     expect(firstBrokenEntry(pub)).toBeUndefined();
-    expect(pub[0]!.areaCommitment).toBe(areaCommitmentOf(pub[0]!.receipt, weighted[0]!.area, weighted[0]!.areaSalt));
+    const w = weighted[0]!;
+    expect(pub[0]!.commitment).toBe(commitmentOf(pub[0]!.receipt, { area: w.area, channel: w.channel, byProxy: w.byProxy }, w.salt));
   });
 
   test('the public log verifies headcounts and that the outcome follows from the figures; the weighted log the whole tally', () => {
@@ -204,7 +205,7 @@ describe('the published log: areas committed, opened only for inspectors', () =>
 
   test('a changed area, a changed choice or a changed published figure is found', () => {
     const heavier = weighted.map((e, i) => (i === 2 ? { ...e, area: e.area + 1 } : e));
-    expect(verifyVoteLog(doc(heavier, 'weighted')).problems[0]).toMatch(/entry 2: the area does not open its commitment/);
+    expect(verifyVoteLog(doc(heavier, 'weighted')).problems[0]).toMatch(/entry 2: the area, channel or proxy flag does not open its commitment/);
     const flipped = weighted.map(publicEntry).map((e, i) => (i === 1 ? { ...e, choice: e.choice === 'for' ? 'against' : 'for' } : e));
     expect(verifyVoteLog(doc(flipped, 'public')).problems[0]).toMatch(/entry 1: .*altered/);
     const claimed = { ...doc(weighted.map(publicEntry), 'public'), result: { ...result, outcome: { passed: false as const, reason: 'no_quorum' as const } } };
@@ -215,8 +216,8 @@ describe('the published log: areas committed, opened only for inspectors', () =>
 
   test('an election log verifies its committee formation too', () => {
     const ballots = Array.from({ length: 6 }, (_, i) => {
-      const record = { voteId: 'E', voterId: `O${i}`, choice: ['a', 'b', 'c'], area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `n${i}` };
-      return { ...record, receipt: receiptOf(record), areaSalt: `s${i}` };
+      const record = { voteId: 'E', voterId: `O${i}`, choice: ['a', 'b', 'c'], area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `n${i}`, channel: 'online' as const };
+      return { ...record, receipt: receiptOf(record), salt: `s${i}`, byProxy: false };
     });
     const log = buildLog(ballots);
     const r = tallyElection(3, [{ candidateId: 'a', name: 'A' }, 'b', 'c'], { totalArea: 700, totalHeadcount: 7 }, ballots, { purpose: 'committee', households: 7 });

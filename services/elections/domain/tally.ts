@@ -112,3 +112,38 @@ export function electionOutcome(quorum: boolean, elected: number, formation: For
   if (elected === 0) return { passed: false, reason: 'not_enough_votes' };
   return formation.formed ? { passed: true } : { passed: false, reason: 'too_few_elected' };
 }
+
+/**
+ * The result without one of its ballots (an upheld objection struck it): the same as counting the
+ * other ballots afresh (property-tested), computed from the sums, so a recount reads nothing.
+ */
+export function withoutBallot(result: VoteResult, matter: Matter, ballot: CastBallot, rules: CommitteeRules = DEFAULT_COMMITTEE_RULES): VoteResult {
+  if (result.kind === 'resolution') {
+    const bucket = ballot.choice === 'for' ? 'for' : ballot.choice === 'against' ? 'against' : ballot.choice === 'abstain' ? 'abstain' : undefined;
+    if (!bucket) throw new Error(`unknown choice ${JSON.stringify(ballot.choice)}`);
+    const f = result.figures;
+    const figures: Figures = {
+      ...f,
+      participatingArea: f.participatingArea - ballot.area,
+      participatingHeadcount: f.participatingHeadcount - ballot.headcount,
+      forArea: f.forArea - (bucket === 'for' ? ballot.area : 0),
+      forHeadcount: f.forHeadcount - (bucket === 'for' ? ballot.headcount : 0),
+    };
+    return {
+      kind: 'resolution',
+      figures,
+      againstArea: result.againstArea - (bucket === 'against' ? ballot.area : 0),
+      againstHeadcount: result.againstHeadcount - (bucket === 'against' ? ballot.headcount : 0),
+      abstainArea: result.abstainArea - (bucket === 'abstain' ? ballot.area : 0),
+      abstainHeadcount: result.abstainHeadcount - (bucket === 'abstain' ? ballot.headcount : 0),
+      outcome: decide(matter, figures),
+    };
+  }
+  if (!Array.isArray(ballot.choice)) throw new Error('an election ballot lists candidates');
+  const chosen = new Set(ballot.choice);
+  const candidates = result.candidates.map((c) => (chosen.has(c.candidateId) ? { ...c, forArea: c.forArea - ballot.area, forHeadcount: c.forHeadcount - ballot.headcount } : { ...c }));
+  const figures = { ...result.figures, participatingArea: result.figures.participatingArea - ballot.area, participatingHeadcount: result.figures.participatingHeadcount - ballot.headcount };
+  const allocation = allocateSeats(result.seats, figures, candidates);
+  const committee = formCommittee(result.purpose, result.households, allocation.elected.map((c) => c.candidateId), allocation.alternates.map((c) => c.candidateId), rules);
+  return { ...result, figures, candidates, allocation, committee, outcome: electionOutcome(allocation.quorum, allocation.elected.length, committee) };
+}

@@ -1,5 +1,6 @@
 import { allocateSeats, finalSeats, formCommittee, type Formation } from './committee';
-import { firstBrokenEntry, headOf, isWeighted, type LogEntry } from './ballot-log';
+import { countedEntries, firstBrokenEntry, headOf, isRemoval, isWeighted, type AnyLogEntry, type LogEntry } from './ballot-log';
+import { channelsOf, type Channels } from './channels';
 import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type ResolutionResult, type VoteResult } from './tally';
 import { decide, type Matter, type Outcome } from './thresholds';
 
@@ -19,11 +20,14 @@ export interface PublishedVoteLog {
     totalHeadcount: number;
   };
   head: string;
-  /** `public`: no areas (each entry commits to its area); `weighted`: every entry opened with area and salt. */
+  /** `public`: each entry commits to its area, channel and proxy flag; `weighted`: every entry opened. */
   view: 'public' | 'weighted';
-  entries: LogEntry[];
-  /** The count (the preliminary result): what the ballots decide. */
+  /** The ballots counted at the close in receipt order, then any removals (upheld objections). */
+  entries: AnyLogEntry[];
+  /** The count: what the ballots that still count decide (recounted after each upheld objection). */
   result: VoteResult;
+  /** Ballots per channel and by proxy, of the ballots that still count. */
+  channels?: Channels;
   /** Where the vote stands; once final, the outcome after the final negative-list check (elections: who lost a seat to it). */
   stage?: { status: string; outcome?: Outcome; committee?: Formation; dropped?: string[] };
 }
@@ -33,8 +37,12 @@ export interface VerifyReport {
   entries: number;
   view: 'public' | 'weighted';
   problems: string[];
-  /** Recomputed from the entries: headcounts always; areas and the outcome from a weighted log. */
+  /** Ballots that still count (ballot entries not removed), and removals. */
+  counted: number;
+  removed: number;
+  /** Recomputed from the entries: headcounts always; areas, channels and the outcome from a weighted log. */
   headcounts: Record<string, number>;
+  channels?: Channels;
   recomputed?: VoteResult;
   /** The outcome that follows from the published figures (a public log cannot recompute areas). */
   outcomeFromFigures?: unknown;
@@ -58,10 +66,22 @@ export function verifyVoteLog(doc: PublishedVoteLog): VerifyReport {
   const broken = firstBrokenEntry(doc.entries);
   if (broken) problems.push(`entry ${broken.seq}: ${broken.reason}`);
   if (headOf(doc.entries) !== doc.head) problems.push(`the chain ends in ${headOf(doc.entries)}, not the published head ${doc.head}`);
-  const weighted = doc.entries.length > 0 && doc.entries.every(isWeighted);
-  if (doc.view === 'weighted' && doc.entries.length > 0 && !weighted) problems.push('a weighted log must open every entry with its area and salt');
+  const ballots = doc.entries.filter((e) => !isRemoval(e));
+  const counted = countedEntries(doc.entries);
+  const weighted = ballots.length > 0 && ballots.every(isWeighted);
+  if (doc.view === 'weighted' && ballots.length > 0 && !weighted) problems.push('a weighted log must open every entry with its area, channel, proxy flag and salt');
 
-  const headcounts = headcountTally(doc.vote.kind, doc.entries);
+  const headcounts = headcountTally(doc.vote.kind, counted);
+  let channels: Channels | undefined;
+  if (doc.channels) {
+    const { online, paper, byProxy } = doc.channels;
+    if (online.ballots + paper.ballots !== counted.length) problems.push(`the published channels give ${online.ballots} online and ${paper.ballots} paper ballots; ${counted.length} count in the log`);
+    if (byProxy.ballots > counted.length) problems.push('more ballots by proxy than ballots');
+    if (weighted) {
+      channels = channelsOf(counted.filter(isWeighted));
+      if (!same(channels, doc.channels)) problems.push('the recomputed ballots per channel and by proxy differ from the published ones');
+    }
+  }
   const r = doc.result;
   const published: Record<string, number> =
     r.kind === 'resolution'
@@ -85,20 +105,20 @@ export function verifyVoteLog(doc: PublishedVoteLog): VerifyReport {
       if (!same(outcomeFromFigures, r.outcome)) problems.push('the published outcome does not follow from the published figures');
       if (!same(committee, r.committee)) problems.push('the published committee does not follow from the published figures');
     }
-    if (weighted || doc.entries.length === 0) {
+    if (weighted || ballots.length === 0) {
       const totals = { totalArea: doc.vote.totalArea, totalHeadcount: doc.vote.totalHeadcount };
-      const ballots = doc.entries.map((e) => ({ choice: e.choice, headcount: e.headcount, area: isWeighted(e) ? e.area : 0 }));
+      const cast = counted.map((e) => ({ choice: e.choice, headcount: e.headcount, area: isWeighted(e) ? e.area : 0 }));
       recomputed =
         doc.vote.kind === 'election'
-          ? tallyElection(doc.vote.seats ?? 0, doc.vote.candidates ?? [], totals, ballots, { purpose: doc.vote.purpose ?? 'committee', households: doc.vote.households ?? 0 })
-          : tallyResolution(doc.vote.matter, totals, ballots);
+          ? tallyElection(doc.vote.seats ?? 0, doc.vote.candidates ?? [], totals, cast, { purpose: doc.vote.purpose ?? 'committee', households: doc.vote.households ?? 0 })
+          : tallyResolution(doc.vote.matter, totals, cast);
       compareResults(recomputed, r, problems);
     }
     checkFinal(doc, problems);
   } catch (error) {
     problems.push(`the ballots cannot be tallied: ${(error as Error).message}`);
   }
-  return { ok: problems.length === 0, entries: doc.entries.length, view: weighted ? 'weighted' : 'public', problems, headcounts, recomputed, outcomeFromFigures };
+  return { ok: problems.length === 0, entries: doc.entries.length, counted: counted.length, removed: doc.entries.length - ballots.length, view: weighted ? 'weighted' : 'public', problems, headcounts, channels, recomputed, outcomeFromFigures };
 }
 
 function compareResults(recomputed: VoteResult, published: VoteResult, problems: string[]): void {

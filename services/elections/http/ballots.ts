@@ -1,161 +1,165 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { BallotConflictRecorded } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
-import { m2, percent, toCsv } from '../../../libs/csv';
+import { m2, toCsv } from '../../../libs/csv';
 import { conflict, forbidden, notFound, ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
-import { checkBallot } from '../domain/ballot';
-import { areaCommitmentOf, receiptOf } from '../domain/ballot-log';
+import { checkBallot, type BallotBody } from '../domain/ballot';
+import { commitmentOf, receiptOf } from '../domain/ballot-log';
+import { attemptKey, refusal } from '../domain/channels';
 import { votingOpen } from '../domain/deadlines';
-import { allBallots, claimTurnoutRefresh, getBallot, getTurnout, loadElectorate, pageBallots, putBallot, refreshTurnout } from '../store/ballots';
-import { listCandidates } from '../store/candidates';
+import { allBallots, conflictsOf, getBallot, pageBallots, putBallot, putConflict, type BallotItem, type FrozenVoter } from '../store/ballots';
 import { getVote, type VoteItem } from '../store/votes';
 import { routes } from '../topology';
+import { openVoteFor, type OpenVote } from './open-vote';
+
+/** Why a caller may not cast for this voter now, or the checked choice. One ballot check for every channel. */
+export function checkCast(open: OpenVote, voterId: string, body: BallotBody, now: string): { voter: FrozenVoter; choice: string | string[] } {
+  const { vote, voters, candidates } = open;
+  if (!votingOpen(vote, now)) throw conflict(`voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`);
+  const voter = voters.get(voterId);
+  if (!voter) throw forbidden(`${voterId} is not in this vote's electorate (frozen when it opened)`);
+  const check = checkBallot(vote, body, candidates);
+  if (!check.ok) throw ruleBroken(check.detail, [{ field: check.field, reason: check.reason }]);
+  return { voter, choice: check.choice };
+}
+
+/** A new ballot record with its receipt, nonce and salt (a paper ballot's are printed on the owner's copy). */
+export function sealBallot(vote: VoteItem, voter: FrozenVoter, choice: string | string[], now: string, rest: Pick<BallotItem, 'channel' | 'castBy' | 'proxy' | 'paper'>): BallotItem {
+  const record = {
+    voteId: vote.voteId,
+    voterId: voter.voterId,
+    choice,
+    area: voter.area,
+    headcount: voter.headcount,
+    castAt: now,
+    nonce: randomBytes(16).toString('hex'),
+    channel: rest.channel,
+    ...(rest.proxy ? { proxyHolderId: rest.proxy.holderId } : {}),
+    ...(rest.paper ? { paperNumber: rest.paper.number } : {}),
+  };
+  return { ...record, receipt: receiptOf(record), salt: randomBytes(16).toString('hex'), castBy: rest.castBy, ...(rest.proxy ? { proxy: rest.proxy } : {}), ...(rest.paper ? { paper: rest.paper } : {}) };
+}
 
 /**
- * A ballot is one conditional write. While a vote is open nothing a ballot depends on changes: the
- * electorate was frozen when it opened, the candidates were fixed then, and whether a ballot is on
- * time is decided by the clock against the vote's own opening and closing times (an open vote
- * changes status only a grace period after its closing time). So an instance loads an open vote,
- * its electorate and its candidates once, and keeps them; a ballot then reads nothing (the compound's
- * location for authorization is cached too: store/registry.ts).
+ * One conditional write, whatever the channel: the first ballot of an owner lands, any later one is
+ * refused with the reason. A later one by another channel, by the proxy, or another sheet is also
+ * recorded as a conflict for the committee (a second item, written only on refusal); the same ballot
+ * sent again is not. The refusal reads the ballot that landed, to say which it was.
  */
-interface OpenVote {
-  vote: VoteItem;
-  voters: Map<string, { area: number; headcount: number }>;
-  candidates: Set<string>;
-}
-
-const openVotes = new Map<string, Promise<OpenVote>>();
-/** About 20 MB per 100,000 voters held; a few large votes at a time per instance. */
-const MAX_VOTES_HELD = 16;
-
-async function loadOpenVote(compoundId: string, voteId: string): Promise<OpenVote> {
-  const vote = await getVote(compoundId, voteId);
-  if (!vote) throw notFound(`vote ${voteId} does not exist in compound ${compoundId}`);
-  if (vote.status !== 'open') return { vote, voters: new Map(), candidates: new Set() };
-  const [voters, candidates] = await Promise.all([
-    loadElectorate(vote, vote.electorateId!),
-    vote.kind === 'election' ? listCandidates(vote).then((list) => new Set(list.map((c) => c.personId))) : Promise.resolve(new Set<string>()),
-  ]);
-  return { vote, voters, candidates };
-}
-
-/** The vote as a ballot needs it: from this instance's memory once it was seen open. */
-export async function openVoteFor(compoundId: string, voteId: string): Promise<OpenVote> {
-  const key = `${compoundId}/${voteId}`;
-  const held = openVotes.get(key);
-  if (held) {
-    const entry = await held.catch(() => undefined);
-    if (entry?.vote.status === 'open') return entry;
-    openVotes.delete(key);
+export async function castOnce(vote: VoteItem, ballot: BallotItem): Promise<void> {
+  if (await putBallot(vote, ballot)) return;
+  const existing = await getBallot(vote, ballot.voterId, true);
+  if (!existing) throw conflict(`${ballot.voterId} has already voted`);
+  const attempt = { channel: ballot.channel, castBy: ballot.castBy, proxyHolderId: ballot.proxy?.holderId, paperNumber: ballot.paper?.number };
+  const stored = { channel: existing.channel ?? 'online', castBy: existing.castBy, proxyHolderId: existing.proxy?.holderId, paperNumber: existing.paper?.number, castAt: existing.castAt };
+  const refused = refusal(ballot.voterId, stored, attempt);
+  if (refused.conflict) {
+    const key = attemptKey(attempt);
+    const eventId = `conflict-${createHash('sha256').update(JSON.stringify([vote.compoundId, vote.voteId, ballot.voterId, key])).digest('hex').slice(0, 40)}`;
+    const event = BallotConflictRecorded.create(
+      { compoundId: vote.compoundId, voteId: vote.voteId, ownerId: ballot.voterId, attempted: attempt.channel, existing: stored.channel, byProxy: attempt.proxyHolderId !== undefined, ...(attempt.paperNumber ? { paperNumber: attempt.paperNumber } : {}) },
+      { compoundId: vote.compoundId, actor: ballot.castBy, occurredAt: ballot.castAt, correlationId: `vote-${vote.compoundId}-${vote.voteId}`, id: eventId },
+    );
+    await putConflict(
+      vote,
+      key,
+      {
+        voterId: ballot.voterId,
+        attempted: { channel: attempt.channel, by: ballot.castBy, at: ballot.castAt, ...(attempt.proxyHolderId ? { proxyHolderId: attempt.proxyHolderId } : {}), ...(ballot.paper ? { paperNumber: ballot.paper.number, scanRef: ballot.paper.scanRef } : {}) },
+        existing: { channel: stored.channel, castAt: stored.castAt, ...(stored.proxyHolderId ? { proxyHolderId: stored.proxyHolderId } : {}), ...(stored.paperNumber ? { paperNumber: stored.paperNumber } : {}) },
+        reason: refused.detail,
+      },
+      [event],
+    );
   }
-  const loading = loadOpenVote(compoundId, voteId);
-  openVotes.set(key, loading);
-  const entry = await loading.catch((error) => {
-    openVotes.delete(key);
-    throw error;
-  });
-  // Only an open vote is kept: a scheduled one is read again until it opens.
-  if (entry.vote.status !== 'open') openVotes.delete(key);
-  else if (openVotes.size > MAX_VOTES_HELD) openVotes.delete(openVotes.keys().next().value!);
-  return entry;
+  throw conflict(refused.detail, { existing: { channel: stored.channel, castAt: stored.castAt, byProxy: stored.proxyHolderId !== undefined }, recordedAsConflict: refused.conflict });
 }
+
+/** What a voter (or the owner's copy of a paper ballot) gets back: enough to find and open their entry of the log. */
+export const receiptView = (b: BallotItem) => ({
+  receipt: b.receipt,
+  nonce: b.nonce,
+  salt: b.salt,
+  commitment: commitmentOf(b.receipt, { area: b.area, channel: b.channel ?? 'online', byProxy: b.proxy !== undefined }, b.salt),
+  choice: b.choice,
+  area: b.area,
+  headcount: b.headcount,
+  channel: b.channel ?? 'online',
+  castAt: b.castAt,
+  ...(b.proxy ? { proxy: b.proxy } : {}),
+  ...(b.paper ? { paper: b.paper } : {}),
+});
 
 const castBallot = implement(routes.castBallot, async ({ params, body, principal }) => {
   const ownerId = principal.ownerIdIn(params.compoundId);
   if (!ownerId) throw forbidden('only an owner of this compound may vote');
-  const { vote, voters, candidates } = await openVoteFor(params.compoundId, params.voteId);
+  const open = await openVoteFor(params.compoundId, params.voteId);
   const now = clock.nowIso();
-  if (!votingOpen(vote, now)) throw conflict(`voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`);
-  const voter = voters.get(ownerId);
-  if (!voter) throw forbidden(`${ownerId} is not in this vote's electorate (frozen when it opened)`);
-  const check = checkBallot(vote, body, candidates);
-  if (!check.ok) throw ruleBroken(check.detail, [{ field: check.field, reason: check.reason }]);
-  const record = { voteId: vote.voteId, voterId: ownerId, choice: check.choice, area: voter.area, headcount: voter.headcount, castAt: now, nonce: randomBytes(16).toString('hex') };
-  const receipt = receiptOf(record);
-  const areaSalt = randomBytes(16).toString('hex');
-  if (!(await putBallot(vote, { ...record, receipt, areaSalt, castBy: principal.subject }))) {
-    throw conflict(`${ownerId} has already voted in ${vote.voteId}; a ballot cannot be changed`);
-  }
-  return {
-    status: 201,
-    body: { receipt, nonce: record.nonce, areaSalt, areaCommitment: areaCommitmentOf(receipt, voter.area, areaSalt), choice: check.choice, area: voter.area, headcount: voter.headcount, castAt: now },
-  };
+  // An owner votes for themselves, or, holding a proxy frozen for this vote, for the owner who gave it.
+  const voterId = body.for ?? ownerId;
+  const { voter, choice } = checkCast(open, voterId, body, now);
+  if (voterId !== ownerId && voter.proxy?.holderId !== ownerId) throw forbidden(`you hold no proxy of ${voterId} for this vote (proxies are fixed when the vote opens)`);
+  const ballot = sealBallot(open.vote, voter, choice, now, { channel: 'online', castBy: principal.subject, ...(voterId !== ownerId ? { proxy: voter.proxy } : {}) });
+  await castOnce(open.vote, ballot);
+  return { status: 201, body: receiptView(ballot) };
 });
 
-const myBallot = implement(routes.myBallot, async ({ params, principal }) => {
+/**
+ * How the ballot was recorded for an owner: channel, time, choice, who entered and witnessed a paper
+ * ballot, the proxy; whether an upheld objection struck it; and the refused attempts recorded for
+ * them. The owner asks for their own; a proxy holder for an owner whose proxy they hold (`for`).
+ */
+const myBallot = implement(routes.myBallot, async ({ params, query, principal }) => {
   const ownerId = principal.ownerIdIn(params.compoundId)!;
-  const ballot = await getBallot({ compoundId: params.compoundId, voteId: params.voteId }, ownerId);
-  if (!ballot) throw notFound(`${ownerId} has not voted in ${params.voteId}`);
-  return { body: { ...ballot, areaCommitment: areaCommitmentOf(ballot.receipt, ballot.area, ballot.areaSalt) } };
+  const voterId = query.for ?? ownerId;
+  const vote = await getVote(params.compoundId, params.voteId);
+  if (!vote) throw notFound(`vote ${params.voteId} does not exist in compound ${params.compoundId}`);
+  const ballot = await getBallot(vote, voterId);
+  if (voterId !== ownerId && ballot?.proxy?.holderId !== ownerId) {
+    const frozen = vote.status === 'open' ? (await openVoteFor(params.compoundId, params.voteId)).voters.get(voterId)?.proxy : undefined;
+    if (frozen?.holderId !== ownerId) throw forbidden(`you hold no proxy of ${voterId} for this vote`);
+  }
+  if (!ballot) throw notFound(`${voterId} has not voted in ${params.voteId}`);
+  const removal = vote.removals?.find((r) => r.removes === ballot.receipt);
+  const counted = ballot.castAt < vote.closesAt && !removal;
+  const status = !vote.result ? 'cast' : counted ? 'counted' : removal ? 'removed' : 'not counted';
+  return {
+    body: {
+      voterId,
+      ...receiptView(ballot),
+      status,
+      ...(removal ? { removedBy: { objectionId: removal.objectionId, decision: vote.decisions?.[removal.objectionId] } } : {}),
+      conflicts: await conflictsOf(vote, voterId),
+      objectionEndsAt: vote.objectionEndsAt,
+    },
+  };
 });
 
 const listBallots = implement(routes.listBallots, async ({ params, query }) => {
   const vote = await getVote(params.compoundId, params.voteId);
   if (!vote) throw notFound(`vote ${params.voteId} does not exist in compound ${params.compoundId}`);
+  const removed = new Set(vote.removals?.map((r) => r.removes) ?? []);
   if (query.format === 'csv') {
     const ballots = await allBallots(vote);
-    const rows = ballots.map((b) => [b.voterId, Array.isArray(b.choice) ? b.choice.join(' ') : b.choice, m2(b.area), b.headcount, b.castAt, b.receipt]);
-    return { contentType: 'text/csv; charset=utf-8', body: toCsv(['owner', 'choice', 'area_m2', 'headcount', 'cast_at', 'receipt'], rows) };
+    const rows = ballots.map((b) => [
+      b.voterId,
+      Array.isArray(b.choice) ? b.choice.join(' ') : b.choice,
+      m2(b.area),
+      b.headcount,
+      b.channel ?? 'online',
+      b.proxy?.holderId ?? '',
+      b.paper?.number ?? '',
+      b.paper?.enteredBy ?? '',
+      b.paper?.witness.personId ?? '',
+      b.castAt,
+      b.receipt,
+      removed.has(b.receipt) ? 'removed' : '',
+    ]);
+    return { contentType: 'text/csv; charset=utf-8', body: toCsv(['owner', 'choice', 'area_m2', 'headcount', 'channel', 'proxy', 'paper_number', 'entered_by', 'witness', 'cast_at', 'receipt', 'removed'], rows) };
   }
-  return { body: await pageBallots(vote, query.limit, query.cursor) };
+  const page = await pageBallots(vote, query.limit, query.cursor);
+  return { body: { ...page, items: page.items.map((b) => ({ ...b, channel: b.channel ?? 'online', ...(removed.has(b.receipt) ? { removed: true } : {}) })) } };
 });
 
-/** How old a turnout snapshot may be before a request refreshes it. */
-export const TURNOUT_MAX_AGE_MS = 30_000;
-
-/**
- * Live turnout from a snapshot item: a request that finds it older than half a minute takes a short
- * lease and recounts the ballots (area and headcount only); everyone else reads the snapshot. So
- * turnout costs one read per request and at most one count of the ballots per half minute, and a
- * ballot stays one write (no counter to update, nothing to drift).
- */
-export async function turnoutOf(vote: VoteItem) {
-  if (!vote.electorateId) return undefined;
-  const totals = { totalArea: vote.totalArea!, totalHeadcount: vote.totalHeadcount! };
-  if (vote.result) {
-    // Counted: the turnout is the count's, and no longer moves.
-    const { participatingArea, participatingHeadcount } = vote.result.figures;
-    return { ...totals, participatingArea, participatingHeadcount, areaPercent: percent(participatingArea, totals.totalArea), headcountPercent: percent(participatingHeadcount, totals.totalHeadcount), asOf: vote.closedAt! };
-  }
-  const now = clock.now();
-  let snapshot = await getTurnout(vote);
-  const stale = !snapshot || Date.parse(snapshot.asOf) < now.getTime() - TURNOUT_MAX_AGE_MS || Number.isNaN(Date.parse(snapshot.asOf));
-  if (stale && (await claimTurnoutRefresh(vote, now.toISOString(), new Date(now.getTime() + 10_000).toISOString()))) {
-    snapshot = await refreshTurnout(vote, now.toISOString());
-  }
-  const participatingArea = snapshot?.participatingArea ?? 0;
-  const participatingHeadcount = snapshot?.participatingHeadcount ?? 0;
-  const asOf = snapshot && !Number.isNaN(Date.parse(snapshot.asOf)) ? snapshot.asOf : now.toISOString();
-  return {
-    totalArea: vote.totalArea!,
-    totalHeadcount: vote.totalHeadcount!,
-    participatingArea,
-    participatingHeadcount,
-    areaPercent: percent(participatingArea, vote.totalArea!),
-    headcountPercent: percent(participatingHeadcount, vote.totalHeadcount!),
-    asOf,
-  };
-}
-
-const turnout = implement(routes.turnout, async ({ params, query }) => {
-  const vote = await getVote(params.compoundId, params.voteId);
-  if (!vote) throw notFound(`vote ${params.voteId} does not exist in compound ${params.compoundId}`);
-  const t = await turnoutOf(vote);
-  if (!t) throw conflict('turnout exists once the vote is open');
-  if (query.format === 'csv') {
-    return {
-      contentType: 'text/csv; charset=utf-8',
-      body: toCsv(
-        ['measure', 'total', 'participating', 'percent', 'as_of'],
-        [
-          ['area_m2', m2(t.totalArea), m2(t.participatingArea), t.areaPercent, t.asOf],
-          ['headcount', t.totalHeadcount, t.participatingHeadcount, t.headcountPercent, t.asOf],
-        ],
-      ),
-    };
-  }
-  return { body: t };
-});
-
-export const ballotRoutes = [castBallot, myBallot, listBallots, turnout];
+export const ballotRoutes = [castBallot, myBallot, listBallots];

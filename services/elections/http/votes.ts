@@ -1,22 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { ObjectionFiled, VoteAnnounced, VoteAnnulled } from '../../../events/catalogue';
+import { VoteAnnounced } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
 import { conflict, notFound, ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
 import { m2, toCsv } from '../../../libs/csv';
 import { publicEntry } from '../domain/ballot-log';
 import { committeeSizeProblem } from '../domain/committee';
-import { DEFAULT_VOTE_RULES, objectionOpen, scheduleVote } from '../domain/deadlines';
+import { noChannels } from '../domain/channels';
+import { DEFAULT_VOTE_RULES, scheduleVote } from '../domain/deadlines';
 import type { ElectionResult } from '../domain/tally';
 import type { PublishedVoteLog } from '../domain/verify';
 import { candidateWarnings, closeVote, openVote } from '../lifecycle';
 import { getLogChunk } from '../store/ballots';
-import { countCandidates, listCandidates, listObjections, putObjection } from '../store/candidates';
+import { countCandidates, listCandidates } from '../store/candidates';
 import { getCommittee } from '../store/committee';
 import { getCompound } from '../store/registry';
-import { createVote, getVote, listVotes, transition, type VoteItem } from '../store/votes';
+import { createVote, getVote, listVotes, type VoteItem } from '../store/votes';
 import { routes } from '../topology';
-import { turnoutOf } from './ballots';
+import { turnoutOf } from './turnout';
 
 export async function requireVote(compoundId: string, voteId: string, consistent = false): Promise<VoteItem> {
   const vote = await getVote(compoundId, voteId, consistent);
@@ -153,6 +153,13 @@ const reportRoute = implement(routes.report, async ({ params, query }) => {
         rows.push([`candidate ${c.candidateId} ${c.name ?? ''} (${status})`.replace('  ', ' '), m2(c.forArea), c.forHeadcount]);
       }
     }
+    const c = vote.channels ?? noChannels();
+    rows.push(
+      [`ballots online (${c.online.ballots})`, m2(c.online.area), c.online.headcount],
+      [`ballots on paper (${c.paper.ballots})`, m2(c.paper.area), c.paper.headcount],
+      [`ballots by proxy (${c.byProxy.ballots})`, m2(c.byProxy.area), c.byProxy.headcount],
+      [`ballots struck by upheld objections (${vote.removals?.length ?? 0})`, '', ''],
+    );
     rows.push([`outcome (${stage})`, outcome.passed ? 'passed' : `failed: ${outcome.reason}`, ''], ['log head', vote.logHead ?? '', '']);
     return { contentType: 'text/csv; charset=utf-8', body: toCsv(['line', 'area_m2', 'headcount'], rows) };
   }
@@ -169,6 +176,9 @@ const reportRoute = implement(routes.report, async ({ params, query }) => {
       ...(vote.removal ? { removal: vote.removal } : {}),
       logHead: vote.logHead,
       ballotCount: vote.ballotCount,
+      // How the ballots that count came: by channel and by proxy; and those upheld objections struck.
+      channels: vote.channels ?? noChannels(),
+      removed: (vote.removals ?? []).map((r) => ({ receipt: r.removes, objectionId: r.objectionId, decision: vote.decisions?.[r.objectionId] })),
       objectionEndsAt: vote.objectionEndsAt,
       finalAt: vote.finalAt,
       annulled: vote.annulled,
@@ -176,14 +186,18 @@ const reportRoute = implement(routes.report, async ({ params, query }) => {
   };
 });
 
-/** One page of the published log (a stored chunk), public or weighted, with what a verifier needs. */
+/**
+ * One page of the published log (a stored chunk of ballot entries; the last page also carries the
+ * removal entries, kept in the vote item), public or weighted, with what a verifier needs.
+ */
 async function logPage(vote: VoteItem, cursor: string | undefined, view: 'public' | 'weighted'): Promise<PublishedVoteLog & { nextCursor?: string; page: number; pages: number }> {
   if (!vote.result || !vote.logHead) throw conflict('the log is published when the vote is counted');
   const page = cursor === undefined ? 0 : Number(cursor);
   const pages = vote.logChunks ?? 0;
   if (!Number.isInteger(page) || page < 0 || (page >= pages && !(page === 0 && pages === 0))) throw ruleBroken('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
-  const chunk = pages === 0 ? [] : await getLogChunk(vote, vote.logHead, page);
+  const chunk = pages === 0 ? [] : await getLogChunk(vote, vote.ballotLogHead ?? vote.logHead, page);
   if (!chunk) throw new Error(`the log of ${vote.voteId} is missing chunk ${page}`);
+  const removals = page + 1 >= pages ? (vote.removals ?? []) : [];
   const candidates = vote.kind === 'election' ? (await listCandidates(vote)).map((c) => ({ candidateId: c.personId, name: c.name })) : undefined;
   return {
     vote: {
@@ -201,8 +215,9 @@ async function logPage(vote: VoteItem, cursor: string | undefined, view: 'public
     head: vote.logHead,
     view,
     result: vote.result,
+    channels: vote.channels,
     stage: { status: vote.status, outcome: vote.outcome, ...(vote.finalCommittee ? { committee: vote.finalCommittee.formation, dropped: vote.finalCommittee.dropped } : {}) },
-    entries: view === 'weighted' ? chunk : chunk.map(publicEntry),
+    entries: [...(view === 'weighted' ? chunk : chunk.map(publicEntry)), ...removals],
     page,
     pages,
     ...(page + 1 < pages ? { nextCursor: String(page + 1) } : {}),
@@ -212,32 +227,4 @@ async function logPage(vote: VoteItem, cursor: string | undefined, view: 'public
 const ballotLogRoute = implement(routes.ballotLog, async ({ params, query }) => ({ body: await logPage(await requireVote(params.compoundId, params.voteId), query.cursor, 'public') }));
 const weightedLogRoute = implement(routes.weightedLog, async ({ params, query }) => ({ body: await logPage(await requireVote(params.compoundId, params.voteId), query.cursor, 'weighted') }));
 
-const objectRoute = implement(routes.object, async ({ params, body, principal }) => {
-  const ownerId = principal.ownerIdIn(params.compoundId)!;
-  const vote = await requireVote(params.compoundId, params.voteId);
-  const now = clock.nowIso();
-  if (!objectionOpen(vote, now)) throw conflict('objections are taken only while the preliminary result is out');
-  const objection = { objectionId: randomUUID(), ownerId, reason: body.reason, at: now };
-  const filed = ObjectionFiled.create(
-    { compoundId: vote.compoundId, voteId: vote.voteId, objectionId: objection.objectionId, reason: body.reason },
-    { compoundId: vote.compoundId, actor: principal.subject, occurredAt: now, correlationId: correlation(vote.compoundId, vote.voteId), id: `objection-${objection.objectionId}` },
-  );
-  await putObjection(vote, objection, [filed]);
-  return { status: 201, body: objection };
-});
-
-const annulRoute = implement(routes.annul, async ({ params, body, principal }) => {
-  const vote = await requireVote(params.compoundId, params.voteId, true);
-  if (vote.status !== 'preliminary') throw conflict('only a preliminary result can be annulled');
-  const now = clock.nowIso();
-  const objections = await listObjections(vote);
-  const annulled = { by: principal.subject, reason: body.reason, at: now };
-  const event = VoteAnnulled.create(
-    { compoundId: vote.compoundId, voteId: vote.voteId, reason: body.reason, objections: objections.length },
-    { compoundId: vote.compoundId, actor: principal.subject, occurredAt: now, correlationId: correlation(vote.compoundId, vote.voteId), id: `annulled-${vote.compoundId}-${vote.voteId}` },
-  );
-  if (!(await transition(vote, 'preliminary', { status: 'annulled', annulled }, [event]))) throw conflict('the vote changed meanwhile');
-  return { body: { status: 'annulled', annulled, objections } };
-});
-
-export const voteRoutes = [createVoteRoute, listVotesRoute, getVoteRoute, openVoteRoute, closeVoteRoute, reportRoute, ballotLogRoute, weightedLogRoute, objectRoute, annulRoute];
+export const voteRoutes = [createVoteRoute, listVotesRoute, getVoteRoute, openVoteRoute, closeVoteRoute, reportRoute, ballotLogRoute, weightedLogRoute];

@@ -57,16 +57,25 @@ export async function countCandidates(vote: VoteRef): Promise<number> {
 export interface ObjectionItem {
   objectionId: string;
   ownerId: string;
+  /** `ballot`: the ballot recorded for the owner is not theirs (its receipt); `result`: the preliminary result. */
+  kind: 'ballot' | 'result';
+  receipt?: string;
   reason: string;
   at: string;
 }
 
-export async function putObjection(vote: VoteRef, objection: ObjectionItem, events: BusEvent[]): Promise<void> {
-  if (!(await insertWithEvents(table(), { ...objectionKey(vote.compoundId, vote.voteId, objection.objectionId), ...objection }, events))) {
+/** The objection's record, with its reason; it is filed (and its event published) by the write on the vote (store/votes.ts, fileObjection). */
+export async function putObjection(vote: VoteRef, objection: ObjectionItem): Promise<void> {
+  if (!(await insertWithEvents(table(), { ...objectionKey(vote.compoundId, vote.voteId, objection.objectionId), ...objection }, []))) {
     throw conflict(`objection ${objection.objectionId} already exists`);
   }
 }
 
-export async function listObjections(vote: VoteRef): Promise<ObjectionItem[]> {
-  return (await queryAll(prefixQuery(vote, 'OBJECTION#'))).map((i) => stripKeys<ObjectionItem>(i)!);
+export async function listObjections(vote: VoteRef, consistent = false): Promise<ObjectionItem[]> {
+  return (await queryAll({ ...prefixQuery(vote, 'OBJECTION#'), ConsistentRead: consistent })).map((i) => {
+    const item = stripKeys<ObjectionItem>(i)!;
+    // Objections from before ballot objections existed are objections to the result.
+    return { ...item, kind: item.kind ?? 'result' };
+  });
 }
+

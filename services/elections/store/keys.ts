@@ -10,12 +10,17 @@ import { tableName } from '../../../libs/config';
  *   COMPOUND#c / COMMITTEE            the committee in office (due index: DUE#term / <reminder or end>#c)
  *   COMPOUND#c / SUMMARY              the compound's committee summary for reports (gsi1: SUMMARIES / d#s#k#c)
  *   COMPOUND#c / PROFILE              compound attributes recorded here (party branch)
- *   VOTE#c#v   / VOTER#<electorate>#o the frozen electorate
- *   VOTE#c#v   / BALLOT#o             a ballot: one conditional put per owner
+ *   COMPOUND#c / VOTESETTINGS         the compound's vote settings from its rules of procedure (proxy limit)
+ *   COMPOUND#c / PROXY#p              a written proxy (one vote or a period), with its events
+ *   VOTE#c#v   / VOTER#<electorate>#o the frozen electorate (weights, buildings, the proxy frozen for o)
+ *   VOTE#c#v   / BALLOT#o             a ballot, online or paper, own or by proxy: one conditional put per owner
+ *   VOTE#c#v   / CONFLICT#o#<attempt> a refused second ballot for o (another channel, the proxy, another sheet)
+ *   VOTE#c#v   / REMINDER#b#<part>    the not-voted owners of building b two days before the close (VoteReminderDue in its outbox)
  *   VOTE#c#v   / CANDIDATE#p          a candidate (with the nomination event in its outbox)
  *   VOTE#c#v   / OBJECTION#t          an objection (with its event)
  *   VOTE#c#v   / TURNOUT              the live-turnout snapshot, refreshed at most every TURNOUT_MAX_AGE_MS
- *   VOTE#c#v   / LOG#<head>#<chunk>   the published log, written at the close in chunks of LOG_CHUNK entries
+ *   VOTE#c#v   / LOG#<head>#<chunk>   the published log's ballot entries, written at the close in chunks of
+ *                                     LOG_CHUNK entries (removal entries live in the vote item)
  *   PERSON#p   / DISQ#<sourceRef>     a negative-list record (with its compound's location)
  *   PERSON#p   / SEAT#c               p sits on c's committee (to flag a sitting member who is disqualified)
  *   POOL#p     / META                 a pooled person (gsi1: POOL / d#s#p)
@@ -31,12 +36,16 @@ export const voterKey = (compoundId: string, voteId: string, electorateId: strin
 export const ballotKey = (compoundId: string, voteId: string, voterId: string): Key => ({ pk: votePk(compoundId, voteId), sk: `BALLOT#${voterId}` });
 export const candidateKey = (compoundId: string, voteId: string, personId: string): Key => ({ pk: votePk(compoundId, voteId), sk: `CANDIDATE#${personId}` });
 export const objectionKey = (compoundId: string, voteId: string, objectionId: string): Key => ({ pk: votePk(compoundId, voteId), sk: `OBJECTION#${objectionId}` });
+export const conflictKey = (compoundId: string, voteId: string, voterId: string, attempt: string): Key => ({ pk: votePk(compoundId, voteId), sk: `CONFLICT#${voterId}#${attempt}` });
+export const reminderKey = (compoundId: string, voteId: string, buildingId: string, part: number): Key => ({ pk: votePk(compoundId, voteId), sk: `REMINDER#${buildingId}#${String(part).padStart(4, '0')}` });
 export const turnoutKey = (compoundId: string, voteId: string): Key => ({ pk: votePk(compoundId, voteId), sk: 'TURNOUT' });
 export const logChunkKey = (compoundId: string, voteId: string, head: string, chunk: number): Key => ({ pk: votePk(compoundId, voteId), sk: `LOG#${head}#${String(chunk).padStart(5, '0')}` });
 
 export const committeeKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'COMMITTEE' });
 export const summaryKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'SUMMARY' });
 export const profileKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'PROFILE' });
+export const voteSettingsKey = (compoundId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: 'VOTESETTINGS' });
+export const proxyKey = (compoundId: string, proxyId: string): Key => ({ pk: `COMPOUND#${compoundId}`, sk: `PROXY#${proxyId}` });
 
 export const personPk = (personId: string) => `PERSON#${personId}`;
 export const disqualificationKey = (personId: string, sourceRef: string): Key => ({ pk: personPk(personId), sk: `DISQ#${sourceRef}` });

@@ -17,7 +17,7 @@ export const CITY_WIDE: readonly Role[] = ['bureau', 'department'];
 /**
  * Does a grant reach everything inside this area? A district office reaches its district; a street
  * office (and the street's discipline inspector) its street; a community committee its community.
- * Compound-scoped roles (owner, committee, property) reach no area.
+ * Compound-scoped roles (owner, committee, property, grid) reach no area.
  */
 export function grantReaches(grant: Grant, area: AreaPath): boolean {
   switch (grant.role) {
@@ -34,6 +34,7 @@ export function grantReaches(grant: Grant, area: AreaPath): boolean {
     case 'owner':
     case 'committee':
     case 'property':
+    case 'grid':
       return false;
   }
 }
