@@ -81,6 +81,7 @@ const T = {
   verify: ['在浏览器中核验', 'Verify in this browser'],
   verifying: ['核验中…', 'Verifying…'],
   verifyOk: ['核验通过：哈希链、计票与您的回执均一致。', 'Verified: the hash chain, the tally and your receipt all hold.'],
+  struck: ['已因异议成立被撤销', 'struck by an upheld objection'],
   verifyFail: ['核验未通过', 'Verification failed'],
   check_chain: ['哈希链完整', 'Hash chain intact'],
   check_head: ['链头与公布一致', 'Head matches the published head'],

@@ -5,7 +5,7 @@ import { download } from '../csv';
 import { html } from '../html';
 import { label, t, type Key } from '../i18n';
 import { Async, ErrorLine, Status, useAsync, useSubmit } from '../ui';
-import { verifyInBrowser, type Check, type KeptReceipt, type PublishedLog } from '../verify';
+import { isRemoval, keptFrom, verifyInBrowser, type Check, type KeptReceipt, type PublishedLog } from '../verify';
 
 const CLOSED = ['preliminary', 'final', 'annulled', 'failed', 'closed'];
 
@@ -68,7 +68,7 @@ function Ballot({ vote, compoundId, ownerId, onCast }: { vote: any; compoundId: 
   const [chosen, setChosen] = useState<string[]>([]);
   const submit = useSubmit(async () => {
     const answer = await api('POST', `/compounds/${compoundId}/votes/${vote.voteId}/ballots`, election ? { candidates: chosen } : { choice });
-    const kept: KeptReceipt = { voteId: vote.voteId, voterId: ownerId, receipt: answer.receipt, nonce: answer.nonce, areaSalt: answer.areaSalt, choice: answer.choice, area: answer.area, headcount: answer.headcount, castAt: answer.castAt };
+    const kept: KeptReceipt = keptFrom(answer, vote.voteId, ownerId);
     localStorage.setItem(receiptKey(compoundId, vote.voteId, ownerId), JSON.stringify(kept));
     onCast(kept);
   });
@@ -95,7 +95,7 @@ function Receipt({ compoundId, voteId, ownerId, kept, onFound }: { compoundId: s
   useEffect(() => {
     if (kept) return;
     api('GET', `/compounds/${compoundId}/votes/${voteId}/ballots/mine`).then(
-      (b: any) => onFound({ voteId, voterId: b.voterId ?? ownerId, receipt: b.receipt, nonce: b.nonce, areaSalt: b.areaSalt, choice: b.choice, area: b.area, headcount: b.headcount, castAt: b.castAt }),
+      (b: any) => onFound(keptFrom(b, voteId, ownerId)),
       () => setMissing(true),
     );
   }, [kept]);
@@ -153,6 +153,10 @@ function BallotLog({ compoundId, voteId, receipt }: { compoundId: string; voteId
           <p><strong>${ok ? t('verifyOk') : t('verifyFail')}</strong></p>
           <ul>${checks.map((c) => html`<li data-check=${c.name} data-ok=${c.ok}>${c.ok ? '✓' : '✗'} ${t(`check_${c.name}` as Key)}${c.detail ? ` — ${c.detail}` : ''}</li>`)}</ul></div>` : null}
       <div class="scroll"><table class="log"><thead><tr><th scope="col">#</th><th scope="col">${t('receipt')}</th><th scope="col">${t('choice')}</th></tr></thead>
-        <tbody>${l.entries.slice(0, 200).map((e) => html`<tr class=${receipt?.receipt === e.receipt ? 'mine' : ''}><td>${e.seq}</td><td class="hash">${e.receipt.slice(0, 16)}…</td><td>${Array.isArray(e.choice) ? e.choice.join(', ') : t(e.choice as Key)}</td></tr>`)}</tbody></table></div>`}<//>
+        <tbody>${l.entries.slice(0, 200).map((e) =>
+          isRemoval(e)
+            ? html`<tr class=${receipt?.receipt === e.removes ? 'mine' : ''}><td>${e.seq}</td><td class="hash">✗ ${e.removes.slice(0, 16)}…</td><td>${t('struck')}</td></tr>`
+            : html`<tr class=${receipt?.receipt === e.receipt ? 'mine' : ''}><td>${e.seq}</td><td class="hash">${e.receipt.slice(0, 16)}…</td><td>${Array.isArray(e.choice) ? e.choice.join(', ') : t(e.choice as Key)}</td></tr>`,
+        )}</tbody></table></div>`}<//>
   </section>`;
 }
