@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { clock } from '../libs/clock';
 import { startLocal } from '../infra/local/runtime';
-import * as store from '../services/funds/store';
+import * as store from '../services/funds/store/ledger';
 import { client, compoundBody } from '../test/helpers';
 
 /** Journal appends through the local runtime: one hot ledger vs 100 ledgers, with write units per entry. */
