@@ -1,6 +1,7 @@
 import type { DeliveredEvent } from '../events/envelope';
 import { ResolutionPassed } from '../events/catalogue';
 import { clock } from '../libs/clock';
+import { db } from '../libs/db';
 import type { LocalSystem } from '../infra/local/runtime';
 import { client, compoundBody, startSystem } from './helpers';
 
@@ -127,4 +128,26 @@ export async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]):
     }),
   );
   return results;
+}
+
+/**
+ * A crash between two writes, injected at the store: the next `times` DynamoDB commands that match
+ * fail before reaching the table, as if the function died there. Returns how many were failed.
+ */
+export function crashOn(match: (command: string, input: string) => boolean, times = 1): { count: () => number } {
+  let failed = 0;
+  const name = `crash-${Math.random().toString(36).slice(2)}`;
+  const stack = db().middlewareStack;
+  stack.add(
+    (next, context) => async (args) => {
+      if (failed < times && match(String((context as { commandName?: string }).commandName), JSON.stringify(args.input))) {
+        failed++;
+        if (failed >= times) stack.remove(name);
+        throw new Error(`injected crash before ${(context as { commandName?: string }).commandName}`);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name, priority: 'high' },
+  );
+  return { count: () => failed };
 }

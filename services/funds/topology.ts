@@ -55,10 +55,13 @@ export const routes = {
     operationId: 'exportLedger',
     method: 'GET',
     path: '/compounds/{compoundId}/funds/{fund}/export',
-    summary: 'The journal for `npm run verify -- ledger`, in pages of at most ~4 MB (follow nextCursor)',
+    summary: 'The journal for `npm run verify -- ledger`, in pages of at most ~4 MB (follow nextCursor; `pageBytes` asks for smaller pages)',
     allow: inCompound,
     params: fundParams,
-    query: z.strictObject({ cursor: z.optional(z.string().check(z.maxLength(2048))) }),
+    query: z.strictObject({
+      cursor: z.optional(z.string().check(z.maxLength(2048))),
+      pageBytes: z._default(z.coerce.number().check(z.int(), z.minimum(1_000), z.maximum(4_000_000)), 4_000_000),
+    }),
   },
   verifyLedger: {
     operationId: 'verifyLedger',

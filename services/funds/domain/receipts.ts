@@ -24,6 +24,7 @@ const REF = /^[\w./:#-]{1,128}$/;
 const UNIT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const YUAN = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 
+/** The lines that parse, and what is wrong with the others (the caller checks the good ones further). */
 export function parseReceipts(csv: string, maxLines: number): { lines: ReceiptLine[]; errors: { field: string; reason: string }[] } {
   let records: string[][];
   try {
@@ -51,5 +52,5 @@ export function parseReceipts(csv: string, maxLines: number): { lines: ReceiptLi
     if (!m || fen <= 0) errors.push({ field: `line ${line}: amount`, reason: 'a positive amount of yuan with at most two decimals, e.g. 26.85' });
     if (errors.length === before) lines.push({ receiptRef, unitId, amountFen: fen, line });
   });
-  return { lines: errors.length ? [] : lines, errors };
+  return { lines, errors };
 }

@@ -5,8 +5,6 @@ import { fundsSummary, recordIncome, reverseEntry } from '../operations/ledger';
 import * as ledger from '../store/ledger';
 import { routes } from '../topology';
 
-/** A page of the export stays well under Lambda's 6 MB response payload. */
-const EXPORT_PAGE_BYTES = 4_000_000;
 const VERIFY_PAGE_ENTRIES = 5_000;
 
 export const ledgerRoutes = [
@@ -15,7 +13,8 @@ export const ledgerRoutes = [
   implement(routes.listEntries, async ({ params, query }) => ({ body: await ledger.pageEntries(params.compoundId, params.fund, query.limit, query.cursor) })),
 
   implement(routes.exportLedger, async ({ params, query }) => {
-    const page = await ledger.pageEntriesBySize(params.compoundId, params.fund, EXPORT_PAGE_BYTES, query.cursor);
+    // A page stays well under Lambda's 6 MB response payload (4 MB of entries at most).
+    const page = await ledger.pageEntriesBySize(params.compoundId, params.fund, query.pageBytes, query.cursor);
     return { body: { compoundId: params.compoundId, fund: params.fund, exportedAt: clock.nowIso(), entries: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }),
 

@@ -26,8 +26,9 @@ export const levyRoutes = [
 
   implement(routes.payLevyBatch, async ({ params, query, body, principal }) => {
     const { lines, errors } = parseReceipts(body, MAX_BATCH_LINES);
-    if (errors.length) throw ruleBroken(`${errors.length} problem(s) in the file; nothing was recorded`, errors);
-    const result = await recordPayments(params.compoundId, `batch:${query.batchRef}`, lines, principal, `levy receipts, batch ${query.batchRef}: ${lines.length} line(s)`);
+    if (lines.length === 0) throw ruleBroken(`${errors.length} problem(s) in the file; nothing was recorded`, errors);
+    // The lines that parsed are checked against the accounts too: one report of every bad line.
+    const result = await recordPayments(params.compoundId, `batch:${query.batchRef}`, lines, principal, `levy receipts, batch ${query.batchRef}: ${lines.length} line(s)`, errors);
     return {
       status: result.replayed ? 200 : 201,
       body: { batchRef: query.batchRef, lines: lines.length, totalFen: lines.reduce((s, l) => s + l.amountFen, 0), entry: { seq: result.entry.seq, hash: result.entry.hash }, accounts: result.accounts },

@@ -254,9 +254,17 @@ export async function unitAccount(compoundId: string, unitId: string): Promise<U
  * then the accounts of the units paid for (derived from the entry; a crash in between is caught up
  * from the journal by the next run or read).
  */
-export async function recordPayments(compoundId: string, paymentId: string, lines: PaymentLine[], principal: Principal, memo: string): Promise<{ entry: Entry; replayed: boolean; accounts: UnitAccountView[] }> {
+export async function recordPayments(
+  compoundId: string,
+  paymentId: string,
+  lines: PaymentLine[],
+  principal: Principal,
+  memo: string,
+  /** Problems already found (lines of a file that did not parse): reported together with the rest. */
+  earlier: FieldError[] = [],
+): Promise<{ entry: Entry; replayed: boolean; accounts: UnitAccountView[] }> {
   const levy = await requireLevy(compoundId);
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = [...earlier];
   const where = (l: PaymentLine, i: number) => (l.line !== undefined ? `line ${l.line}` : lines.length > 1 ? `body.lines[${i}]` : 'body');
   const seen = new Set<string>();
   lines.forEach((l, i) => {
@@ -286,7 +294,8 @@ export async function recordPayments(compoundId: string, paymentId: string, line
     const max = maxPaymentFen(account, monthly);
     if (total > max) errors.push({ field: `${where(l, i)}: amount`, reason: `unit ${l.unitId} owes ${account ? owedFen(account) : 0} fen; it may pay at most ${max} fen (up to 12 months ahead)` });
   });
-  if (errors.length) throw ruleBroken(`${errors.length} problem(s) with the receipts; nothing was recorded`, errors);
+  const lineOf = (e: FieldError) => Number(/^line (\d+)/.exec(e.field)?.[1] ?? 0);
+  if (errors.length) throw ruleBroken(`${errors.length} problem(s) with the receipts; nothing was recorded`, errors.sort((a, b) => lineOf(a) - lineOf(b)));
 
   const clientRef = systemRef('levy-pay', paymentId);
   await claimReceipts(compoundId, clientRef, lines);
