@@ -151,3 +151,17 @@ export function crashOn(match: (command: string, input: string) => boolean, time
   );
   return { count: () => failed };
 }
+
+/** Every DynamoDB command sent until `stop()`: its name and its input, as JSON. */
+export function recordCommands(): { commands: { name: string; input: string }[]; stop: () => void } {
+  const commands: { name: string; input: string }[] = [];
+  const name = `record-${Math.random().toString(36).slice(2)}`;
+  db().middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push({ name: String((context as { commandName?: string }).commandName), input: JSON.stringify(args.input) });
+      return next(args);
+    },
+    { step: 'initialize', name, priority: 'high' },
+  );
+  return { commands, stop: () => void db().middlewareStack.remove(name) };
+}

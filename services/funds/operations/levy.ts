@@ -2,7 +2,7 @@ import { ArrearsCleared, ArrearsRecorded, LevyMonthCharged, LevyStarted } from '
 import type { BusEvent } from '../../../events/envelope';
 import type { Principal } from '../../../libs/auth';
 import { clock } from '../../../libs/clock';
-import { conflict, notFound, notReady, ruleBroken, type FieldError } from '../../../libs/errors';
+import { conflict, notFound, NotReady, notReady, ruleBroken, type FieldError } from '../../../libs/errors';
 import { logger } from '../../../libs/logger';
 import { addMonths, monthOf, monthStart, timeZoneOf } from '../domain/calendar';
 import { eventId, shortId, systemRef } from '../domain/ids';
@@ -58,7 +58,7 @@ export async function startLevy(input: { compoundId: string; rateFenPerM2Month: 
     firstPeriod,
     timeZone,
     developerId: compound.developerId,
-    buckets: bucketCount(compound.unitCount ?? 0),
+    buckets: compound.unitCount ? bucketCount(compound.unitCount) : 0,
     startedAt: clock.nowIso(),
   };
   const event = LevyStarted.create(
@@ -71,7 +71,12 @@ export async function startLevy(input: { compoundId: string; rateFenPerM2Month: 
 export async function requireLevy(compoundId: string): Promise<LevyConfig> {
   const levy = await levies.getLevy(compoundId);
   if (!levy) throw notFound(`compound ${compoundId} has no small-maintenance levy (it needs a 3/4 resolution of matter 6)`);
-  return levy;
+  if (levy.buckets > 0) return levy;
+  // Started before its roll arrived: the buckets are sized now, once.
+  const compound = await registry.getCompound(compoundId);
+  if (!compound?.unitCount) throw notReady(`the roll of ${compoundId} is not known here yet`);
+  await levies.setBuckets(compoundId, bucketCount(compound.unitCount));
+  return (await levies.getLevy(compoundId))!;
 }
 
 const arrearsIdFor = (compoundId: string) => (unitId: string, since: string) => shortId('levy', compoundId, unitId, since);
@@ -146,8 +151,8 @@ async function applyEntry(levy: LevyConfig, state: Bucket, entry: Entry, known?:
  * index only once a month is fully charged.
  */
 export async function runLevyCompound(compoundId: string): Promise<{ charged: string[]; status: string }> {
-  const levy = await levies.getLevy(compoundId);
-  if (!levy) return { charged: [], status: 'no levy' };
+  if (!(await levies.getLevy(compoundId))) return { charged: [], status: 'no levy' };
+  const levy = await requireLevy(compoundId);
   const current = monthOf(clock.nowIso(), levy.timeZone);
   let next = levy.chargedThrough ? addMonths(levy.chargedThrough, 1) : levy.firstPeriod;
   if (next > current) {
@@ -394,7 +399,12 @@ export interface LevySummary extends LevyFigures {
  * not yet applied to an account: a crash, or a payment in flight), the accounts catch up first.
  */
 export async function levySummary(compoundId: string): Promise<LevySummary> {
-  const levy = await requireLevy(compoundId);
+  const levy = await requireLevy(compoundId).catch(async (error: unknown) => {
+    // A levy waiting for its roll has no accounts yet (no buckets): nothing charged, nothing owed.
+    const waiting = error instanceof NotReady ? await levies.getLevy(compoundId) : undefined;
+    if (!waiting) throw error;
+    return waiting;
+  });
   const all = Array.from({ length: levy.buckets }, (_, b) => b);
   const figures = async (buckets: Bucket[]) => {
     const head = await ledger.headEntry(compoundId, FUND);

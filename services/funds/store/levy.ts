@@ -23,7 +23,7 @@ export interface LevyConfig {
   firstPeriod: string;
   timeZone: string;
   developerId: string;
-  /** How many buckets the units are spread over (fixed when the levy starts). */
+  /** How many buckets the units are spread over: fixed from the roll's size when the levy starts (0 until the roll is known). */
   buckets: number;
   /** The last month fully charged. */
   chargedThrough?: string;
@@ -57,6 +57,15 @@ export async function markCharged(compoundId: string, period: string, nextDueAt:
     { set: ['chargedThrough = :p', 'duePk = :pk', 'dueSk = :sk'], condition: 'attribute_not_exists(chargedThrough) OR chargedThrough < :p', values: { ':p': period, ':pk': due.duePk, ':sk': due.dueSk } },
     events,
   );
+}
+
+/** The number of buckets, once the roll's size is known (a levy started before its roll arrived has 0 until then). */
+export async function setBuckets(compoundId: string, buckets: number): Promise<void> {
+  try {
+    await db().send(new UpdateCommand({ TableName: table(), Key: levyKey(compoundId), UpdateExpression: 'SET buckets = :b', ConditionExpression: 'buckets = :zero', ExpressionAttributeValues: { ':b': buckets, ':zero': 0 } }));
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
 }
 
 /** Keep the levy due at this time (nothing charged now: a roll still arriving, a month not begun). */
