@@ -1,6 +1,7 @@
 import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
 import { benchLedger } from './ledger';
+import { benchLevy } from './levy';
 import { benchStartup } from './startup';
 
 /** `npm run bench [-- section ...]`: prints numbers; nothing here passes or fails. */
@@ -9,6 +10,7 @@ const sections: Record<string, () => Promise<void>> = {
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
+  levy: () => benchLevy(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);

@@ -55,7 +55,7 @@ describe('4. an entry is reversed at most once', () => {
     const target = (await income('fd', 'typo-1', 12_345)).json;
     const attempts = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        w.call('POST', '/compounds/fd/funds/public_revenue/reversals', { token: w.tokens.committee, body: { clientRef: `rev-${i}`, seq: target.seq, reason: `typed twice (${i})` } }),
+        w.callRetrying('POST', '/compounds/fd/funds/public_revenue/reversals', { token: w.tokens.committee, body: { clientRef: `rev-${i}`, seq: target.seq, reason: `typed twice (${i})` } }),
       ),
     );
     expect(attempts.filter((a) => a.status === 201)).toHaveLength(1);

@@ -36,6 +36,8 @@ export const SMALL_ROLL = [
 export interface FundsWorld {
   system: LocalSystem;
   call: ReturnType<typeof client>;
+  /** The same call from a client that honours 503 Busy: it waits as Retry-After says and tries again. */
+  callRetrying: ReturnType<typeof client>;
   received: DeliveredEvent[];
   events(type: string): DeliveredEvent[];
   /** Move the clock (schedules due on the way fire once) and wait for the bus and the queues. */
@@ -69,6 +71,7 @@ export async function fundsWorld(): Promise<FundsWorld> {
   const world: FundsWorld = {
     system,
     call,
+    callRetrying: retryingBusy(call),
     received,
     events: (type) => received.filter((e) => e['detail-type'] === type),
     async advance(ms) {
@@ -113,6 +116,18 @@ export async function fundsWorld(): Promise<FundsWorld> {
     },
   };
   return world;
+}
+
+/** A client that honours 503 Busy: waits (Retry-After, shortened for tests) and tries again. */
+export function retryingBusy(call: ReturnType<typeof client>): ReturnType<typeof client> {
+  return async (method, path, options) => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await call(method, path, options);
+      if (response.status !== 503 || attempt >= 50) return response;
+      expect(response.headers.get('retry-after')).toBe('1');
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
+    }
+  };
 }
 
 /** Run tasks `width` at a time, keeping their order in the results. */

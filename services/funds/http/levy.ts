@@ -1,7 +1,7 @@
 import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
 import { parseReceipts } from '../domain/receipts';
-import { levySummary, recordPayments, unitAccount, unitView } from '../operations/levy';
+import { levySummary, recordPayments, unitAccount, unitView } from '../operations/levy-accounts';
 import { MAX_BATCH_LINES, routes } from '../topology';
 
 export const levyRoutes = [

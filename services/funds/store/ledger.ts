@@ -1,14 +1,16 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LedgerEntryRecorded } from '../../../events/catalogue';
 import { clock } from '../../../libs/clock';
-import { db, isConditionFailed, type Key } from '../../../libs/db';
+import { db, isConditionFailed } from '../../../libs/db';
 import { busy, conflict, ruleBroken, type DomainError } from '../../../libs/errors';
-import { decodeCursor, encodeCursor, type Page } from '../../../libs/http/pagination';
 import { outboxAttributes, publishAfterWrite } from '../../../libs/outbox';
 import { eventId } from '../domain/ids';
 import { chainEntry, contentHash, LedgerRuleError, reversedSeq, type Entry, type EntryDraft, type Fund } from '../domain/ledger';
+import { allEntries, blockSk, getEntry, headEntry, ledgerPk, refKey } from './ledger-read';
 import { recordHead } from './summaries';
-import { pad, table } from './table';
+import { table } from './table';
+
+export * from './ledger-read';
 
 /**
  * A fund's journal. Entries live in blocks: block items keyed by their first sequence number, each
@@ -18,20 +20,16 @@ import { pad, table } from './table';
  *
  * A busy ledger: within an instance, appends to one ledger wait in one queue (first come, first
  * served) and are committed together, as one block per round trip (group commit), so a hot ledger's
- * throughput grows with its load instead of collapsing into retries. Across instances the
- * conditional put decides; a writer that keeps losing backs off with jitter and, past a bounded
- * budget, answers Busy (503 with Retry-After) instead of making its caller wait seconds.
+ * throughput grows with its load instead of collapsing into retries (each append costs about two
+ * DynamoDB calls of its own, the block's few calls are shared). Across instances the conditional
+ * put decides; a writer that keeps losing backs off with jitter and, past a bounded budget
+ * (CONTENTION_BUDGET_MS), answers Busy (503 with Retry-After) instead of making its caller wait.
  *
  * Idempotency: an entry's client reference is claimed first (one conditional put); a retry with the
  * same content gets the first entry, another content is refused (409). A claim left pending by a
  * crash is taken over after its lease, and the entries appended since the claim are searched for the
  * reference before appending again.
  */
-const ledgerPk = (compoundId: string, fund: Fund) => `LEDGER#${compoundId}#${fund}`;
-const blockSk = (firstSeq: number) => `BLOCK#${pad(firstSeq)}`;
-const BLOCK_END = 'BLOCK#~';
-const refKey = (compoundId: string, fund: Fund, clientRef: string): Key => ({ pk: ledgerPk(compoundId, fund), sk: `REF#${clientRef}` });
-
 const LEASE_MS = 30_000;
 /** At most this many entries, and about this many bytes, per block. */
 const GROUP_MAX_ENTRIES = 40;
@@ -39,104 +37,6 @@ const GROUP_MAX_BYTES = 200_000;
 /** How long one group may keep losing the race to other instances before its appends answer Busy. */
 const CONTENTION_BUDGET_MS = 2_500;
 
-interface BlockItem {
-  first: number;
-  last: number;
-  entries: Entry[];
-}
-
-// ---- reading ------------------------------------------------------------------------------------
-
-async function lastBlock(compoundId: string, fund: Fund, atOrBefore?: number): Promise<BlockItem | undefined> {
-  const page = await db().send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-      ExpressionAttributeValues: { ':pk': ledgerPk(compoundId, fund), ':lo': 'BLOCK#', ':hi': atOrBefore === undefined ? BLOCK_END : blockSk(atOrBefore) },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  return page.Items?.[0] as BlockItem | undefined;
-}
-
-export async function headEntry(compoundId: string, fund: Fund): Promise<Entry | undefined> {
-  return (await lastBlock(compoundId, fund))?.entries.at(-1);
-}
-
-export async function getEntry(compoundId: string, fund: Fund, seq: number): Promise<Entry | undefined> {
-  if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
-  return (await lastBlock(compoundId, fund, seq))?.entries.find((e) => e.seq === seq);
-}
-
-/**
- * Entries after `afterSeq`, oldest first, reading blocks until `maxEntries` entries or about
- * `maxBytes` of them are collected; `more` says whether the journal goes on.
- */
-export async function entriesAfter(compoundId: string, fund: Fund, afterSeq: number, limits: { maxEntries?: number; maxBytes?: number } = {}): Promise<{ entries: Entry[]; more: boolean }> {
-  const maxEntries = limits.maxEntries ?? Infinity;
-  const maxBytes = limits.maxBytes ?? Infinity;
-  const start = (await lastBlock(compoundId, fund, afterSeq + 1))?.first ?? 1;
-  const entries: Entry[] = [];
-  let bytes = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ':pk': ledgerPk(compoundId, fund), ':lo': blockSk(start), ':hi': BLOCK_END },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-        Limit: 25,
-      }),
-    );
-    for (const block of (page.Items ?? []) as BlockItem[]) {
-      for (const entry of block.entries) {
-        if (entry.seq <= afterSeq) continue;
-        if (entries.length >= maxEntries || (entries.length > 0 && bytes >= maxBytes)) return { entries, more: true };
-        entries.push(entry);
-        bytes += JSON.stringify(entry).length;
-      }
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return { entries, more: false };
-}
-
-/** The whole journal (or what follows `afterSeq`): for small ledgers, tests and the crash search. */
-export async function allEntries(compoundId: string, fund: Fund, afterSeq = 0): Promise<Entry[]> {
-  return (await entriesAfter(compoundId, fund, afterSeq)).entries;
-}
-
-const seqCursor = (seq: number) => encodeCursor({ after: seq });
-function afterOf(cursor: string | undefined): number {
-  const decoded = decodeCursor(cursor);
-  const after = decoded?.after;
-  return typeof after === 'number' && Number.isSafeInteger(after) && after >= 0 ? after : 0;
-}
-
-/** A page of entries, oldest first, by count. */
-export async function pageEntries(compoundId: string, fund: Fund, limit: number, cursor?: string): Promise<Page<Entry>> {
-  const { entries, more } = await entriesAfter(compoundId, fund, afterOf(cursor), { maxEntries: limit });
-  return { items: entries, nextCursor: more && entries.length ? seqCursor(entries.at(-1)!.seq) : undefined };
-}
-
-/** A page of entries, oldest first, by size: what a response under Lambda's 6 MB payload can carry. */
-export async function pageEntriesBySize(compoundId: string, fund: Fund, maxBytes: number, cursor?: string): Promise<Page<Entry>> {
-  const { entries, more } = await entriesAfter(compoundId, fund, afterOf(cursor), { maxBytes });
-  return { items: entries, nextCursor: more && entries.length ? seqCursor(entries.at(-1)!.seq) : undefined };
-}
-
-/** What became of a client reference: written (with its entry's number), being written, or never claimed. */
-export async function referenceStatus(compoundId: string, fund: Fund, clientRef: string): Promise<{ status: 'done'; seq: number } | { status: 'pending'; leaseUntil: number } | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: refKey(compoundId, fund, clientRef), ConsistentRead: true }));
-  if (!Item) return undefined;
-  return Item.status === 'done' ? { status: 'done', seq: Item.seq as number } : { status: 'pending', leaseUntil: Item.leaseUntil as number };
-}
-
-// ---- appending ----------------------------------------------------------------------------------
 
 export interface AppendStats {
   /** Conditional block puts tried (1 per group when uncontended). */
