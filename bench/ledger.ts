@@ -3,7 +3,7 @@ import { clock } from '../libs/clock';
 import { db } from '../libs/db';
 import { startLocal } from '../infra/local/runtime';
 import * as store from '../services/funds/store/ledger';
-import { client, compoundBody } from '../test/helpers';
+import { client, compoundBody, registerAreas } from '../test/helpers';
 
 /**
  * Journal appends through the local runtime:
@@ -29,6 +29,7 @@ export async function benchLedger(clients = 100, seconds = 15): Promise<void> {
   const call = client(system);
   try {
     const bureau = await system.token(['bureau']);
+    await registerAreas(system);
     for (let c = 0; c < 100; c++) await call('POST', '/compounds', { token: bureau, body: compoundBody(`ledger-${c}`) });
     await system.idle();
     const tokens = await Promise.all(Array.from({ length: 100 }, (_, c) => system.token([`property:ledger-${c}`], `property-${c}`)));

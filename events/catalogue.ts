@@ -1,4 +1,6 @@
+import * as access from './access';
 import * as common from './common';
+import * as disputes from './disputes';
 import * as elections from './elections';
 import * as enforcement from './enforcement';
 import type { EventDefinition } from './envelope';
@@ -16,9 +18,11 @@ export * from './registry';
 export * from './elections';
 export * from './funds';
 export * from './enforcement';
+export * from './disputes';
+export * from './access';
 
 const isEvent = (value: unknown): value is EventDefinition<never> =>
   typeof value === 'object' && value !== null && 'detailType' in value && 'source' in value && 'create' in value;
 
-export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement].flatMap((m) => Object.values(m).filter(isEvent));
+export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes, access].flatMap((m) => Object.values(m).filter(isEvent));
 void common;

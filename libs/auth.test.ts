@@ -19,11 +19,36 @@ describe('grants', () => {
     (text) => expect(parseGrant(text)).toBeUndefined(),
   );
 
+  const two = [
+    { role: 'owner', scope: 'C1', ownerId: 'O1' },
+    { role: 'committee', scope: 'C1' },
+  ];
+
   test('a claim holds several grants; malformed ones are dropped', () => {
-    expect(parseGrants('owner:C1:O1  committee:C1 nonsense')).toHaveLength(2);
+    expect(parseGrants('owner:C1:O1  committee:C1 nonsense')).toEqual(two);
     expect(parseGrants(undefined)).toEqual([]);
-    expect(parseGrants(['bureau'])).toEqual([]);
+    expect(parseGrants('')).toEqual([]);
   });
+
+  test.each([
+    ['a space-separated string (local issuer, Cognito attribute and access-token claim)', 'owner:C1:O1 committee:C1'],
+    ['a JSON array', ['owner:C1:O1', 'committee:C1']],
+    ['an array claim as the HTTP API JWT authorizer passes it', '[owner:C1:O1 committee:C1]'],
+    ['that array with commas', '[owner:C1:O1, committee:C1]'],
+    ['an array claim serialized as JSON text', '["owner:C1:O1","committee:C1"]'],
+    ['a string with stray whitespace', '  owner:C1:O1\tcommittee:C1\n'],
+  ])('grants arrive as %s', (_, claim) => expect(parseGrants(claim)).toEqual(two));
+
+  test.each([
+    ['a one-element authorizer array', '[bureau]', [{ role: 'bureau', scope: '' }]],
+    ['an empty authorizer array', '[]', []],
+    ['an empty JSON array', [], []],
+    ['non-strings inside an array', ['bureau', 7, null, { role: 'bureau' }], [{ role: 'bureau', scope: '' }]],
+    ['a number', 42, []],
+    ['an object', { grants: 'bureau' }, []],
+    ['brackets hiding a bad grant', '[mayor:C1 committee:C1]', [{ role: 'committee', scope: 'C1' }]],
+    ['an unbalanced bracket', '[bureau', []],
+  ])('%s', (_, claim, grants) => expect(parseGrants(claim)).toEqual(grants));
 
   test.each([
     ['bureau', true, true],
@@ -60,6 +85,17 @@ describe('authorize', () => {
     expect(status(() => authorize(claims('committee:C2'), ['committee'], here))).toBe(403);
     expect(status(() => authorize(claims('committee:C1'), ['committee'], here))).toBe(200);
     expect(status(() => authorize(undefined, 'public'))).toBe(200);
+  });
+
+  test('a Cognito access token is taken; its ID token is refused (401), whatever it carries', () => {
+    expect(status(() => authorize({ ...claims('committee:C1'), token_use: 'access' }, ['committee'], here))).toBe(200);
+    expect(status(() => authorize({ ...claims('committee:C1'), token_use: 'id' }, ['committee'], here))).toBe(401);
+    expect(Principal.fromClaims({ ...claims('bureau'), token_use: 'id' })).toBeUndefined();
+  });
+
+  test('grants in the authorizer\'s array rendering authorize like a string', () => {
+    expect(status(() => authorize({ sub: 'u1', 'custom:grants': '[owner:C1:O1 committee:C1]' }, ['committee'], here))).toBe(200);
+    expect(status(() => authorize({ sub: 'u1', 'custom:grants': '[owner:C1:O1 committee:C2]' }, ['committee'], here))).toBe(403);
   });
 
   test('the owner id comes from the token only', () => {

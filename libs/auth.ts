@@ -53,14 +53,36 @@ export function parseGrant(text: string): Grant | undefined {
   return ownerId === undefined ? { role: role as Role, scope } : undefined;
 }
 
-/** Grants from a claim value. Unknown or malformed grants are ignored, never widened. */
+/**
+ * Grants from a claim value, in every shape a token's claim reaches a handler:
+ *  - a space-separated string (the local issuer, Cognito's `custom:grants` attribute and the access-token claim the pre-token trigger adds);
+ *  - a JSON array (an issuer that sends the claim as an array, read from the token itself);
+ *  - API Gateway's HTTP API JWT authorizer's rendering of an array claim: every claim reaches the Lambda as a
+ *    string, an array as its elements between brackets separated by spaces, `[owner:C1:O1 committee:C1]`;
+ *  - that array's JSON text (`["owner:C1:O1","committee:C1"]`), should a claim arrive serialized.
+ * A grant never holds a space, comma, bracket or quote (ids are ID_PATTERN), so splitting on them is safe.
+ * Unknown or malformed grants are ignored, never widened; a claim of any other type carries none.
+ */
 export function parseGrants(claim: unknown): Grant[] {
-  if (typeof claim !== 'string') return [];
-  return claim
-    .split(/\s+/)
-    .filter(Boolean)
+  return grantTexts(claim)
     .map(parseGrant)
     .filter((g): g is Grant => g !== undefined);
+}
+
+function grantTexts(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === 'string').flatMap(grantTexts);
+  if (typeof claim !== 'string') return [];
+  const text = claim.trim();
+  if (text.startsWith('[') && text.endsWith(']')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return grantTexts(parsed);
+    } catch {
+      // Not JSON: the authorizer's `[a b]` form, split below.
+    }
+    return text.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+  }
+  return text.split(/\s+/).filter(Boolean);
 }
 
 export const formatGrant = (g: Grant): string =>
@@ -95,6 +117,8 @@ export class Principal {
   static fromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
     const subject = claims?.sub;
     if (typeof subject !== 'string' || subject === '') return undefined;
+    // Cognito's ID token is for the client application; the API takes its access token (docs/auth.md).
+    if (claims?.token_use !== undefined && claims.token_use !== 'access') return undefined;
     return new Principal(subject, parseGrants(claims?.[grantsClaim()]));
   }
 
@@ -127,6 +151,7 @@ export function authorize(
 ): Principal | undefined {
   if (allow === 'public') return Principal.fromClaims(claims);
   const principal = Principal.fromClaims(claims);
+  if (!principal && claims?.token_use === 'id') throw unauthorized('send the access token (Authorization: Bearer <access token>), not the ID token');
   if (!principal) throw unauthorized('a valid bearer token is required');
   if (!principal.can(allow, location)) {
     const where = location ? ` for compound ${location.compoundId}` : '';

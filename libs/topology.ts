@@ -19,8 +19,21 @@ export interface RouteDecl {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
-  /** `csv` routes take `text/csv` bodies, parsed by the handler itself. */
-  bodyType?: 'json' | 'csv';
+  /**
+   * `json` (default) bodies are parsed and checked against `body`; `form` bodies
+   * (application/x-www-form-urlencoded, as Open311 clients send them) are decoded into an object —
+   * `a[b]=c` nests, repeated keys become arrays — and checked the same way; `csv` bodies reach the
+   * handler as text.
+   */
+  bodyType?: 'json' | 'csv' | 'form';
+  /**
+   * What a scoped role is checked against: `compound` (default when the path has `{compoundId}`)
+   * locates that compound; `resource` asks the service where the addressed resource lives (a
+   * complaint, a finding) through `httpApi({ locateResource })`; `none` checks the role only.
+   */
+  scope?: 'compound' | 'resource' | 'none';
+  /** Errors in another shape than problem+json (e.g. Open311's error arrays): a formatter named in `httpApi({ errorFormats })`. */
+  errorFormat?: string;
   maxBodyBytes?: number;
   response?: z.ZodMiniType;
   /** Successful status (documentation and default). */
@@ -30,6 +43,34 @@ export interface RouteDecl {
 /** An EventBridge event pattern (the subset the local bus implements: see infra/local/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
 
+/** The indexes every service table has (libs/table.ts builds them; a CDK test keeps the two lists equal). */
+export const INDEX_NAMES = ['gsi1', 'outbox', 'due'] as const;
+export type IndexName = (typeof INDEX_NAMES)[number];
+
+/**
+ * What a function does with its service's table; deployed, IAM grants exactly this:
+ *   none         no table at all
+ *   read         GetItem, BatchGetItem, Query
+ *   append-only  read + PutItem (records are put once, conditionally: nothing is updated or deleted)
+ *   read-write   read + PutItem, UpdateItem, DeleteItem, BatchWriteItem
+ * Never Scan, never a stream, never the table's settings.
+ */
+export type TableAccessLevel = 'none' | 'read' | 'append-only' | 'read-write';
+
+export interface TableAccess {
+  level: TableAccessLevel;
+  /** The indexes it queries (Query on those index ARNs only). */
+  indexes?: readonly IndexName[];
+  /**
+   * Append-only functions only: partition-key prefixes it may still UpdateItem (a read model kept beside
+   * the log, e.g. `COMPOUND#`), granted with a `dynamodb:LeadingKeys` condition.
+   */
+  updates?: readonly string[];
+}
+
+/** What a function that declares nothing may do: today's grant (every index), until its service declares. */
+export const UNDECLARED_TABLE_ACCESS: TableAccess = { level: 'read-write', indexes: INDEX_NAMES };
+
 /** What every function may say about itself; CDK and the local runtime both honour it. */
 export interface FunctionSettings {
   /** Lambda's timeout; locally an invocation that runs longer fails as Lambda's would. */
@@ -37,6 +78,10 @@ export interface FunctionSettings {
   memoryMb?: number;
   /** Queues of this service the function puts work on (it gets their URLs and sqs:SendMessage on them, nothing else). */
   sendsTo?: readonly string[];
+  /** What it does with its service's table (see TableAccess); undeclared: UNDECLARED_TABLE_ACCESS (triggers: none). */
+  table?: TableAccess;
+  /** It writes users' grants to the user directory (deployed: AdminUpdateUserAttributes on the user pool, nothing else). */
+  updatesUserGrants?: boolean;
 }
 
 export interface ConsumerDecl extends FunctionSettings {
@@ -76,6 +121,18 @@ export interface QueueDecl extends FunctionSettings {
   maxConcurrency?: number;
 }
 
+/**
+ * A function the user pool calls while it signs someone in (deployed with the Cognito user pool only;
+ * an external OIDC issuer and the local issuer have none). `pre-token-generation` is called with the
+ * V2_0 event, which may add claims to the access token.
+ */
+export interface TriggerDecl extends FunctionSettings {
+  name: string;
+  entry: string;
+  description: string;
+  trigger: 'pre-token-generation';
+}
+
 export interface ServiceTopology {
   name: string;
   source: `gongzhi.${string}`;
@@ -85,6 +142,9 @@ export interface ServiceTopology {
   consumers: readonly ConsumerDecl[];
   schedules: readonly ScheduleDecl[];
   queues?: readonly QueueDecl[];
+  /** Whether the service keeps files (object storage: its own bucket, presigned uploads, libs/files.ts). */
+  files?: boolean;
+  triggers?: readonly TriggerDecl[];
   /** Detail-types this service publishes (from events/catalogue). */
   publishes: readonly string[];
 }
@@ -101,6 +161,8 @@ export const DEFAULT_SETTINGS = {
   consumer: { timeoutSeconds: 60, memoryMb: 512 },
   schedule: { timeoutSeconds: 300, memoryMb: 512 },
   queue: { timeoutSeconds: 120, memoryMb: 512 },
+  // Cognito waits 5 s for a trigger, then fails the sign-in.
+  trigger: { timeoutSeconds: 5, memoryMb: 256 },
 } as const;
 
 /**
@@ -113,13 +175,15 @@ export const OUTBOX_SWEEP: ScheduleDecl = {
   description: 'Republishes events left in an outbox by a crash between a write and its publish',
   expression: 'rate(5 minutes)',
   timeoutSeconds: 120,
+  // Queries the outbox index, reads and clears each item's outbox.
+  table: { level: 'read-write', indexes: ['outbox'] },
 };
 
 /** The schedules a service runs: what it declares, plus its outbox sweep when it publishes. */
 export const schedulesOf = (service: ServiceTopology): readonly ScheduleDecl[] =>
   service.publishes.length > 0 && service.ownsTable ? [...service.schedules, OUTBOX_SWEEP] : service.schedules;
 
-export type FunctionKind = 'api' | 'consumer' | 'schedule' | 'queue';
+export type FunctionKind = 'api' | 'consumer' | 'schedule' | 'queue' | 'trigger';
 
 export interface FunctionDecl {
   service: ServiceTopology;
@@ -132,6 +196,9 @@ export interface FunctionDecl {
   timeoutSeconds: number;
   memoryMb: number;
   sendsTo: readonly string[];
+  /** Its access to its service's table; undefined when it has none (the service owns no table, or `none`). */
+  table: TableAccess | undefined;
+  updatesUserGrants: boolean;
 }
 
 /** Every function of a service, with its settings resolved: what both runtimes build. */
@@ -145,16 +212,26 @@ export function functionsOf(service: ServiceTopology): FunctionDecl[] {
     timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_SETTINGS[kind].timeoutSeconds,
     memoryMb: settings.memoryMb ?? DEFAULT_SETTINGS[kind].memoryMb,
     sendsTo: settings.sendsTo ?? [],
+    table: tableAccessOf(service, kind, settings),
+    updatesUserGrants: settings.updatesUserGrants ?? false,
   });
   const out: FunctionDecl[] = [];
   if (service.api) out.push(make('api', 'api', service.api.entry, service.api));
   for (const c of service.consumers) out.push(make('consumer', c.name, c.entry, c));
   for (const s of schedulesOf(service)) out.push(make('schedule', s.name, s.entry, s));
   for (const q of service.queues ?? []) out.push(make('queue', q.name, q.entry, q));
+  for (const t of service.triggers ?? []) out.push(make('trigger', t.name, t.entry, t));
   for (const f of out) {
     for (const q of f.sendsTo) {
       if (!(service.queues ?? []).some((d) => d.name === q)) throw new Error(`${f.name} sends to ${q}, which ${service.name} does not declare`);
     }
   }
   return out;
+}
+
+function tableAccessOf(service: ServiceTopology, kind: FunctionKind, settings: FunctionSettings): TableAccess | undefined {
+  const declared = settings.table ?? (kind === 'trigger' ? { level: 'none' as const } : UNDECLARED_TABLE_ACCESS);
+  if (!service.ownsTable || declared.level === 'none') return undefined;
+  if (declared.updates?.length && declared.level !== 'append-only') throw new Error(`${service.name}: \`updates\` narrows an append-only function; a ${declared.level} one may update anything`);
+  return declared;
 }

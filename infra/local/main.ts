@@ -1,10 +1,36 @@
 import { performance } from 'node:perf_hooks';
-import { startLocal } from './runtime';
-import { DEMO, seedDemo } from './seed';
+import { checkPort, claimDataDir, explainStartupError, StartRefused } from './instance';
 
 const started = performance.now();
 const port = Number(process.env.PORT ?? 3000);
-const system = await startLocal({ port, dataDir: process.env.GONGZHI_DATA_DIR ?? '.data', autoTick: true });
+const dataDir = process.env.GONGZHI_DATA_DIR ?? '.data';
+
+// A taken folder or port is a sentence, not a stack trace, and is found before anything loads.
+const refuse = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
+let instance: ReturnType<typeof claimDataDir>;
+try {
+  instance = claimDataDir(dataDir);
+  await checkPort(port);
+} catch (error) {
+  if (error instanceof StartRefused) refuse(error.message);
+  throw error;
+}
+// Should another process take the folder (LevelDB's lock) or the port between the checks and the
+// start, the error escapes from a server's 'error' event: explain it the same way.
+const startupFailure = (error: unknown) => {
+  const message = explainStartupError(error, dataDir, port);
+  if (message) refuse(message);
+  console.error(error);
+  process.exit(1);
+};
+process.on('uncaughtException', startupFailure);
+const [{ startLocal }, { DEMO, seedDemo }] = await Promise.all([import('./runtime'), import('./seed')]);
+const system = await startLocal({ port, dataDir, autoTick: true }).catch((error: unknown) => startupFailure(error) as never);
+process.off('uncaughtException', startupFailure);
+instance.update({ port: Number(new URL(system.url).port), url: system.url });
 const readyMs = Math.round(performance.now() - started);
 
 const routes = system.routes
@@ -22,7 +48,7 @@ Get a token (prints it alone), then call the API:
 
 Local-only admin (never deployed): GET /_local/schedules, POST /_local/schedules/{service}/{name}/fire,
   POST /_local/clock/advance {"days":7}, GET /_local/dead-letters, GET /_local/events, POST /_local/bus/idle
-OpenAPI: ${system.url}/openapi.json    Data: .data/ (npm run reset wipes it)`);
+OpenAPI: ${system.url}/openapi.json    Data: ${dataDir}/ (npm run reset wipes it)`);
 
 if (process.env.GONGZHI_SEED !== 'off') {
   void seedDemo(system)

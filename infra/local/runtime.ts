@@ -4,18 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
-import dynalite from 'dynalite';
 import type { DeliveredEvent } from '../../events/envelope';
 import { setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
 import { runAsFunction } from '../../libs/config';
 import { resetDb } from '../../libs/db';
 import type { HttpEvent, HttpResult } from '../../libs/http/api';
+import { setFileStore } from '../../libs/files';
+import { setUserDirectory } from '../../services/access/directory';
 import { setQueueSender } from '../../libs/queue';
 import { createTableInput } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
+import { createDynalite } from './atomic-dynalite';
 import { LocalBus } from './bus';
+import { LocalFileStore } from './files';
+import { installLocalUserDirectory } from './users';
 import { LocalQueues } from './queues';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
@@ -53,6 +57,8 @@ export interface LocalSystem {
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
+/** What one presigned upload may carry locally (S3 takes far more; a city's files are far less). */
+export const MAX_OBJECT_BYTES = 100 * 1024 * 1024;
 
 const root = resolve(process.cwd());
 
@@ -85,7 +91,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const trace = process.env.GONGZHI_TRACE_START ? (label: string) => console.error(`[start] ${label} ${performance.now().toFixed(0)} ms`) : () => undefined;
   trace('modules loaded');
   const topologies = options.services ?? allServices;
-  const dynamo = dynalite({
+  const dynamo = createDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
@@ -212,6 +218,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   }
 
   const signingKey = options.dataDir ? loadOrCreateSigningKey(options.dataDir) : randomBytes(32);
+  let baseUrl = '';
+  const files = new LocalFileStore(() => baseUrl, signingKey, options.dataDir ? join(options.dataDir, 'files') : undefined);
+  setFileStore(files);
+  // The access service's user directory: what it grants, a local token for that user carries.
+  const users = installLocalUserDirectory(options.dataDir);
 
   // API Gateway matches the most specific route: a literal segment beats a {variable} in the same place.
   const specificity = (path: string) => path.split('/').map((segment) => (segment.startsWith('{') ? '1' : '0')).join('');
@@ -242,16 +253,23 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     const method = (req.method ?? 'GET').toUpperCase();
     const chunks: Buffer[] = [];
     let size = 0;
+    // Presigned uploads go to the file store, which takes larger objects than the API does.
+    const limit = url.pathname.startsWith('/_local/files/') ? MAX_OBJECT_BYTES : MAX_REQUEST_BYTES;
     for await (const chunk of req) {
       // Read to the end even when too large, so the client sees the 413 rather than a reset.
       size += (chunk as Buffer).length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk as Buffer);
+      if (size <= limit) chunks.push(chunk as Buffer);
     }
-    if (size > MAX_REQUEST_BYTES) {
+    if (size > limit) {
       const problem = localProblem(413, 'Content Too Large', `requests may be at most ${MAX_REQUEST_BYTES} bytes`);
       return send(res, { ...problem, headers: { ...problem.headers, connection: 'close' } });
     }
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
+    if (url.pathname.startsWith('/_local/files/') && (method === 'PUT' || method === 'GET')) {
+      const type = (req.headers['content-type'] ?? '').toString();
+      return send(res, await files.serve(method, url.pathname.slice('/_local/files/'.length), url.searchParams, type, raw, MAX_OBJECT_BYTES));
+    }
 
     if (url.pathname.startsWith('/_local/')) return send(res, await adminRoute(method, url, body));
 
@@ -275,6 +293,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
         return send(res, localProblem(401, 'Unauthorized', `the token was refused: ${(error as Error).message}`));
       }
     }
+    let pathParameters: Record<string, string> = {};
+    try {
+      pathParameters = match ? Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)])) : {};
+    } catch {
+      // API Gateway refuses a malformed %-escape before any function runs.
+      return send(res, localProblem(400, 'Bad Request', 'the path has a malformed %-escape'));
+    }
     const requestId = randomUUID();
     const now = new Date();
     const event: HttpEvent = {
@@ -284,7 +309,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: Object.keys(query).length ? query : undefined,
-      pathParameters: match ? Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)])) : undefined,
+      pathParameters: match ? pathParameters : undefined,
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
@@ -344,8 +369,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       return json({ idle: true, delivered: bus.log.length, deadLetters: bus.deadLetters.length + queues.deadLetters.length });
     }
     if (method === 'POST' && path === '/_local/token') {
-      const grants = Array.isArray(input.grants) ? (input.grants as string[]) : [];
-      return json({ token: await signToken(signingKey, String(input.sub ?? `local-${randomUUID().slice(0, 8)}`), grants) });
+      const sub = String(input.sub ?? `local-${randomUUID().slice(0, 8)}`);
+      // Without grants, the user's grants as the access service recorded them (as Cognito would put them in the token).
+      const grants = Array.isArray(input.grants) ? (input.grants as string[]) : (users.grantsOf(sub) ?? []);
+      return json({ token: await signToken(signingKey, sub, grants) });
     }
     return localProblem(404, 'Not Found', `no local admin route ${method} ${path}`);
   }
@@ -358,6 +385,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   });
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
   trace('http listening');
 
   return {
@@ -383,6 +411,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       await idle();
       setPublisher(undefined);
       setQueueSender(undefined);
+      setFileStore(undefined);
+      setUserDirectory(undefined);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       resetDb();
@@ -401,5 +431,5 @@ function localProblem(status: number, title: string, detail: string): HttpResult
 
 function send(res: ServerResponse, result: HttpResult): void {
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  res.end(result.body ?? '');
+  res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 }

@@ -2,7 +2,7 @@
 // plain Node. Code splitting keeps one copy of each shared module, so the runtime and the handlers
 // share the same clock, bus and DynamoDB client, exactly as under tsx. The build is skipped when no
 // source changed since the last one.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -27,7 +27,33 @@ const sources = ['services', 'libs', 'events', 'infra/local'].flatMap((d) => fil
 const inputs = [...sources, join(root, 'infra/local/start.mjs'), join(root, 'package-lock.json')];
 const newest = Math.max(...inputs.map((p) => statSync(p).mtimeMs));
 
-if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
+const stale = () => !existsSync(stamp) || statSync(stamp).mtimeMs < newest;
+
+// Two starts at once (a second terminal, parallel tests) must not write the same files while the
+// other imports them: whoever creates the lock directory builds, the others wait for it.
+const lock = join(root, 'node_modules', '.cache', 'gongzhi-local.lock');
+async function withBuildLock(task) {
+  mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+  for (const deadline = Date.now() + 120_000; ; ) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      // A lock older than two minutes was left by a start that died while building.
+      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    await task();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+if (stale()) await withBuildLock(async () => {
+  if (!stale()) return; // built by the start we waited for
   const { build } = await import('esbuild');
   // Every handler entry: the services' modules, and the platform's own (the outbox sweep every publisher runs).
   const handlers = [...files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p)), 'libs/outbox-sweep.ts'];
@@ -49,6 +75,6 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
     logLevel: 'warning',
   });
   writeFileSync(stamp, new Date().toISOString());
-}
+});
 process.env.GONGZHI_BUILD_DIR = outdir;
 await import(pathToFileURL(join(outdir, 'infra/local/main.mjs')).href);

@@ -49,6 +49,10 @@ export interface HttpApiOptions {
   implementations: readonly Implementation[];
   /** Where a compound is (for scoped roles); undefined when the service does not know it: 404. */
   locate?: (compoundId: string) => Promise<CompoundLocation | undefined>;
+  /** For routes with `scope: 'resource'`: where the addressed resource lives; undefined: 404. */
+  locateResource?: (route: RouteDecl, params: Record<string, unknown>) => Promise<CompoundLocation | undefined>;
+  /** Formatters for routes that declare an `errorFormat`; they get the problem the stack would send. */
+  errorFormats?: Record<string, (problem: HttpProblem, event: HttpEvent, requestId: string) => HttpResult>;
   /** Whether POSTs honour Idempotency-Key (needs the service's table). */
   idempotency?: boolean;
 }
@@ -93,7 +97,8 @@ export function httpApi(options: HttpApiOptions) {
       if (claim) await releaseIdempotent(claim).catch((e) => log.error('could not release idempotency key', e as Error));
       const problem = asProblem(error);
       if (problem.status >= 500) log.error('request failed', { requestId, routeKey: event.routeKey, error });
-      return problemResponse(problem, event.rawPath ?? '', requestId);
+      const format = implementation?.route.errorFormat && options.errorFormats?.[implementation.route.errorFormat];
+      return format ? format(problem, event, requestId) : problemResponse(problem, event.rawPath ?? '', requestId);
     }
   }
 
@@ -140,12 +145,19 @@ async function buildRequest(
   let location: CompoundLocation | undefined;
   let principal: Principal | undefined;
   const compoundId = (params as Record<string, unknown>).compoundId;
-  if (route.allow !== 'public' && typeof compoundId === 'string') {
+  const scope = route.scope ?? (typeof compoundId === 'string' ? 'compound' : 'none');
+  if (route.allow !== 'public' && scope !== 'none') {
     // Who you are and whether you hold the role anywhere first (401/403, before revealing whether the
-    // compound exists), then whether the compound exists, then whether your grant reaches it (403).
+    // compound or resource exists), then whether it exists, then whether your grant reaches it (403).
     authorize(claims, route.allow);
-    location = await options.locate?.(compoundId);
-    if (!location) throw notFound(`compound ${compoundId} is not known here`);
+    if (scope === 'compound') {
+      location = await options.locate?.(compoundId as string);
+      if (!location) throw notFound(`compound ${String(compoundId)} is not known here`);
+    } else {
+      if (!options.locateResource) throw new Error(`${keyOf(route)} is scoped by its resource, but the service locates none`);
+      location = await options.locateResource(route, params as Record<string, unknown>);
+      if (!location) throw notFound(`${event.rawPath} does not exist`);
+    }
     principal = authorize(claims, route.allow, location);
   } else {
     principal = authorize(claims, route.allow);
@@ -161,6 +173,13 @@ async function buildRequest(
   if (route.bodyType === 'csv') {
     if (contentType !== 'text/csv') throw new HttpProblem(415, 'Unsupported Media Type', 'send the roll as text/csv');
     body = raw;
+  } else if (route.bodyType === 'form' && route.body) {
+    if (contentType !== 'application/x-www-form-urlencoded') {
+      throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/x-www-form-urlencoded');
+    }
+    const parsed = route.body.safeParse(decodeForm(raw));
+    if (!parsed.success) throw badRequest('the form does not match the schema', zodFieldErrors('body', parsed.error));
+    body = parsed.data;
   } else if (route.body) {
     if (contentType !== 'application/json') {
       throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/json');
@@ -179,6 +198,33 @@ async function buildRequest(
   }
 
   return { params, query, body, principal, location, requestId, headers, event } as Request<RouteDecl>;
+}
+
+/**
+ * application/x-www-form-urlencoded into an object: `a=1&a=2` → { a: ['1', '2'] }, `a[b]=c` →
+ * { a: { b: 'c' } }, `a[]=x` → { a: ['x'] }. Malformed %-escapes are decoded leniently (as browsers do),
+ * never a crash.
+ */
+export function decodeForm(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    const nested = /^([^[\]]+)\[([^[\]]*)\]$/.exec(name);
+    if (nested) {
+      const [, outer, inner] = nested as unknown as [string, string, string];
+      if (inner === '') {
+        const list = (out[outer] = Array.isArray(out[outer]) ? out[outer] : []) as unknown[];
+        list.push(value);
+      } else {
+        const object = (out[outer] = typeof out[outer] === 'object' && out[outer] !== null && !Array.isArray(out[outer]) ? out[outer] : {}) as Record<string, unknown>;
+        object[inner] = value;
+      }
+    } else if (name in out) {
+      out[name] = Array.isArray(out[name]) ? [...(out[name] as unknown[]), value] : [out[name], value];
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
 }
 
 function parsePart(where: string, schema: z.ZodMiniObject | undefined, value: Record<string, string | undefined>) {

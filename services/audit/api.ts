@@ -1,9 +1,10 @@
 import { httpApi, implement } from '../../libs/http/api';
-import { notFound } from '../../libs/errors';
+import { invalid, notFound } from '../../libs/errors';
 import * as store from './store';
 import { routes } from './topology';
 
 const compoundAudit = implement(routes.compoundAudit, async ({ params, query }) => {
+  if (query.from && query.to && query.from > query.to) throw invalid('from is after to', [{ field: 'query.from', reason: 'after query.to' }]);
   const page = await store.page(params.compoundId, query, query.limit, query.cursor);
   return { body: query.service ? { ...page, items: page.items.filter((r) => r.service === query.service) } : page };
 });

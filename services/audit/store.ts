@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredEvent } from '../../events/envelope';
 import { tableName } from '../../libs/config';
-import { db, queryAll, stripKeys } from '../../libs/db';
+import { db, isConditionFailed, queryAll, stripKeys } from '../../libs/db';
 import { queryPage } from '../../libs/http/pagination';
 import { RegistryReadModel } from '../registry/kit/read-model';
 
@@ -9,8 +9,9 @@ import { RegistryReadModel } from '../registry/kit/read-model';
  * Audit table layout (pk / sk):
  *   AUDIT#c / <occurredAt>#<event id>   one event that concerned compound c (gsi1: CORR#c#<correlation id> / occurredAt#id)
  *   AUDIT#- / …                         events of no compound (the reserve pool, city-wide records)
- * Keyed by the event's own id, so a redelivered event overwrites itself: at-least-once delivery
- * leaves exactly one record.
+ * Keyed by the event's own id and put only where nothing is: a redelivered event finds its record
+ * and leaves it as it is, so at-least-once delivery leaves exactly one record, and nothing ever
+ * rewrites one (deployed, IAM lets the recorder put and read, never update or delete, a record).
  */
 export const table = () => tableName('audit');
 export const registry = new RegistryReadModel(table);
@@ -39,18 +40,24 @@ export async function record(event: DeliveredEvent): Promise<void> {
     compoundId: metadata.compoundId,
     data,
   };
-  await db().send(
-    new PutCommand({
-      TableName: table(),
-      Item: {
-        pk: `AUDIT#${compound}`,
-        sk: `${metadata.occurredAt}#${metadata.id}`,
-        gsi1pk: `CORR#${compound}#${metadata.correlationId}`,
-        gsi1sk: `${metadata.occurredAt}#${metadata.id}`,
-        ...item,
-      },
-    }),
-  );
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: `AUDIT#${compound}`,
+          sk: `${metadata.occurredAt}#${metadata.id}`,
+          gsi1pk: `CORR#${compound}#${metadata.correlationId}`,
+          gsi1sk: `${metadata.occurredAt}#${metadata.id}`,
+          ...item,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    // Recorded already (a redelivery): the first record stands.
+    if (!isConditionFailed(error)) throw error;
+  }
 }
 
 export function page(compoundId: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {

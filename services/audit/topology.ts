@@ -16,7 +16,7 @@ export const routes = {
     allow: readers,
     params: z.strictObject({ compoundId: id }),
     query: z.extend(pageQuery, {
-      service: z.optional(z.enum(['registry', 'elections', 'funds'])),
+      service: z.optional(id),
       from: z.optional(z.iso.datetime()),
       to: z.optional(z.iso.datetime()),
     }),
@@ -35,13 +35,17 @@ export const topology: ServiceTopology = {
   name: 'audit',
   source: 'gongzhi.audit',
   ownsTable: true,
-  api: { entry: 'services/audit/api.ts', routes: Object.values(routes) },
+  // The trail is append-only by IAM: the API only reads (the trail, the correlation index, compound locations).
+  api: { entry: 'services/audit/api.ts', routes: Object.values(routes), table: { level: 'read', indexes: ['gsi1'] } },
   consumers: [
     {
       name: 'recorder',
       entry: 'services/audit/recorder.ts',
       description: 'Keeps every gongzhi event as the audit trail (who, what, when, why linked)',
       pattern: { source: [{ prefix: 'gongzhi.' }] },
+      // Puts each record once (conditionally), never updates or deletes one; it may update only the
+      // compound locations it keeps beside the trail (COMPOUND#…, the registry read model).
+      table: { level: 'append-only', updates: ['COMPOUND#'] },
     },
   ],
   schedules: [],

@@ -1,0 +1,128 @@
+import * as z from '../../../events/zod';
+import { id } from '../../../libs/ids';
+import type { RouteDecl } from '../../../libs/topology';
+import { complaintId, complaintParams, FILERS, isoTime, note, OFFICIALS, text } from './shared';
+
+const court = text(2, 200);
+const partyInput = z.strictObject({
+  kind: z.enum(['owner', 'property_company', 'committee', 'developer', 'department', 'other']),
+  name: text(1, 200),
+  ownerId: z.optional(id),
+});
+
+/** Mediation of a case, and the courts: litigation referral (诉调对接) and judicial confirmation (司法确认). */
+export const mediationRoutes = {
+  openMediation: {
+    operationId: 'openMediation',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation',
+    summary: 'Open a mediation: a people’s mediator of the community or of the dispute-resolution centre, and the parties besides the complainant',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({
+      mediator: z.strictObject({ kind: z.enum(['community', 'centre']), name: text(1, 100), personId: z.optional(id) }),
+      parties: z.array(partyInput).check(z.minLength(1), z.maxLength(10)),
+      complainantName: z.optional(text(1, 200)),
+    }),
+    successStatus: 201,
+  },
+  scheduleSession: {
+    operationId: 'scheduleSession',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation/sessions',
+    summary: 'Schedule a mediation session',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ scheduledAt: isoTime, place: text(2, 200) }),
+    successStatus: 201,
+  },
+  recordSession: {
+    operationId: 'recordSession',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation/sessions/{sessionNo}',
+    summary: 'Record that a session was held (with its outcome) or cancelled',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: z.strictObject({ complaintId, sessionNo: z.coerce.number().check(z.int(), z.positive(), z.maximum(100)) }),
+    body: z.strictObject({ status: z.enum(['held', 'cancelled']), outcome: note }),
+  },
+  draftAgreement: {
+    operationId: 'draftAgreement',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation/agreement',
+    summary: 'Write down the mediation agreement (调解协议) for the parties to confirm',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ terms: text(10, 10_000) }),
+    successStatus: 201,
+  },
+  confirmAgreement: {
+    operationId: 'confirmAgreement',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation/agreement/confirmations',
+    summary: 'A party confirms the agreement (themselves, or before the mediator in person); the last confirmation signs it and the case is mediated',
+    allow: FILERS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({
+      partyId: z.string().check(z.regex(/^P\d{1,2}$/)),
+      termsHash: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'the termsHash of the agreement as read')),
+      inPerson: z._default(z.boolean(), false),
+    }),
+    successStatus: 201,
+  },
+  failMediation: {
+    operationId: 'failMediation',
+    method: 'POST',
+    path: '/complaints/{complaintId}/mediation/failure',
+    summary: 'Record that mediation failed: the case goes back to its handler, who may refer it to a court',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ reason: note }),
+  },
+  referToCourt: {
+    operationId: 'referToCourt',
+    method: 'POST',
+    path: '/complaints/{complaintId}/court-referral',
+    summary: 'Litigation referral (诉调对接): the case goes to a court',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ court, note }),
+  },
+  recordCourtOutcome: {
+    operationId: 'recordCourtOutcome',
+    method: 'POST',
+    path: '/complaints/{complaintId}/court-outcome',
+    summary: 'Record the court’s outcome of a referred case: closed',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ outcome: z.enum(['judgment', 'court_mediation', 'withdrawn', 'dismissed']), caseNumber: text(1, 100), decidedAt: isoTime }),
+  },
+  applyJudicialConfirmation: {
+    operationId: 'applyJudicialConfirmation',
+    method: 'POST',
+    path: '/complaints/{complaintId}/judicial-confirmation',
+    summary: 'Record the parties’ application to a court for judicial confirmation (司法确认) of their agreement, within 30 days of signing',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ court }),
+    successStatus: 201,
+  },
+  decideJudicialConfirmation: {
+    operationId: 'decideJudicialConfirmation',
+    method: 'POST',
+    path: '/complaints/{complaintId}/judicial-confirmation/decision',
+    summary: 'Record the court’s decision on judicial confirmation (confirmed: the agreement is enforceable)',
+    allow: OFFICIALS,
+    scope: 'resource',
+    params: complaintParams,
+    body: z.strictObject({ decision: z.enum(['confirmed', 'rejected']), rulingRef: text(1, 100), decidedAt: isoTime }),
+  },
+} as const satisfies Record<string, RouteDecl>;
