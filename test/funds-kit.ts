@@ -3,7 +3,7 @@ import { ResolutionPassed } from '../events/catalogue';
 import { clock } from '../libs/clock';
 import { db } from '../libs/db';
 import type { LocalSystem } from '../infra/local/runtime';
-import { client, compoundBody, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, startSystem } from './helpers';
 
 /**
  * What the funds tests share: a local system with a probe on the funds events, tokens for every
@@ -84,7 +84,10 @@ export async function fundsWorld(): Promise<FundsWorld> {
     tokens,
     owner: (compoundId, ownerId) => system.token([`owner:${compoundId}:${ownerId}`], ownerId),
     async compound(compoundId, over = {}, roll = SMALL_ROLL) {
-      const made = await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(compoundId, over) });
+      // A compound is placed by its community; other areas than D1/S1/K1 are registered first.
+      const { districtId = 'D1', streetId = 'S1', ...body } = over as { districtId?: string; streetId?: string; communityId?: string };
+      if (body.communityId && body.communityId !== 'K1') await registerAreas(system, [{ districtId, streetId, communityId: body.communityId }]);
+      const made = await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(compoundId, body) });
       if (made.status !== 201) throw new Error(`compound ${compoundId}: ${made.status} ${made.text}`);
       const imported = await call('POST', `/compounds/${compoundId}/roll`, { token: tokens.bureau, raw: roll, type: 'text/csv' });
       if (imported.status >= 300) throw new Error(`roll ${compoundId}: ${imported.status} ${imported.text}`);

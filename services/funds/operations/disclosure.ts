@@ -18,6 +18,7 @@ import { eventContext } from './context';
  * the quarter's end: each quarter reads only its own entries.
  */
 export async function discloseCompound(compoundId: string): Promise<{ published: string[] }> {
+  await summaries.copyToStreet(compoundId);
   const summary = await summaries.getSummary(compoundId);
   if (!summary?.firstEntryAt) return { published: [] };
   const compound = await registry.getCompound(compoundId);

@@ -1,7 +1,7 @@
 import type { AreaScope } from '../../../libs/auth';
 import { FUNDS, type Fund } from '../domain/ledger';
 import { addFigures, NO_LEVY, type LevyFigures } from '../domain/levy';
-import { summariesIn } from '../store/summaries';
+import { compoundPartsIn } from '../store/street-totals';
 
 export interface FundTotals {
   cashFen: number;
@@ -25,11 +25,12 @@ export interface FundsReport {
 
 /**
  * Public revenue held, money collected, the levy charged, paid and owed, repairs paid — per street,
- * district or city, from each compound's funds summary (one small item per compound, kept by the
- * writes): the journals are never read here.
+ * district or city, from the street items of the funds read model (store/street-totals.ts: one
+ * item per street holding its compounds' figures, kept by the writes): a city report reads one item
+ * per street, a street report one item; the journals and the compounds' items are never read here.
  */
 export async function fundsReport(scope: AreaScope, consumed?: { units: number }): Promise<FundsReport> {
-  const compounds = await summariesIn(scope, consumed);
+  const compounds = await compoundPartsIn(scope, consumed);
   const funds = Object.fromEntries(FUNDS.map((f) => [f, { cashFen: 0, availableFen: 0, collectedFen: 0, costsFen: 0, spentFen: 0 }])) as Record<Fund, FundTotals>;
   let levy: LevyFigures = { ...NO_LEVY };
   let levyCharged = 0;
@@ -37,7 +38,7 @@ export async function fundsReport(scope: AreaScope, consumed?: { units: number }
   let repairsPaid = 0;
   for (const c of compounds) {
     for (const fund of FUNDS) {
-      const figures = c.heads[fund]?.figures;
+      const figures = c.funds[fund];
       if (!figures) continue;
       const t = funds[fund];
       t.cashFen += figures.cashFen;
@@ -51,7 +52,7 @@ export async function fundsReport(scope: AreaScope, consumed?: { units: number }
         levyPaid += figures.levyPaidFen;
       }
     }
-    levy = addFigures(levy, c.levy);
+    for (const bucket of c.buckets) levy = addFigures(levy, bucket);
   }
   return {
     scope,

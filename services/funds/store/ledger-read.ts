@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, type Key } from '../../../libs/db';
+import { invalid } from '../../../libs/errors';
 import { decodeCursor, encodeCursor, type Page } from '../../../libs/http/pagination';
 import type { Entry, Fund } from '../domain/ledger';
 import { pad, table } from './table';
@@ -83,11 +84,14 @@ export async function allEntries(compoundId: string, fund: Fund, afterSeq = 0): 
   return (await entriesAfter(compoundId, fund, afterSeq)).entries;
 }
 
-const seqCursor = (seq: number) => encodeCursor({ after: seq });
+// A cursor holds strings only (decodeCursor refuses anything else), so the sequence number is written as one.
+const seqCursor = (seq: number) => encodeCursor({ after: String(seq) });
 function afterOf(cursor: string | undefined): number {
   const decoded = decodeCursor(cursor);
-  const after = decoded?.after;
-  return typeof after === 'number' && Number.isSafeInteger(after) && after >= 0 ? after : 0;
+  if (!decoded) return 0;
+  const after = typeof decoded.after === 'string' && /^\d{1,15}$/.test(decoded.after) ? Number(decoded.after) : NaN;
+  if (!Number.isSafeInteger(after)) throw invalid('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
+  return after;
 }
 
 /** A page of entries, oldest first, by count. */

@@ -7,6 +7,7 @@ import { DEFAULT_TIME_ZONE, quarterOf } from '../domain/calendar';
 import { fundFigures, type FundFigures } from '../domain/figures';
 import type { Entry, Fund } from '../domain/ledger';
 import { NO_LEVY, type LevyFigures } from '../domain/levy';
+import * as streets from './street-totals';
 import { table } from './table';
 
 /**
@@ -48,16 +49,19 @@ export async function recordHead(compoundId: string, fund: Fund, entry: Entry): 
   const head: FundHead = { seq: entry.seq, hash: entry.hash, at: entry.at, balances: entry.balances, figures: fundFigures(fund, entry.balances) };
   const due = dueAt(DISCLOSURE_DUE, quarterOf(entry.at, DEFAULT_TIME_ZONE).to, compoundId);
   try {
-    await db().send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: table(),
         Key: summaryKey(compoundId),
+        ReturnValues: 'ALL_NEW',
         UpdateExpression: 'SET #head = :head, compoundId = :c, firstEntryAt = if_not_exists(firstEntryAt, :at), duePk = if_not_exists(duePk, :duePk), dueSk = if_not_exists(dueSk, :dueSk)',
         ConditionExpression: 'attribute_not_exists(#head) OR #head.seq < :seq',
         ExpressionAttributeNames: { '#head': fundAttribute(fund) },
         ExpressionAttributeValues: { ':head': head, ':c': compoundId, ':at': entry.at, ':duePk': due.duePk, ':dueSk': due.dueSk, ':seq': entry.seq },
       }),
     );
+    const street = streetOf(Attributes);
+    if (street) await streets.recordFund(street, compoundId, fund, entry.seq, head.figures);
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
@@ -66,16 +70,19 @@ export async function recordHead(compoundId: string, fund: Fund, entry: Entry): 
 /** A bucket of levy accounts changed: its figures, unless a later version is already there. */
 export async function recordLevyBucket(compoundId: string, bucket: number, version: number, figures: LevyFigures): Promise<void> {
   try {
-    await db().send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: table(),
         Key: summaryKey(compoundId),
+        ReturnValues: 'ALL_NEW',
         UpdateExpression: 'SET #b = :b, compoundId = :c',
         ConditionExpression: 'attribute_not_exists(#b) OR #b.version < :v',
         ExpressionAttributeNames: { '#b': bucketAttribute(bucket) },
         ExpressionAttributeValues: { ':b': { ...figures, version }, ':c': compoundId, ':v': version },
       }),
     );
+    const street = streetOf(Attributes);
+    if (street) await streets.recordBucket(street, compoundId, bucket, version, figures);
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
@@ -83,14 +90,46 @@ export async function recordLevyBucket(compoundId: string, bucket: number, versi
 
 /** Where the compound is (from the registry's events), so that reports find it by area. */
 export async function recordLocation(location: CompoundLocation & { timeZone?: string }): Promise<void> {
-  await db().send(
+  const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: table(),
       Key: summaryKey(location.compoundId),
+      ReturnValues: 'ALL_NEW',
       UpdateExpression: 'SET compoundId = :c, districtId = :d, streetId = :s, communityId = :k, gsi1pk = :pk, gsi1sk = :sk',
       ExpressionAttributeValues: { ':c': location.compoundId, ':d': location.districtId, ':s': location.streetId, ':k': location.communityId, ':pk': SUMMARY_PARTITION, ':sk': compoundSortKey(location) },
     }),
   );
+  await copyItemToStreet(Attributes ?? {});
+}
+
+function streetOf(item: Record<string, unknown> | undefined): streets.StreetLocation | undefined {
+  return typeof item?.districtId === 'string' && typeof item.streetId === 'string' ? { districtId: item.districtId, streetId: item.streetId } : undefined;
+}
+
+/** Every part of a compound's summary item onto its street's item (each only if newer there). */
+async function copyItemToStreet(item: Record<string, unknown>): Promise<void> {
+  const street = streetOf(item);
+  const compoundId = item.compoundId as string | undefined;
+  if (!street || !compoundId) return;
+  await streets.recordCompound(street, compoundId);
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith('head_')) {
+      const head = value as FundHead;
+      await streets.recordFund(street, compoundId, name.slice(5) as Fund, head.seq, head.figures);
+    } else if (name.startsWith('levy_')) {
+      const { version, ...figures } = value as LevyFigures & { version: number };
+      await streets.recordBucket(street, compoundId, Number(name.slice(5)), version, figures);
+    }
+  }
+}
+
+/**
+ * Bring the compound's part of its street's totals up to its summary: repairs what a crash between
+ * the summary's write and the street's left behind (run with each disclosure unit).
+ */
+export async function copyToStreet(compoundId: string): Promise<void> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: summaryKey(compoundId), ConsistentRead: true }));
+  if (Item) await copyItemToStreet(Item);
 }
 
 /** The quarter disclosed and when the next one falls due (or leave the due index when nothing is left). */
