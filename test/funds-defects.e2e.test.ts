@@ -37,9 +37,13 @@ describe('1. an expense id reused in another project', () => {
     const second = await w.call('POST', '/compounds/fd/projects/p2/expenses/X1/pay', { token: w.tokens.committee, body: { paymentRef: 'BANK-2' } });
     expect(second.status).toBe(200);
     expect(second.json.status).toBe('paid');
-    // A retry of the first payment (even with another reference) never pays twice.
+    // A retry of the first payment never pays twice: the same reference is the payment again, another is refused.
     const retry = await w.call('POST', '/compounds/fd/projects/p1/expenses/X1/pay', { token: w.tokens.committee, body: { paymentRef: 'BANK-1' } });
     expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json).toMatchObject({ status: 'paid', paid: { entrySeq: first.json.paid.entrySeq, paymentRef: 'BANK-1' } });
+    const other = await w.call('POST', '/compounds/fd/projects/p1/expenses/X1/pay', { token: w.tokens.committee, body: { paymentRef: 'BANK-9' } });
+    expect(other.status).toBe(409);
     const cash = (await w.call('GET', '/compounds/fd/funds', { token: w.tokens.committee })).json.funds.find((f: { fund: string }) => f.fund === 'public_revenue').balances.cash;
     expect(cash).toBe(1_000_000 - 20_000);
     await w.system.idle();

@@ -4,6 +4,7 @@ import { verifyLedger } from '../domain/ledger';
 import { fundsSummary, recordIncome, reverseEntry } from '../operations/ledger';
 import * as ledger from '../store/ledger';
 import { routes } from '../topology';
+import { replayHeaders } from './replay';
 
 const VERIFY_PAGE_ENTRIES = 5_000;
 
@@ -28,11 +29,11 @@ export const ledgerRoutes = [
 
   implement(routes.recordIncome, async ({ params, body, principal, location }) => {
     const { entry, replayed } = await recordIncome(params.compoundId, params.fund, body, principal, location!);
-    return { status: replayed ? 200 : 201, body: entry };
+    return { status: replayed ? 200 : 201, headers: replayHeaders(replayed), body: entry };
   }),
 
   implement(routes.reverseEntry, async ({ params, body, principal }) => {
     const { entry, replayed } = await reverseEntry(params.compoundId, params.fund, body, principal);
-    return { status: replayed ? 200 : 201, body: entry };
+    return { status: replayed ? 200 : 201, headers: replayHeaders(replayed), body: entry };
   }),
 ];

@@ -3,6 +3,7 @@ import { implement } from '../../../libs/http/api';
 import { parseReceipts } from '../domain/receipts';
 import { levySummary, recordPayments, unitAccount, unitView } from '../operations/levy-accounts';
 import { MAX_BATCH_LINES, routes } from '../topology';
+import { replayHeaders } from './replay';
 
 export const levyRoutes = [
   implement(routes.levySummary, async ({ params }) => ({ body: await levySummary(params.compoundId) })),
@@ -21,7 +22,7 @@ export const levyRoutes = [
     const lines = 'lines' in body ? body.lines.map((l) => ({ ...l, receiptRef: body.receiptRef })) : [{ receiptRef: body.receiptRef, unitId: body.unitId, amountFen: body.amountFen }];
     const units = lines.map((l) => l.unitId).join(', ');
     const result = await recordPayments(params.compoundId, `receipt:${body.receiptRef}`, lines, principal, `levy receipt ${body.receiptRef} for ${units}`);
-    return { status: result.replayed ? 200 : 201, body: { entry: result.entry, accounts: result.accounts, account: result.accounts[0] } };
+    return { status: result.replayed ? 200 : 201, headers: replayHeaders(result.replayed), body: { entry: result.entry, accounts: result.accounts, account: result.accounts[0] } };
   }),
 
   implement(routes.payLevyBatch, async ({ params, query, body, principal }) => {
@@ -31,6 +32,7 @@ export const levyRoutes = [
     const result = await recordPayments(params.compoundId, `batch:${query.batchRef}`, lines, principal, `levy receipts, batch ${query.batchRef}: ${lines.length} line(s)`, errors);
     return {
       status: result.replayed ? 200 : 201,
+      headers: replayHeaders(result.replayed),
       body: { batchRef: query.batchRef, lines: lines.length, totalFen: lines.reduce((s, l) => s + l.amountFen, 0), entry: { seq: result.entry.seq, hash: result.entry.hash }, accounts: result.accounts },
     };
   }),

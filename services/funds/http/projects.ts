@@ -5,6 +5,7 @@ import { expenseView, payExpense, requireExpense, reviewExpense, submitExpense }
 import * as expenses from '../store/expenses';
 import * as projects from '../store/projects';
 import { routes } from '../topology';
+import { replayHeaders } from './replay';
 
 const projectView = (p: projects.Project) => ({ ...p, remainingFen: p.approvedFen - p.committedFen });
 
@@ -40,7 +41,10 @@ export const projectRoutes = [
     body: await reviewExpense(params.compoundId, params.projectId, params.expenseId, body.decision, body.reason, principal, location!),
   })),
 
-  implement(routes.payExpense, async ({ params, body, principal }) => ({ body: await payExpense(params.compoundId, params.projectId, params.expenseId, body.paymentRef, principal) })),
+  implement(routes.payExpense, async ({ params, body, principal }) => {
+    const { expense, replayed } = await payExpense(params.compoundId, params.projectId, params.expenseId, body.paymentRef, principal);
+    return { headers: replayHeaders(replayed), body: expense };
+  }),
 
   implement(routes.listExpenses, async ({ params, query }) => {
     const page = await expenses.pageExpenses(params.compoundId, { status: query.status }, query.limit, query.cursor);

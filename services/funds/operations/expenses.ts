@@ -218,18 +218,25 @@ async function releaseAmount(expense: Expense): Promise<Expense> {
   return result;
 }
 
-export async function payExpense(compoundId: string, projectId: string, expenseId: string, paymentRef: string, principal: Principal): Promise<ExpenseView> {
+/**
+ * Pay a fully approved expense, once: a retry under the same payment reference gets the payment
+ * (`replayed` when it had been completed before), another reference is refused (409).
+ */
+export async function payExpense(compoundId: string, projectId: string, expenseId: string, paymentRef: string, principal: Principal): Promise<{ expense: ExpenseView; replayed: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const expense = await requireExpense(compoundId, projectId, expenseId);
-    if (expense.status === 'paid') return expenseView(expense);
+    if (expense.status === 'paid') {
+      if (expense.paid!.paymentRef !== paymentRef) throw conflict(`expense ${expenseId} was paid under reference ${expense.paid!.paymentRef}`);
+      return { expense: expenseView(expense), replayed: true };
+    }
     if (expense.status === 'paying') {
       if (expense.payment!.paymentRef !== paymentRef) throw conflict(`expense ${expenseId} is being paid under reference ${expense.payment!.paymentRef}`);
-      return expenseView(await finishPayment(expense));
+      return { expense: expenseView(await finishPayment(expense)), replayed: false };
     }
     if (expense.status !== 'approved') throw conflict(`only a fully approved expense can be paid; this one is ${expense.status}`);
     const now = clock.nowIso();
     const paying: Expense = { ...expense, status: 'paying', payment: { paymentRef, by: principal.subject, startedAt: now }, updatedAt: now };
-    if (await expenses.saveExpense(paying)) return expenseView(await finishPayment({ ...paying, version: paying.version + 1 }));
+    if (await expenses.saveExpense(paying)) return { expense: expenseView(await finishPayment({ ...paying, version: paying.version + 1 })), replayed: false };
   }
   throw conflict(`expense ${expenseId} is being changed by others; retry`);
 }
