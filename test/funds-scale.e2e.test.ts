@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clock } from '../libs/clock';
+import { discloseCompound } from '../services/funds/operations/disclosure';
 import * as ledgerStore from '../services/funds/store/ledger';
 import { crashOn, DAY, fundsWorld, recordCommands, SMALL_ROLL, type FundsWorld } from './funds-kit';
 
@@ -126,6 +127,20 @@ describe('reports read one item per street, never journals or compounds', () => 
     expect(city.levy.chargedFen).toBe(street.levy.chargedFen);
     expect(city.levy.owedFen).toBe(city.levy.chargedFen - city.levy.paidFen + city.levy.creditFen);
     expect(fundsCalls(recorded).filter((c) => c.input.includes('LEDGER#') || c.input.includes('COMPOUND#'))).toEqual([]);
+  });
+
+  test('a street total a crash left behind is repaired by the compound’s disclosure unit', async () => {
+    const held = async () => (await w.call('GET', '/reports/funds?streetId=S2', { token: w.tokens.bureau })).json.publicRevenueHeldFen;
+    const before = await held();
+    // The append and the compound's summary are written; the street item's write dies.
+    const crash = crashOn((command, input) => command === 'UpdateItemCommand' && input.includes('FUNDSTREETS'));
+    const rent = { clientRef: 'rent-sd-2', source: 'rents', grossFen: 50_000, costsFen: 0, memo: 'kiosk rent', sourceDocument: { type: 'contract', ref: 'R-sd-2' } };
+    expect((await w.call('POST', '/compounds/sd/funds/public_revenue/income', { token: w.tokens.property, body: rent })).status).toBe(201);
+    expect(crash.count()).toBe(1);
+    expect(await held()).toBe(before);
+    // The compound's disclosure unit (what the disclosure queue runs for it) copies its summary to its street first.
+    await w.system.asService('funds', () => discloseCompound('sd'));
+    expect(await held()).toBe(before + 50_000);
   });
 });
 
