@@ -95,7 +95,7 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(project.json).toMatchObject({ status: 'authorized', approvedFen: 48_000_000, fund: 'maintenance', basis: 'resolution', basisRef: 'elections/vote/lift', remainingFen: 48_000_000 });
     expect(events('ProjectAuthorized')).toHaveLength(1);
     expect((await call('GET', '/compounds/fu-a/levy', { token: committee })).json).toMatchObject({ rateFenPerM2Month: 30 });
-  });
+  }, 180_000); // 299 ballots through the runtime: under a minute alone, more with the whole suite on 2 loaded cores
 
   test('income is recorded once per client reference; the maintenance fund only by the city fund centre', async () => {
     const body = { clientRef: 'deposit-2027-001', source: 'deposits', grossFen: 60_000_000, memo: 'share of the maintenance fund transferred by the city fund centre', sourceDocument: { type: 'bank_statement', ref: 'BS-2027-001' } };
