@@ -127,7 +127,9 @@ export function retryingBusy(call: ReturnType<typeof client>): ReturnType<typeof
     for (let attempt = 0; ; attempt++) {
       const response = await call(method, path, options);
       if (response.status !== 503 || attempt >= 50) return response;
-      expect(response.headers.get('retry-after')).toBe('1');
+      // Busy from the ledger says Retry-After: 1; a 503 of the runtime itself (an instance at capacity) may not.
+      const retryAfter = response.headers.get('retry-after');
+      if (retryAfter !== null) expect(retryAfter).toBe('1');
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
     }
   };
