@@ -2,6 +2,7 @@ import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
 import { benchDisputes } from './disputes';
 import { benchLedger } from './ledger';
+import { benchLevy } from './levy';
 import { benchMemory } from './memory';
 import { benchRollImport } from './roll-import';
 import { benchStartup } from './startup';
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<void>> = {
   bundles: () => benchBundles(),
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
+  levy: () => benchLevy(),
   disputes: () => benchDisputes(),
   token: () => benchToken(),
   // A one-minute soak: only when asked for (`npm run bench -- memory`).
@@ -24,7 +26,7 @@ const sections: Record<string, () => Promise<void>> = {
   // Needs Chromium (as the browser tests do): only when asked for.
   web: () => benchWeb(),
 };
-const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'disputes', 'sweeps', 'token'];
+const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'levy', 'disputes', 'sweeps', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`gongzhi benchmarks on node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : defaults) await sections[name]!();

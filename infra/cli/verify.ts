@@ -7,6 +7,8 @@ import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
  *   (a URL is followed page by page; …/log is the public view, …/log/weighted the inspectors'),
  *   every channel (online, paper, by proxy) and the ballots upheld objections struck
  * npm run verify -- ledger <file or URL> [--token T]   a fund's export: chain and balances
+ * A ledger export comes in pages (each under Lambda's 6 MB): given the URL, every page is fetched
+ * (following nextCursor); given files, give every page's file, in order.
  * Exit 0 if it holds, 1 if not, 2 on bad use.
  */
 async function load(source: string, token?: string): Promise<unknown> {
@@ -16,6 +18,31 @@ async function load(source: string, token?: string): Promise<unknown> {
     return response.json();
   }
   return JSON.parse(readFileSync(source, 'utf8'));
+}
+
+interface LedgerPage {
+  compoundId: string;
+  fund: string;
+  entries: Entry[];
+  nextCursor?: string;
+}
+
+/** Every page of a ledger export: from a URL by following nextCursor, or from the files given. */
+async function loadLedger(sources: string[], token?: string): Promise<{ compoundId: string; fund: string; entries: Entry[]; pages: number; complete: boolean }> {
+  const pages: LedgerPage[] = [];
+  if (sources.length === 1 && /^https?:\/\//.test(sources[0]!)) {
+    const url = new URL(sources[0]!);
+    for (;;) {
+      const page = (await load(url.toString(), token)) as LedgerPage;
+      pages.push(page);
+      if (!page.nextCursor) break;
+      url.searchParams.set('cursor', page.nextCursor);
+    }
+  } else {
+    for (const file of sources) pages.push((await load(file, token)) as LedgerPage);
+  }
+  const first = pages[0]!;
+  return { compoundId: first.compoundId, fund: first.fund, entries: pages.flatMap((p) => p.entries), pages: pages.length, complete: !pages.at(-1)!.nextCursor };
 }
 
 /** A published vote log: a file holding every entry, or the API's pages followed to the last. */
@@ -42,13 +69,16 @@ if ((kind !== 'vote' && kind !== 'ledger') || !source) {
 }
 try {
   if (kind === 'ledger') {
-    const doc = (await load(source, token)) as { compoundId: string; fund: string; entries: Entry[] };
+    const pageFiles = rest.filter((_, i) => tokenFlag < 0 || (i !== tokenFlag && i !== tokenFlag + 1));
+    const doc = await loadLedger([source, ...pageFiles], token);
     const check = verifyLedger(doc.entries);
-    console.log(`ledger ${doc.compoundId}/${doc.fund}: ${check.entries} entries, head ${check.head}`);
+    console.log(`ledger ${doc.compoundId}/${doc.fund}: ${check.entries} entries in ${doc.pages} page(s), head ${check.head}`);
     console.log(`recomputed balances (fen): ${JSON.stringify(check.balances)}`);
     if (check.firstBad) console.log(`PROBLEM: entry ${check.firstBad.seq}: ${check.firstBad.reason}`);
-    console.log(check.ok ? 'OK: the chain and the balances hold' : 'FAILED');
-    process.exit(check.ok ? 0 : 1);
+    if (!doc.complete) console.log('PROBLEM: the last page has a nextCursor: pages are missing (give the URL, or every page)');
+    const ok = check.ok && doc.complete;
+    console.log(ok ? 'OK: the chain and the balances hold' : 'FAILED');
+    process.exit(ok ? 0 : 1);
   }
   const doc = await loadVoteLog(source, token);
   const report = verifyVoteLog(doc);

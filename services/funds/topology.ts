@@ -1,12 +1,30 @@
 import * as z from '../../events/zod';
-import { ArrearsCleared, ArrearsRecorded, DisclosurePublished, ExpensePaid, ExpenseReviewed, ExpenseReviewOverdue, ExpenseSubmitted, ProjectAuthorized, ResolutionPassed } from '../../events/catalogue';
+import {
+  ArrearsCleared,
+  ArrearsRecorded,
+  DisclosurePublished,
+  EmergencyReported,
+  ExpensePaid,
+  ExpenseReviewed,
+  ExpenseReviewOverdue,
+  ExpenseSubmitted,
+  ExpenseTierRaised,
+  LedgerEntryRecorded,
+  LevyMonthCharged,
+  LevyStarted,
+  ProjectAuthorized,
+  ResolutionNotActedOn,
+  ResolutionPassed,
+} from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
-import { REGISTRY_EVENTS } from '../registry/kit/events';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
+import { REGISTRY_EVENTS } from '../registry/kit/events';
+import { COST_KINDS } from './domain/income';
 import { FUNDS } from './domain/ledger';
 
+/** A caller's reference: no "@" (references beginning with "@" are the service's own, see domain/ids.ts). */
 const ref = z.string().check(z.regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-'));
 const fund = z.enum(FUNDS);
 const compoundParams = z.strictObject({ compoundId: id });
@@ -18,66 +36,55 @@ const sourceDocument = z.strictObject({
   type: z.enum(['invoice', 'receipt', 'contract', 'bank_statement', 'resolution', 'other']),
   ref: ref,
 });
+const levyLine = z.strictObject({ unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)) });
 
 /** Disclosure is public to the owners of the compound (SPC art. 13) and to officials. */
 const inCompound: Role[] = ['owner', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'bureau'];
 
-export const INCOME_SOURCES: Record<(typeof FUNDS)[number], readonly string[]> = {
-  public_revenue: ['advertising', 'parking', 'stalls', 'lockers', 'base_stations', 'rents', 'interest'],
-  neighbours: ['donations', 'interest'],
-  maintenance: ['deposits', 'interest'],
-  small_maintenance: ['interest'],
-};
+export { INCOME_SOURCES } from './domain/income';
 
 export const EMERGENCIES = ['lift_unsafe', 'water_or_drainage_failure', 'fire_system_hazard', 'roof_or_wall_leak', 'basement_flooding', 'facade_falling'] as const;
 
+/** At most this many receipts in one batch (one journal entry). */
+export const MAX_BATCH_LINES = 2_000;
+
 export const routes = {
-  fundsSummary: {
-    operationId: 'fundsSummary',
-    method: 'GET',
-    path: '/compounds/{compoundId}/funds',
-    summary: 'Balances, available amount and chain head of each of the compound’s funds',
-    allow: inCompound,
-    params: compoundParams,
-  },
-  listEntries: {
-    operationId: 'listEntries',
-    method: 'GET',
-    path: '/compounds/{compoundId}/funds/{fund}/entries',
-    summary: 'The journal of a fund, oldest first',
-    allow: inCompound,
-    params: fundParams,
-    query: pageQuery,
-  },
+  fundsSummary: { operationId: 'fundsSummary', method: 'GET', path: '/compounds/{compoundId}/funds', summary: 'Balances, figures (held, collected, levy charged/paid/owed) and chain head of each of the compound’s funds', allow: inCompound, params: compoundParams },
+  listEntries: { operationId: 'listEntries', method: 'GET', path: '/compounds/{compoundId}/funds/{fund}/entries', summary: 'The journal of a fund, oldest first, a page at a time', allow: inCompound, params: fundParams, query: pageQuery },
   exportLedger: {
     operationId: 'exportLedger',
     method: 'GET',
     path: '/compounds/{compoundId}/funds/{fund}/export',
-    summary: 'The whole journal, for `npm run verify -- ledger`',
+    summary: 'The journal for `npm run verify -- ledger`, in pages of at most ~4 MB (follow nextCursor; `pageBytes` asks for smaller pages)',
     allow: inCompound,
     params: fundParams,
+    query: z.strictObject({
+      cursor: z.optional(z.string().check(z.maxLength(2048))),
+      pageBytes: z._default(z.coerce.number().check(z.int(), z.minimum(1_000), z.maximum(4_000_000)), 4_000_000),
+    }),
   },
   verifyLedger: {
     operationId: 'verifyLedger',
     method: 'GET',
     path: '/compounds/{compoundId}/funds/{fund}/verify',
-    summary: 'Recompute the chain and the balances; report the first bad entry, if any',
+    summary: 'Recompute the chain and the balances of up to 5,000 entries after the cursor; report the first bad entry, if any',
     allow: inCompound,
     params: fundParams,
+    query: z.strictObject({ cursor: z.optional(z.string().check(z.maxLength(2048))) }),
   },
   recordIncome: {
     operationId: 'recordIncome',
     method: 'POST',
     path: '/compounds/{compoundId}/funds/{fund}/income',
-    summary: 'Record income by source, less reasonable costs (committee or property company); idempotent by clientRef',
-    allow: ['committee', 'property'],
+    summary: 'Record income by source, less reasonable costs; idempotent by clientRef. The maintenance fund by the city fund centre (bureau), public revenue by the property company or committee, the others by the committee',
+    allow: ['committee', 'property', 'bureau'],
     params: fundParams,
     body: z.strictObject({
       clientRef: ref,
       source: z.string().check(z.minLength(1), z.maxLength(32)),
       grossFen: z.int().check(z.positive(), z.maximum(1e13)),
       costsFen: z._default(z.int().check(z.nonnegative(), z.maximum(1e13)), 0),
-      costKind: z.optional(z.enum(['management', 'electricity', 'cleaning', 'commission', 'tax', 'other'])),
+      costKind: z.optional(z.enum(COST_KINDS)),
       memo: z.string().check(z.minLength(3), z.maxLength(500)),
       sourceDocument,
     }),
@@ -87,28 +94,22 @@ export const routes = {
     operationId: 'reverseEntry',
     method: 'POST',
     path: '/compounds/{compoundId}/funds/{fund}/reversals',
-    summary: 'Correct an entry by a reversing entry (entries are never edited)',
+    summary: 'Correct an entry by its reversing entry (entries are never edited; an entry is reversed at most once)',
     allow: ['committee', 'street'],
     params: fundParams,
     body: z.strictObject({ clientRef: ref, seq: z.int().check(z.positive()), reason: z.string().check(z.minLength(5), z.maxLength(500)) }),
     successStatus: 201,
   },
-  listProjects: {
-    operationId: 'listProjects',
+  listProjects: { operationId: 'listProjects', method: 'GET', path: '/compounds/{compoundId}/projects', summary: 'Authorized projects and emergencies awaiting confirmation', allow: inCompound, params: compoundParams, query: pageQuery },
+  getProject: { operationId: 'getProject', method: 'GET', path: '/compounds/{compoundId}/projects/{projectId}', summary: 'A project: approved, committed and remaining amounts', allow: inCompound, params: projectParams },
+  listProjectExpenses: { operationId: 'listProjectExpenses', method: 'GET', path: '/compounds/{compoundId}/projects/{projectId}/expenses', summary: 'A project’s expenses with their reviews, a page at a time', allow: inCompound, params: projectParams, query: pageQuery },
+  getExpense: {
+    operationId: 'getExpense',
     method: 'GET',
-    path: '/compounds/{compoundId}/projects',
-    summary: 'Authorized projects, emergencies awaiting confirmation, and their expenses',
+    path: '/compounds/{compoundId}/projects/{projectId}/expenses/{expenseId}',
+    summary: 'An expense: its tier, each review with its reason, and the step and role due next',
     allow: inCompound,
-    params: compoundParams,
-    query: pageQuery,
-  },
-  getProject: {
-    operationId: 'getProject',
-    method: 'GET',
-    path: '/compounds/{compoundId}/projects/{projectId}',
-    summary: 'A project with its expenses and reviews',
-    allow: inCompound,
-    params: projectParams,
+    params: expenseParams,
   },
   reportEmergency: {
     operationId: 'reportEmergency',
@@ -126,14 +127,7 @@ export const routes = {
     }),
     successStatus: 201,
   },
-  confirmEmergency: {
-    operationId: 'confirmEmergency',
-    method: 'POST',
-    path: '/compounds/{compoundId}/projects/{projectId}/confirm',
-    summary: 'Confirm an emergency (street office); the use is disclosed afterwards',
-    allow: ['street'],
-    params: projectParams,
-  },
+  confirmEmergency: { operationId: 'confirmEmergency', method: 'POST', path: '/compounds/{compoundId}/projects/{projectId}/confirm', summary: 'Confirm an emergency (street office); the use is disclosed afterwards', allow: ['street'], params: projectParams },
   submitExpense: {
     operationId: 'submitExpense',
     method: 'POST',
@@ -154,7 +148,7 @@ export const routes = {
     operationId: 'reviewExpense',
     method: 'POST',
     path: '/compounds/{compoundId}/projects/{projectId}/expenses/{expenseId}/reviews',
-    summary: 'Approve or reject the step now due (community reviewer, branch and residents’ committee, street office)',
+    summary: 'Approve or reject the step now due, with a reason (community reviewer, branch and residents’ committee, street office)',
     allow: ['community', 'street'],
     params: expenseParams,
     body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().check(z.minLength(3), z.maxLength(1000)) }),
@@ -164,7 +158,7 @@ export const routes = {
     operationId: 'payExpense',
     method: 'POST',
     path: '/compounds/{compoundId}/projects/{projectId}/expenses/{expenseId}/pay',
-    summary: 'Pay a fully approved expense: a journal entry',
+    summary: 'Pay a fully approved expense: a journal entry, once whatever the retries',
     allow: ['committee'],
     params: expenseParams,
     body: z.strictObject({ paymentRef: ref }),
@@ -173,24 +167,25 @@ export const routes = {
     operationId: 'listExpenses',
     method: 'GET',
     path: '/compounds/{compoundId}/expenses',
-    summary: 'Expenses of the compound, by status (the inspector and reviewers see everything here)',
+    summary: 'Expenses of the compound, by status, a page at a time (the inspector and reviewers see everything here)',
     allow: inCompound,
     params: compoundParams,
-    query: z.strictObject({ status: z.optional(z.enum(['in_review', 'approved', 'rejected', 'paid'])) }),
+    query: z.strictObject({ status: z.optional(z.enum(['submitting', 'in_review', 'approved', 'rejected', 'paying', 'paid'])), limit: pageQuery.shape.limit, cursor: pageQuery.shape.cursor }),
   },
-  levySummary: {
-    operationId: 'levySummary',
+  pendingReviews: {
+    operationId: 'pendingReviews',
     method: 'GET',
-    path: '/compounds/{compoundId}/levy',
-    summary: 'The small-maintenance levy: rate, charged, paid, owed, units in arrears',
-    allow: inCompound,
-    params: compoundParams,
+    path: '/reviews/pending',
+    summary: 'Expenses awaiting the caller’s step across compounds: a community reviewer’s community, a street office’s street; oldest due first',
+    allow: ['community', 'street'],
+    query: z.strictObject({ grant: z.optional(z.string().check(z.regex(/^(community|street):[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/))), limit: pageQuery.shape.limit, cursor: pageQuery.shape.cursor }),
   },
+  levySummary: { operationId: 'levySummary', method: 'GET', path: '/compounds/{compoundId}/levy', summary: 'The small-maintenance levy: rate, charged, paid, owed, in advance, units in arrears (checked against the journal)', allow: inCompound, params: compoundParams },
   levyAccount: {
     operationId: 'levyAccount',
     method: 'GET',
     path: '/compounds/{compoundId}/levy/units/{unitId}',
-    summary: 'A unit’s levy account (its owner, the committee, the property company, officials)',
+    summary: 'A unit’s levy account: who pays (the developer before delivery), charged, paid, owed, since when (its owner, the committee, the property company, officials)',
     allow: inCompound,
     params: z.strictObject({ compoundId: id, unitId: id }),
   },
@@ -198,26 +193,33 @@ export const routes = {
     operationId: 'payLevy',
     method: 'POST',
     path: '/compounds/{compoundId}/levy/payments',
-    summary: 'Record a levy payment by receipt (property company or committee); idempotent by receipt',
+    summary: 'Record a levy receipt for one unit, or one receipt for several units (`lines`); up to 12 months ahead; each receipt once per compound',
     allow: ['property', 'committee'],
     params: compoundParams,
-    body: z.strictObject({ unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)), receiptRef: ref }),
+    body: z.union([
+      z.strictObject({ receiptRef: ref, unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)) }),
+      z.strictObject({ receiptRef: ref, lines: z.array(levyLine).check(z.minLength(1), z.maxLength(50)) }),
+    ]),
     successStatus: 201,
   },
-  listDisclosures: {
-    operationId: 'listDisclosures',
-    method: 'GET',
-    path: '/compounds/{compoundId}/disclosures',
-    summary: 'Published quarterly disclosures, newest first',
-    allow: inCompound,
+  payLevyBatch: {
+    operationId: 'payLevyBatch',
+    method: 'POST',
+    path: '/compounds/{compoundId}/levy/payments/batch',
+    summary: 'Record a CSV of receipts (receipt,unit,amount in yuan) as one journal entry: all lines or none, with a per-line report of what is wrong',
+    allow: ['property', 'committee'],
     params: compoundParams,
-    query: pageQuery,
+    query: z.strictObject({ batchRef: ref }),
+    bodyType: 'csv',
+    maxBodyBytes: 512 * 1024,
+    successStatus: 201,
   },
+  listDisclosures: { operationId: 'listDisclosures', method: 'GET', path: '/compounds/{compoundId}/disclosures', summary: 'Published quarterly disclosures, newest first', allow: inCompound, params: compoundParams, query: pageQuery },
   getDisclosure: {
     operationId: 'getDisclosure',
     method: 'GET',
     path: '/compounds/{compoundId}/disclosures/{period}',
-    summary: 'A quarterly disclosure (公示): income by source, expenses with approvals, balances, surplus, chain heads (JSON or CSV)',
+    summary: 'A quarterly disclosure (公示): income by source, the levy charged, paid and owed, expenses with approvals and reasons, balances, surplus, chain heads (JSON or CSV)',
     allow: inCompound,
     params: z.strictObject({ compoundId: id, period: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)) }),
     query: format,
@@ -226,11 +228,31 @@ export const routes = {
     operationId: 'fundsReport',
     method: 'GET',
     path: '/reports/funds',
-    summary: 'Public revenue held, funds collected, repairs paid, surplus — per street, district or city',
+    summary: 'Public revenue held, money collected, the levy charged/paid/owed, repairs paid — per street, district or city (from per-compound summaries)',
     allow: ['street', 'district', 'bureau'],
     query: z.strictObject({ districtId: z.optional(id), streetId: z.optional(id) }),
   },
 } as const satisfies Record<string, RouteDecl>;
+
+const PUBLISHED = [
+  ProjectAuthorized,
+  EmergencyReported,
+  ExpenseSubmitted,
+  ExpenseTierRaised,
+  ExpenseReviewed,
+  ExpenseReviewOverdue,
+  ExpensePaid,
+  LedgerEntryRecorded,
+  LevyStarted,
+  LevyMonthCharged,
+  DisclosurePublished,
+  ArrearsRecorded,
+  ArrearsCleared,
+  ResolutionNotActedOn,
+];
+
+/** Schedules read their cron fields in Beijing time: a month or a quarter starts at 00:00 there. */
+const BEIJING = 'Asia/Shanghai';
 
 export const topology: ServiceTopology = {
   name: 'funds',
@@ -242,21 +264,50 @@ export const topology: ServiceTopology = {
       name: 'registry-read-model',
       entry: 'services/funds/consume-registry.ts',
       table: { level: 'read-write', indexes: ['gsi1'] },
-      description: 'Keeps the compounds and their rolls (units, areas, holders) for the levy',
+      description: 'Keeps the compounds and their rolls (units, areas, holders) for the levy, and where each compound is for the reports',
       pattern: { source: ['gongzhi.registry'], 'detail-type': REGISTRY_EVENTS.map((e) => e.detailType) },
     },
     {
       name: 'resolutions',
       entry: 'services/funds/consume-resolutions.ts',
       table: { level: 'read-write', indexes: ['gsi1'] },
-      description: 'Authorizes projects approved by owners’ resolutions and starts levies they approve',
+      description: 'Authorizes projects approved by owners’ resolutions of the right matter and starts levies they approve',
       pattern: { source: [ResolutionPassed.source], 'detail-type': [ResolutionPassed.detailType] },
     },
   ],
   schedules: [
-    { name: 'levy-monthly', entry: 'services/funds/levy-monthly.ts', description: 'Charges the small-maintenance levy for the month and records arrears', expression: 'cron(0 2 1 * ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
-    { name: 'review-escalation', entry: 'services/funds/review-escalation.ts', description: 'Escalates expense reviews waiting longer than 5 working days per step', expression: 'cron(0 3 * * ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
-    { name: 'disclosure-quarterly', entry: 'services/funds/disclosure-quarterly.ts', description: 'Publishes each compound’s disclosure for the quarter just ended', expression: 'cron(0 4 1 1,4,7,10 ? *)', table: { level: 'read-write', indexes: ['gsi1'] } },
+    {
+      name: 'levy-clock',
+      entry: 'services/funds/levy-clock.ts',
+      table: { level: 'read-write', indexes: ['gsi1', 'due'] },
+      description: 'Daily at 02:00 Beijing time: queues each compound whose next levy month has begun (or whose run failed), one unit each',
+      expression: 'cron(0 2 * * ? *)',
+      timeZone: BEIJING,
+      sendsTo: ['levy-compounds'],
+    },
+    {
+      name: 'review-clock',
+      entry: 'services/funds/review-clock.ts',
+      table: { level: 'read-write', indexes: ['gsi1', 'due'] },
+      description: 'Every 15 minutes: queues expenses whose review step is overdue (5 working days) or whose submission, payment or release a crash left half-done',
+      expression: 'rate(15 minutes)',
+      timeZone: BEIJING,
+      sendsTo: ['expense-steps'],
+    },
+    {
+      name: 'disclosure-clock',
+      entry: 'services/funds/disclosure-clock.ts',
+      table: { level: 'read-write', indexes: ['gsi1', 'due'] },
+      description: 'Daily at 04:00 Beijing time: queues each compound with a quarter ended and not yet disclosed (on 1 Jan, Apr, Jul, Oct; later if a run failed)',
+      expression: 'cron(0 4 * * ? *)',
+      timeZone: BEIJING,
+      sendsTo: ['disclosure-compounds'],
+    },
   ],
-  publishes: [ProjectAuthorized, ExpenseSubmitted, ExpenseReviewed, ExpenseReviewOverdue, ExpensePaid, DisclosurePublished, ArrearsRecorded, ArrearsCleared].map((e) => e.detailType),
+  queues: [
+    { name: 'levy-compounds', entry: 'services/funds/levy-compound.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Charges one compound every levy month begun and not yet charged, brings its unit accounts up to date and records arrears', batchSize: 2, maxConcurrency: 5, timeoutSeconds: 300 },
+    { name: 'expense-steps', entry: 'services/funds/expense-step.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Escalates one overdue review step, or completes one expense’s interrupted submission, payment or release', batchSize: 10, maxConcurrency: 5 },
+    { name: 'disclosure-compounds', entry: 'services/funds/disclosure-compound.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Publishes one compound’s disclosures for every quarter ended and not yet disclosed', batchSize: 2, maxConcurrency: 5, timeoutSeconds: 300 },
+  ],
+  publishes: PUBLISHED.map((e) => e.detailType),
 };

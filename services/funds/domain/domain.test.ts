@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { monthlyLevyFen, previousPeriod, previousQuarter } from './levy';
+import { monthlyLevyFen } from './levy';
 import { applyPostings, available, chainEntry, contentHash, LedgerRuleError, reversalOf, verifyLedger, type Entry, type EntryDraft, type Posting } from './ledger';
-import { addWorkingDays, amountForTier, nextStep, reviewRefusal, stepsFor, tierFor, type PayeeExpense } from './review';
+import { amountForTier, nextDue, nextStep, reviewRefusal, stepDueAt, stepsFor, tierFor, type PayeeExpense } from './review';
 
 const draft = (postings: Posting[], i = 0): EntryDraft => ({
   kind: 'income',
@@ -30,7 +30,8 @@ describe('review tiers (业账社审)', () => {
     expect(stepsFor(3)).toEqual(['community_reviewer', 'branch_and_residents_committee', 'street_office']);
   });
 
-  const e = (expenseId: string, payee: string, amountFen: number, day: number, status = 'pending'): PayeeExpense => ({
+  const e = (expenseId: string, payee: string, amountFen: number, day: number, status = 'pending', projectId = 'p1'): PayeeExpense => ({
+    projectId,
     expenseId,
     payee,
     amountFen,
@@ -54,10 +55,41 @@ describe('review tiers (业账社审)', () => {
     expect(amountForTier(later, [first, later])).toBe(expected);
   });
 
-  test('rejected expenses, other payees and later expenses do not count', () => {
+  test('days are calendar days in Beijing: 23:30 and 00:30 the next night are a day apart', () => {
+    // 2027-01-01 15:30Z is 23:30 Beijing; 30 days later at 16:30Z is 00:30 Beijing on the 31st day.
+    const first: PayeeExpense = { projectId: 'p', expenseId: 'a', payee: 'Acme', amountFen: 150_000, status: 'pending', submittedAt: '2027-01-01T15:30:00.000Z' };
+    const at30 = { ...first, expenseId: 'b', submittedAt: '2027-01-31T15:59:00.000Z' }; // 23:59 on day 30
+    const at31 = { ...first, expenseId: 'c', submittedAt: '2027-01-31T16:30:00.000Z' }; // 00:30 on day 31
+    expect(amountForTier(at30, [first])).toBe(300_000);
+    expect(amountForTier(at31, [first])).toBe(150_000);
+  });
+
+  test('rejected expenses and other payees never count; later expenses count only while the expense is in review', () => {
     const now = e('x', 'Acme', 100_000, 10);
     const others = [e('r', 'Acme', 900_000, 5, 'rejected'), e('o', 'Other Co', 900_000, 5), e('l', 'Acme', 900_000, 11)];
     expect(amountForTier(now, [now, ...others])).toBe(100_000);
+    expect(amountForTier(now, [now, ...others], { stillInReview: true })).toBe(1_000_000);
+  });
+
+  test.each([
+    [30, 300_000], // a later expense 30 days after still raises the earlier one
+    [31, 150_000],
+  ])('a later expense %d days after counts for an earlier one in review: %d', (gap, expected) => {
+    const first = e('a', 'Acme', 150_000, 0);
+    const later = e('b', 'Acme', 150_000, gap);
+    expect(amountForTier(first, [first, later], { stillInReview: true })).toBe(expected);
+  });
+
+  test('the same expense id in two projects is two expenses', () => {
+    const mine = e('X1', 'Acme', 150_000, 0, 'pending', 'p1');
+    const other = e('X1', 'Acme', 150_000, 1, 'pending', 'p2');
+    expect(amountForTier(mine, [mine, other], { stillInReview: true })).toBe(300_000);
+  });
+
+  test('what is due next, and who takes it', () => {
+    expect(nextDue(3, [])).toEqual({ step: 'community_reviewer', role: 'community' });
+    expect(nextDue(3, [{ step: 'community_reviewer', by: 'a', at: '' }, { step: 'branch_and_residents_committee', by: 'b', at: '' }])).toEqual({ step: 'street_office', role: 'street' });
+    expect(nextDue(1, [{ step: 'community_reviewer', by: 'a', at: '' }])).toBeUndefined();
   });
 
   test('nobody approves their own expense, and each step needs a different person', () => {
@@ -70,10 +102,10 @@ describe('review tiers (业账社审)', () => {
     expect(nextStep(1, approvals)).toBeUndefined();
   });
 
-  test('working days skip weekends', () => {
-    expect(addWorkingDays('2027-01-01T09:00:00.000Z', 5)).toBe('2027-01-08T09:00:00.000Z'); // Friday → next Friday
-    expect(addWorkingDays('2027-01-02T09:00:00.000Z', 1)).toBe('2027-01-04T09:00:00.000Z'); // Saturday → Monday
-    expect(addWorkingDays('2027-01-04T09:00:00.000Z', 0)).toBe('2027-01-04T09:00:00.000Z');
+  test('a step is due 5 working days later on the Beijing calendar', () => {
+    expect(stepDueAt('2027-01-01T01:00:00.000Z')).toBe('2027-01-08T01:00:00.000Z'); // Friday 09:00 Beijing → next Friday
+    // Friday 20:00 UTC is Saturday 04:00 in Beijing: the week starts on Monday there, due Friday 04:00 Beijing.
+    expect(stepDueAt('2027-01-08T20:00:00.000Z')).toBe('2027-01-14T20:00:00.000Z');
   });
 });
 
@@ -103,12 +135,6 @@ describe('the levy in fen', () => {
     expect(() => monthlyLevyFen(30, 0)).toThrow();
   });
 
-  test('periods and quarters', () => {
-    expect(previousPeriod('2027-01')).toBe('2026-12');
-    expect(previousPeriod('2027-10')).toBe('2027-09');
-    expect(previousQuarter('2027-01-01T04:00:00.000Z')).toEqual({ label: '2026-Q4', from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
-    expect(previousQuarter('2027-07-15T00:00:00.000Z')).toEqual({ label: '2027-Q2', from: '2027-04-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z' });
-  });
 });
 
 describe('the journal', () => {
@@ -160,7 +186,8 @@ describe('the journal', () => {
       else if (o.op === 'spend') d = draft([{ account: `spent:${o.project}`, amountFen: o.fen }, { account: 'cash', amountFen: -o.fen }], i);
       else {
         const target = entries[entries.length - 1 - o.back];
-        if (!target) continue;
+        // An entry is reversed once, and a reversal is not reversed (verifyLedger flags both).
+        if (!target || target.kind === 'reversal' || entries.some((x) => x.kind === 'reversal' && x.sourceDocument.ref === `entry:${target.seq}`)) continue;
         d = reversalOf(target, 'tester', 'correction', `rev-${i}`, draft([], i).at);
       }
       try {
@@ -207,6 +234,34 @@ describe('the journal', () => {
         expect(check.firstBad!.seq).toBe(how === 'drop' || how === 'swap' ? tampered[i]!.seq : i + 1);
       }),
     );
+  });
+
+  test('a second reversal of an entry, a reversal of a reversal, or a reversal that does not negate are caught', () => {
+    const a = chainEntry(undefined, draft([{ account: 'cash', amountFen: 5000 }, { account: 'income:advertising', amountFen: -5000 }]));
+    const b = chainEntry(a, draft([{ account: 'cash', amountFen: 300 }, { account: 'income:parking', amountFen: -300 }], 1));
+    const r1 = chainEntry(b, reversalOf(b, 'tester', 'typed twice', 'rev-1', '2027-01-02T00:00:00.000Z'));
+    // A second reversal under another reference (as the store once allowed): the chain itself is sound, the rule is not.
+    const r2 = chainEntry(r1, { ...reversalOf(b, 'tester', 'typed twice', 'rev-2', '2027-01-02T00:00:01.000Z'), clientRef: 'rev-2' });
+    expect(verifyLedger([a, b, r1, r2])).toMatchObject({ ok: false, firstBad: { seq: 4, reason: expect.stringMatching(/reversed a second time \(first by entry 3\)/) } });
+    const rr = chainEntry(r1, reversalOf(r1, 'tester', 'undo', 'rev-3', '2027-01-02T00:00:02.000Z'));
+    expect(verifyLedger([a, b, r1, rr])).toMatchObject({ ok: false, firstBad: { seq: 4, reason: expect.stringMatching(/itself a reversal/) } });
+    const half = chainEntry(b, { ...reversalOf(b, 'tester', 'half', 'rev-4', ''), postings: [{ account: 'cash', amountFen: -100 }, { account: 'income:parking', amountFen: 100 }] });
+    expect(verifyLedger([a, b, half])).toMatchObject({ ok: false, firstBad: { seq: 3, reason: 'does not negate entry 2' } });
+    expect(reversalOf(b, 'x', 'y', 'z', '').clientRef).toBe(reversalOf(b, 'other', 'other reason', 'other ref', '').clientRef);
+  });
+
+  test('a page verifies as the continuation of the entry before it', () => {
+    const a = chainEntry(undefined, draft([{ account: 'cash', amountFen: 5000 }, { account: 'income:advertising', amountFen: -5000 }]));
+    const b = chainEntry(a, draft([{ account: 'cash', amountFen: 300 }, { account: 'income:parking', amountFen: -300 }], 1));
+    const c = chainEntry(b, draft([{ account: 'cash', amountFen: 7 }, { account: 'income:parking', amountFen: -7 }], 2));
+    expect(verifyLedger([b, c], a)).toMatchObject({ ok: true, entries: 3 });
+    expect(verifyLedger([c], a)).toMatchObject({ ok: false, firstBad: { seq: 3 } });
+  });
+
+  test('a balance beyond 2^53 fen is refused: it could not be kept exactly', () => {
+    const big = chainEntry(undefined, draft([{ account: 'cash', amountFen: Number.MAX_SAFE_INTEGER - 10 }, { account: 'opening_balance', amountFen: -(Number.MAX_SAFE_INTEGER - 10) }]));
+    expect(() => chainEntry(big, draft([{ account: 'cash', amountFen: 10 }, { account: 'income:parking', amountFen: -10 }], 1))).not.toThrow();
+    expect(() => chainEntry(big, draft([{ account: 'cash', amountFen: 11 }, { account: 'income:parking', amountFen: -11 }], 1))).toThrow(/beyond 2\^53/);
   });
 
   test('available is cash not set aside', () => {

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
  *
  * Accounts:
  *   cash                  money the fund holds (must not go below zero)
- *   levy_receivable       small-maintenance levy charged and not yet paid (must not go below zero)
+ *   levy_receivable       small-maintenance levy charged and not yet paid, net of what units paid in
+ *                         advance (negative when advance payments exceed what is owed)
  *   income:<source>       income by source (advertising, parking, stalls, base_stations, rents, levy, deposits, donations, interest)
  *   costs:<kind>          reasonable costs of earning public revenue
  *   appropriations        the part of the fund set aside for approved projects
@@ -38,6 +39,26 @@ export interface EntryDraft {
   actor: string;
   clientRef: string;
   at: string;
+  /**
+   * What the postings summarise, when it matters to someone checking the entry: the receipts of a
+   * levy payment (unit by unit), the charge sheets of a levy month, the expense a payment pays, the
+   * entry a reversal reverses. Covered by the hash.
+   */
+  detail?: EntryDetail;
+}
+
+export interface EntryDetail {
+  /** A levy month: "2027-03", and the per-bucket charge sheets (their totals and hashes). */
+  period?: string;
+  sheets?: { bucket: number; units: number; totalFen: number; hash: string }[];
+  /** Levy receipts: unit, amount, receipt. */
+  lines?: { unitId: string; amountFen: number; receiptRef: string }[];
+  /** A payment: the expense it pays. */
+  projectId?: string;
+  expenseId?: string;
+  /** A reversal: the entry it reverses, and the caller's reference for the request. */
+  reverses?: number;
+  requestRef?: string;
 }
 
 export interface Entry extends EntryDraft {
@@ -58,7 +79,7 @@ export class LedgerRuleError extends Error {
 
 /** Accounts whose balance must never cross zero, and in which direction. */
 export function overdrawn(account: string, balance: number): boolean {
-  if (account === 'cash' || account === 'levy_receivable') return balance < 0;
+  if (account === 'cash') return balance < 0;
   if (account.startsWith('reserved:')) return balance > 0;
   return false;
 }
@@ -80,6 +101,9 @@ export function checkPostings(postings: readonly Posting[]): void {
 export function applyPostings(balances: Readonly<Record<string, number>>, postings: readonly Posting[]): Record<string, number> {
   const next = { ...balances };
   for (const p of postings) next[p.account] = (next[p.account] ?? 0) + p.amountFen;
+  // Beyond 2^53 a number is no longer exact (and DynamoDB's client refuses to read it back).
+  const inexact = postings.map((p) => p.account).filter((a) => !Number.isSafeInteger(next[a]!));
+  if (inexact.length) throw new LedgerRuleError(`this entry would take ${inexact.join(', ')} beyond 2^53 fen, past what is kept exactly`);
   const over = postings.map((p) => p.account).filter((a) => overdrawn(a, next[a]!));
   if (over.length) throw new LedgerRuleError(`this entry would overdraw ${over.join(', ')}`);
   return next;
@@ -92,13 +116,16 @@ const canonical = (value: unknown): string =>
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+// Entries without a detail hash as they always did; the detail is appended only when present.
 export function entryHash(e: Omit<Entry, 'hash'>): string {
-  return sha256(canonical([e.seq, e.kind, e.postings, e.balances, e.memo, e.sourceDocument, e.actor, e.clientRef, e.at, e.previousHash]));
+  const fields: unknown[] = [e.seq, e.kind, e.postings, e.balances, e.memo, e.sourceDocument, e.actor, e.clientRef, e.at, e.previousHash];
+  if (e.detail !== undefined) fields.push(e.detail);
+  return sha256(canonical(fields));
 }
 
 /** What a client reference promises: a retry with the same reference carries the same content. */
-export const contentHash = (d: Pick<EntryDraft, 'kind' | 'postings' | 'memo' | 'sourceDocument'>): string =>
-  sha256(canonical([d.kind, d.postings, d.memo, d.sourceDocument]));
+export const contentHash = (d: Pick<EntryDraft, 'kind' | 'postings' | 'memo' | 'sourceDocument' | 'detail'>): string =>
+  sha256(canonical(d.detail === undefined ? [d.kind, d.postings, d.memo, d.sourceDocument] : [d.kind, d.postings, d.memo, d.sourceDocument, d.detail]));
 
 /** The next entry after `previous` (undefined for the first). Throws LedgerRuleError for an unbalanced or overdrawing entry. */
 export function chainEntry(previous: Entry | undefined, draft: EntryDraft): Entry {
@@ -108,17 +135,35 @@ export function chainEntry(previous: Entry | undefined, draft: EntryDraft): Entr
   return { ...entry, hash: entryHash(entry) };
 }
 
-export function reversalOf(entry: Entry, actor: string, reason: string, clientRef: string, at: string): EntryDraft {
+/**
+ * The reversal of an entry. Its client reference is derived from the entry reversed, so an entry has
+ * at most one reversal however many requests race (the caller's own reference is kept in the detail:
+ * a retry of the same request is recognised, another request is refused).
+ */
+export function reversalOf(entry: Entry, actor: string, reason: string, requestRef: string, at: string): EntryDraft {
+  const detail: EntryDetail = { reverses: entry.seq, requestRef };
+  if (entry.detail?.lines) detail.lines = entry.detail.lines.map((l) => ({ ...l, amountFen: -l.amountFen }));
   return {
     kind: 'reversal',
     postings: entry.postings.map((p) => ({ account: p.account, amountFen: -p.amountFen })),
     memo: `reverses entry ${entry.seq}: ${reason}`,
     sourceDocument: { type: 'reversal', ref: `entry:${entry.seq}` },
     actor,
-    clientRef,
+    clientRef: reversalRef(entry.seq),
     at,
+    detail,
   };
 }
+
+/** The one client reference a reversal of entry `seq` can have (see ids.ts: "@" is never a caller's). */
+export const reversalRef = (seq: number): string => `@reversal/${seq}`;
+
+/** The entry a reversal reverses, from its source document. */
+export const reversedSeq = (e: Pick<EntryDraft, 'kind' | 'sourceDocument'>): number | undefined => {
+  if (e.kind !== 'reversal') return undefined;
+  const m = /^entry:(\d+)$/.exec(e.sourceDocument.ref);
+  return m ? Number(m[1]) : undefined;
+};
 
 export interface LedgerCheck {
   ok: boolean;
@@ -128,13 +173,20 @@ export interface LedgerCheck {
   head: string;
 }
 
-/** Recompute the chain and the balances from the entries alone, stopping at the first bad entry. */
-export function verifyLedger(entries: readonly Entry[]): LedgerCheck {
-  let balances: Record<string, number> = {};
-  let previousHash = GENESIS;
+/**
+ * Recompute the chain and the balances from the entries alone, stopping at the first bad entry.
+ * `after`: the entries continue the chain from this one (a page of a longer journal); without it
+ * they start at the genesis. Double reversals are caught among the entries given (and the CLI gives
+ * them all).
+ */
+export function verifyLedger(entries: readonly Entry[], after?: Entry): LedgerCheck {
+  let balances: Record<string, number> = { ...(after?.balances ?? {}) };
+  let previousHash = after?.hash ?? GENESIS;
+  const offset = after?.seq ?? 0;
+  const reversed = new Map<number, number>();
   for (const [i, e] of entries.entries()) {
-    const bad = (reason: string): LedgerCheck => ({ ok: false, entries: entries.length, firstBad: { seq: e.seq ?? i + 1, reason }, balances, head: previousHash });
-    if (e.seq !== i + 1) return bad(`sequence ${e.seq} where ${i + 1} was expected (a gap or a duplicate)`);
+    const bad = (reason: string): LedgerCheck => ({ ok: false, entries: offset + entries.length, firstBad: { seq: e.seq ?? offset + i + 1, reason }, balances, head: previousHash });
+    if (e.seq !== offset + i + 1) return bad(`sequence ${e.seq} where ${offset + i + 1} was expected (a gap or a duplicate)`);
     if (e.previousHash !== previousHash) return bad('previousHash does not match the entry before');
     try {
       checkPostings(e.postings);
@@ -145,9 +197,21 @@ export function verifyLedger(entries: readonly Entry[]): LedgerCheck {
     if (canonical(balances) !== canonical(e.balances)) return bad('the running balances do not follow from the postings');
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) return bad('the hash does not match the entry (altered)');
+    if (e.kind === 'reversal') {
+      const target = reversedSeq(e);
+      if (target === undefined || target >= e.seq) return bad('a reversal of an entry that does not come before it');
+      const original = entries[target - 1 - offset];
+      if (reversed.has(target)) return bad(`entry ${target} is reversed a second time (first by entry ${reversed.get(target)})`);
+      // A target before this window cannot be compared here; the full check (the CLI) compares it.
+      if (original) {
+        if (original.kind === 'reversal') return bad(`reverses entry ${target}, itself a reversal`);
+        if (canonical(e.postings) !== canonical(original.postings.map((p) => ({ account: p.account, amountFen: -p.amountFen })))) return bad(`does not negate entry ${target}`);
+      }
+      reversed.set(target, e.seq);
+    }
     previousHash = hash;
   }
-  return { ok: true, entries: entries.length, balances, head: previousHash };
+  return { ok: true, entries: offset + entries.length, balances, head: previousHash };
 }
 
 /** Available = cash not set aside for projects. */

@@ -1,9 +1,16 @@
+import { addWorkingDays as addZonedWorkingDays, daysBetween, DEFAULT_TIME_ZONE } from './calendar';
+
 /**
  * 业账社审: every owners'-committee expense is reviewed before it is paid, tier by tier. docs/domain.md
  * defaults (per-city configuration): below 2,000 yuan one community reviewer; 2,000 to 20,000 yuan
  * adds the community party branch and residents' committee; above 20,000 yuan adds the street office
- * and the discipline inspector is notified. Payments to one payee within 30 days are reviewed as one
- * amount, so an expense cannot be split under a tier.
+ * and the discipline inspector is notified.
+ *
+ * No splitting under a tier: an expense is judged on the sum of the payee's expenses within 30 days
+ * of it (calendar days in the compound's zone), rejected ones excluded. The window looks back from
+ * the expense; while the expense is still in review it also looks forward, so a later expense to the
+ * same payee within 30 days raises the tier of an earlier one not yet fully approved. Once approved,
+ * an expense's tier is final (the later one is still judged on the sum).
  */
 export interface ReviewRules {
   /** From this amount (inclusive) the second step is needed: 2,000 yuan. */
@@ -35,6 +42,8 @@ export function tierFor(amountFen: number, rules: ReviewRules = DEFAULT_REVIEW_R
 export const stepsFor = (tier: 1 | 2 | 3): Step[] => STEPS.slice(0, tier);
 
 export interface PayeeExpense {
+  /** Unique within the compound: an expense id is unique only within its project. */
+  projectId: string;
   expenseId: string;
   payee: string;
   amountFen: number;
@@ -42,13 +51,27 @@ export interface PayeeExpense {
   status: string;
 }
 
-/** The amount a tier is judged on: this expense plus the payee's others within the window before it (rejected ones excluded). */
-export function amountForTier(expense: PayeeExpense, others: readonly PayeeExpense[], rules: ReviewRules = DEFAULT_REVIEW_RULES): number {
-  const from = Date.parse(expense.submittedAt) - rules.payeeWindowDays * 86_400_000;
+/**
+ * The amount a tier is judged on: this expense plus the payee's other expenses (rejected ones
+ * excluded) submitted within the window before it and, while it is in review (`stillInReview`),
+ * within the window after it.
+ */
+export function amountForTier(
+  expense: PayeeExpense,
+  others: readonly PayeeExpense[],
+  options: { stillInReview: boolean; timeZone?: string } = { stillInReview: false },
+  rules: ReviewRules = DEFAULT_REVIEW_RULES,
+): number {
+  const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const payee = normalizePayee(expense.payee);
+  const at = Date.parse(expense.submittedAt);
   return others
-    .filter((o) => o.expenseId !== expense.expenseId && o.status !== 'rejected' && normalizePayee(o.payee) === payee)
-    .filter((o) => Date.parse(o.submittedAt) >= from && Date.parse(o.submittedAt) <= Date.parse(expense.submittedAt))
+    .filter((o) => !(o.expenseId === expense.expenseId && o.projectId === expense.projectId) && o.status !== 'rejected' && normalizePayee(o.payee) === payee)
+    .filter((o) => {
+      const when = Date.parse(o.submittedAt);
+      if (when <= at) return daysBetween(o.submittedAt, expense.submittedAt, zone) <= rules.payeeWindowDays;
+      return options.stillInReview && daysBetween(expense.submittedAt, o.submittedAt, zone) <= rules.payeeWindowDays;
+    })
     .reduce((sum, o) => sum + o.amountFen, expense.amountFen);
 }
 
@@ -59,6 +82,8 @@ export interface Approval {
   step: Step;
   by: string;
   at: string;
+  /** The reviewer's reason, published with the expense and in the disclosure. */
+  reason?: string;
 }
 
 /** Why this person may not take this step now, or undefined if they may. */
@@ -74,14 +99,12 @@ export function nextStep(tier: 1 | 2 | 3, approvals: readonly Approval[]): Step 
   return stepsFor(tier).find((s) => !approvals.some((a) => a.step === s));
 }
 
-/** Add working days (Monday to Friday, UTC); public holidays are a per-city list not modelled yet. */
-export function addWorkingDays(iso: string, days: number): string {
-  const d = new Date(iso);
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const weekday = d.getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left--;
-  }
-  return d.toISOString();
+/** What an expense waits for: the step and who takes it; undefined once fully approved. */
+export function nextDue(tier: 1 | 2 | 3, approvals: readonly Approval[]): { step: Step; role: 'community' | 'street' } | undefined {
+  const step = nextStep(tier, approvals);
+  return step ? { step, role: STEP_ROLE[step] } : undefined;
 }
+
+/** When the step now waiting is overdue: working days on the compound's calendar (public holidays are a per-city list not modelled yet). */
+export const stepDueAt = (from: string, timeZone: string = DEFAULT_TIME_ZONE, rules: ReviewRules = DEFAULT_REVIEW_RULES): string =>
+  addZonedWorkingDays(from, rules.workingDaysPerStep, timeZone);

@@ -1,3 +1,0 @@
-import { publishDisclosures } from './operations';
-
-export const handler = async () => ({ published: await publishDisclosures() });

@@ -1,0 +1,9 @@
+import { officialScope } from '../../../libs/auth';
+import { clock } from '../../../libs/clock';
+import { implement } from '../../../libs/http/api';
+import { fundsReport } from '../operations/reports';
+import { routes } from '../topology';
+
+export const reportRoutes = [
+  implement(routes.fundsReport, async ({ query, principal }) => ({ body: { ...(await fundsReport(officialScope(principal, query))), asOf: clock.nowIso() } })),
+];

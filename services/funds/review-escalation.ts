@@ -1,3 +1,0 @@
-import { escalateOverdueReviews } from './operations';
-
-export const handler = async () => ({ escalated: await escalateOverdueReviews() });
