@@ -1,0 +1,65 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ComplaintReceived, ExpenseSubmitted, VoteAnnounced } from '../../../events/catalogue';
+import type { DeliveredEvent } from '../../../events/envelope';
+import { db } from '../../../libs/db';
+import { audience, isSubject } from '../domain/audiences';
+import type { ExpenseFacts, Fact, RuleContext, VoteFacts } from '../domain/rules';
+import { keys, table } from './keys';
+
+/**
+ * What later events do not repeat, kept from the events that say it: a vote's question and dates
+ * (VoteOpened says neither), an expense's tier (ExpensePaid does not say it), and who filed a
+ * complaint in the app (no disputes event names the complainant; the filing request's actor is the
+ * complainant's token subject, and only this service keeps it, to address `user:<sub>`).
+ */
+export async function remember(event: DeliveredEvent): Promise<void> {
+  switch (event['detail-type']) {
+    case VoteAnnounced.detailType: {
+      const { data } = VoteAnnounced.parse(event);
+      const vote: VoteFacts = { voteId: data.voteId, kind: data.kind, matter: data.matter, question: data.question, opensAt: data.opensAt, closesAt: data.closesAt };
+      return put({ ...keys.vote(data.compoundId, data.voteId), ...vote });
+    }
+    case ExpenseSubmitted.detailType: {
+      const { data } = ExpenseSubmitted.parse(event);
+      const expense: ExpenseFacts = { expenseId: data.expenseId, projectId: data.projectId, payee: data.payee, amountFen: data.amountFen, tier: data.tier };
+      return put({ ...keys.expense(data.compoundId, data.expenseId), ...expense });
+    }
+    case ComplaintReceived.detailType: {
+      const { metadata, data } = ComplaintReceived.parse(event);
+      // App and grid filings are made by the person who gets the answer (the grid member passes it on);
+      // Open311 and counter filings are made by a system or a clerk, who is not the complainant.
+      if ((data.channel === 'app' || data.channel === 'grid') && isSubject(metadata.actor)) {
+        return put({ ...keys.complaint(data.compoundId, data.complaintId), complainant: audience.user(metadata.actor) });
+      }
+      return;
+    }
+  }
+}
+
+const put = async (item: Record<string, unknown>) => {
+  await db().send(new PutCommand({ TableName: table(), Item: item }));
+};
+
+async function get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  return (await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }))).Item;
+}
+
+/** The facts a rule asks for, looked up for this event's data. */
+export async function factsFor(needs: readonly Fact[], data: { compoundId?: string; voteId?: string; expenseId?: string; complaintId?: string }): Promise<Partial<RuleContext>> {
+  const out: Partial<RuleContext> = {};
+  const c = data.compoundId;
+  if (!c) return out;
+  if (needs.includes('vote') && data.voteId) {
+    const item = await get(keys.vote(c, data.voteId));
+    if (item) out.vote = { voteId: item.voteId as string, kind: item.kind as string, matter: item.matter as string, question: item.question as string, opensAt: item.opensAt as string, closesAt: item.closesAt as string };
+  }
+  if (needs.includes('expense') && data.expenseId) {
+    const item = await get(keys.expense(c, data.expenseId));
+    if (item) out.expense = { expenseId: item.expenseId as string, projectId: item.projectId as string, payee: item.payee as string, amountFen: item.amountFen as number, tier: item.tier as number };
+  }
+  if (needs.includes('complainant') && data.complaintId) {
+    const item = await get(keys.complaint(c, data.complaintId));
+    if (item?.complainant) out.complainant = item.complainant as string;
+  }
+  return out;
+}
