@@ -8,7 +8,7 @@ import { table } from '../services/elections/store/keys';
 import { getVote } from '../services/elections/store/votes';
 import { RollActivated, RollChunkPublished, type UnitRecord } from '../events/catalogue';
 import { publish } from '../libs/bus';
-import { client, compoundBody } from '../test/helpers';
+import { client, compoundBody, registerAreas } from '../test/helpers';
 
 const DAY = 86_400_000;
 
@@ -74,6 +74,7 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
   const call = client(system);
   try {
     const bureau = await system.token(['bureau']);
+    await registerAreas(system);
     await call('POST', '/compounds', { token: bureau, body: compoundBody('bench') });
     // The roll reaches elections as the registry publishes it (chunks, then activation); publishing it
     // here keeps the registry's own import (and its API timeout) out of this measurement.

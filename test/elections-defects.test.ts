@@ -8,7 +8,7 @@ import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { verifyVoteLog } from '../services/elections/domain/verify';
 import { finalizeVote } from '../services/elections/lifecycle';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
 /**
  * Regression tests for the defects of the elections issue, each reproduced through the API:
@@ -53,12 +53,13 @@ beforeAll(async () => {
   system.bus.subscribe({ target: 'probe', pattern: { source: ['gongzhi.elections'] }, invoke: async (e) => void received.push(e) });
   bureau = await system.token(['bureau'], 'bureau');
   street = await system.token(['street:S1'], 'street-officer');
+  await registerAreas(system, [{ districtId: 'D2', streetId: 'S9', communityId: 'K9' }]);
   // d-small: 60 units (≤100 households: 3 seats allowed); d-big: 120 units (5 to 11 seats).
   for (const [compoundId, units, location] of [
     ['d-small', 60, {}],
     ['d-big', 120, {}],
     ['d-race', 60, {}],
-    ['d-far', 30, { districtId: 'D2', streetId: 'S9', communityId: 'K9' }],
+    ['d-far', 30, { communityId: 'K9' }],
   ] as const) {
     expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(compoundId, location) })).status).toBe(201);
     expect((await call('POST', '/compounds/' + compoundId + '/roll', { token: bureau, raw: rollCsv(units), type: 'text/csv' })).status).toBe(201);

@@ -23,8 +23,10 @@ export function demoRollCsv(buildings: number = DEMO.buildings, unitsPerBuilding
       else if (n % 97 === 0) lines.push(`${building},${unit},${area},contract,sold_undelivered,O${n},Buyer ${n},no`);
       else {
         const owner = n % 61 === 0 ? 'O1' : `O${n}`; // O1 holds several units: one person, full area
-        const source = n % 11 === 0 ? 'survey' : 'register';
-        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${n % 13 === 0 ? 'no' : 'yes'}`);
+        // Not yet registered (every 13th): some of those have only a surveyed area; a registered unit has its registered area.
+        const registered = n % 13 !== 0;
+        const source = !registered && n % 2 === 0 ? 'survey' : 'register';
+        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${registered ? 'yes' : 'no'}`);
       }
     }
   }
@@ -44,6 +46,10 @@ async function call(system: LocalSystem, token: string, method: string, path: st
 /** Seeds the demo compound through the public API (the same path a street office would take). */
 export async function seedDemo(system: LocalSystem): Promise<boolean> {
   const token = await system.token(['bureau'], 'seed');
+  // The demo compound's areas first: a compound lies in a registered community (409 once seeded).
+  await call(system, token, 'POST', '/districts', JSON.stringify({ districtId: DEMO.districtId, name: '丰泽区 Fengze District' }));
+  await call(system, token, 'POST', '/streets', JSON.stringify({ streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }));
+  await call(system, token, 'POST', '/communities', JSON.stringify({ communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }));
   const created = await call(
     system,
     token,
@@ -53,8 +59,6 @@ export async function seedDemo(system: LocalSystem): Promise<boolean> {
       compoundId: DEMO.compoundId,
       name: '东湖花园 Donghu Garden',
       address: '1 Donghu Road, Fengze District, Quanzhou',
-      districtId: DEMO.districtId,
-      streetId: DEMO.streetId,
       communityId: DEMO.communityId,
       governance: 'committee',
       developerId: DEMO.developerId,
