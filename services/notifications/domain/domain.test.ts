@@ -226,14 +226,19 @@ describe('the rules', () => {
       'VoteAnnounced', 'VoteOpened', 'VoteReminderDue', 'VoteClosed', 'ResolutionPassed', 'ResolutionFailed', 'VoteAnnulled', 'ObjectionFiled',
       'CommitteeElected', 'CommitteeTermExpiring', 'CommitteeDissolved', 'CandidateDisqualified', 'CommitteeMemberDisqualified',
       'ProjectAuthorized', 'ExpenseSubmitted', 'ExpenseReviewed', 'ExpenseReviewOverdue', 'ExpensePaid', 'DisclosurePublished', 'ArrearsRecorded', 'ArrearsCleared',
-      'ComplaintReceived', 'ComplaintRouted', 'ComplaintEscalated', 'ComplaintResolved', 'MediationOpened', 'ViolationConfirmed', 'ViolationRectified', 'GridRoleAssigned',
+      'ComplaintReceived', 'ComplaintRouted', 'ComplaintAcknowledged', 'ComplaintEscalated', 'ComplaintResolved', 'MediationOpened',
+      'FindingReferred', 'FindingConfirmed', 'ReinspectionFailed', 'FindingRectified', 'EnforcementEscalated', 'GridRoleAssigned',
     ];
     expect(RULES.map((r) => r.event.detailType).sort()).toEqual([...needed].sort());
   });
 
   test('each rule, fed its event’s fixture, says something in both languages to valid audiences', () => {
-    const withFacts: RuleContext = { ...context, complainant: 'user:owner-sub', vote: { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' } };
-    const reminder = VoteReminderDue.create({ compoundId: 'C1', voteId: 'V1', buildingId: 'B1', ownerIds: ['O1'], closesAt: '2026-05-23T00:00:00.000Z', question: 'Q?' }, { compoundId: 'C1', actor: 'x', occurredAt: '2026-05-21T00:00:00.000Z' });
+    const withFacts: RuleContext = { ...context, complainant: 'user:owner-sub', finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' }, vote: { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' } };
+    // In the shape the elections branch publishes it (kind, opensAt, part, parts besides): read leniently.
+    const reminder = VoteReminderDue.create(
+      { compoundId: 'C1', voteId: 'V1', kind: 'resolution', opensAt: '2026-05-16T00:00:00.000Z', buildingId: 'B1', ownerIds: ['O1'], closesAt: '2026-05-23T00:00:00.000Z', question: 'Q?', part: 0, parts: 1 } as never,
+      { compoundId: 'C1', actor: 'x', occurredAt: '2026-05-21T00:00:00.000Z' },
+    );
     for (const rule of RULES) {
       const fixture = rule.event.detailType === 'VoteReminderDue' ? reminder.detail.data : data(rule.event.detailType);
       const specs = noticesFor(rule, fixture, withFacts);
@@ -277,16 +282,61 @@ describe('the rules', () => {
     expect(inspector(TOP_TIER_ABOVE_FEN + 1, 2)).toBe(false);
   });
 
-  test('complaints: the handler; the complainant only when known', () => {
+  test('complaints: the handler; the complainant only when known, at every step they wait for', () => {
+    const known = { ...context, complainant: 'user:s1' };
     expect(audiencesIn(issued('ComplaintReceived'))).toEqual(['property:C1']);
-    expect(audiencesIn(issued('ComplaintReceived', {}, { ...context, complainant: 'user:s1' }))).toEqual(['property:C1', 'user:s1']);
+    expect(audiencesIn(issued('ComplaintReceived', {}, known))).toEqual(['property:C1', 'user:s1']);
     expect(issued('ComplaintResolved')).toEqual([]);
-    expect(audiencesIn(issued('ComplaintEscalated'))).toEqual([handlerAudience(data('ComplaintEscalated').to as { kind: string; id: string })]);
+    expect(audiencesIn(issued('ComplaintResolved', {}, known))).toEqual(['user:s1']);
+    expect(issued('ComplaintAcknowledged')).toEqual([]);
+    expect(issued('ComplaintAcknowledged', {}, known).map((s) => [audiencesIn([s]), s.urgency, s.message.zh.title])).toEqual([[['user:s1'], 'low', '【投诉已受理】Q20260501-K7M2P9']]);
+    // Escalated: the new handler at once, the one that missed the deadline, and the complainant.
+    const escalated = issued('ComplaintEscalated', {}, known);
+    expect(escalated.map((s) => [s.key, audiencesIn([s]), s.urgency])).toEqual([
+      ['handler', ['street:S1'], 'urgent'],
+      ['previous-handler', ['community:K1'], 'normal'],
+      ['complainant', ['user:s1'], 'normal'],
+    ]);
+    expect(escalated[1]!.message.zh.body).toContain('已升级至街道办事处（S1）');
+    expect(audiencesIn(issued('ComplaintEscalated'))).toEqual(['street:S1', 'community:K1']);
   });
 
-  test('findings: the responsible owner when there is one, urgently; the department always', () => {
-    expect(issued('ViolationConfirmed').map((s) => [s.key, s.urgency])).toEqual([['responsible', 'urgent'], ['department', 'normal']]);
-    expect(audiencesIn(issued('ViolationConfirmed', { responsibleOwnerId: undefined }))).toEqual(['department:' + String(data('ViolationConfirmed').department), 'committee:C1']);
+  test('findings: the responsible party (urgently unless general), the department, the committee', () => {
+    const confirmed = (over: Record<string, unknown>) => issued('FindingConfirmed', over);
+    expect(confirmed({}).map((s) => [s.key, audiencesIn([s]), s.urgency])).toEqual([
+      ['responsible', ['owner:C1:O1'], 'urgent'],
+      ['department', ['department:urban-management'], 'normal'],
+      ['committee', ['committee:C1'], 'low'],
+    ]);
+    expect(confirmed({ severity: 'major' })[0]!.urgency).toBe('urgent');
+    expect(confirmed({ severity: 'general' }).map((s) => [s.key, s.urgency])[0]).toEqual(['responsible-general', 'normal']);
+    expect(confirmed({})[0]!.message.zh.body).toContain('2026年5月17日 00:00 前整改完毕');
+    expect(confirmed({})[0]!.message.zh.body).toContain('B1 栋，roof terrace');
+    const responsible = (party: Record<string, unknown>, location: Record<string, unknown> = { buildingId: 'B1' }) => audiencesIn(confirmed({ responsibleParty: party, location }).filter((s) => s.key.startsWith('responsible')));
+    expect(responsible({ kind: 'property_company' })).toEqual(['property:C1']);
+    expect(responsible({ kind: 'committee' })).toEqual(['committee:C1']);
+    expect(audiencesIn(confirmed({ responsibleParty: { kind: 'committee' } }))).toEqual(['committee:C1', 'department:urban-management']); // no second notice to the committee
+    // No account here: the head of the building passes it on; without a building, only on paper.
+    expect(responsible({ kind: 'tenant', name: '张三' })).toEqual(['grid:C1:B1']);
+    expect(responsible({ kind: 'owner' })).toEqual(['grid:C1:B1']);
+    expect(responsible({ kind: 'developer' }, { commonPart: 'gate' })).toEqual([]);
+    expect(audiencesIn(issued('FindingReferred'))).toEqual(['department:urban-management']);
+  });
+
+  test('after the finding: re-inspection, rectification and escalation reach the party remembered from the confirmation', () => {
+    const remembered: RuleContext = { ...context, finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' } };
+    expect(issued('ReinspectionFailed', {}, remembered).map((s) => [audiencesIn([s]), s.urgency])).toEqual([[['owner:C1:O1'], 'urgent'], [['department:urban-management'], 'normal']]);
+    expect(audiencesIn(issued('ReinspectionFailed'))).toEqual(['department:urban-management']);
+    expect(audiencesIn(issued('FindingRectified', {}, remembered))).toEqual(['owner:C1:O1', 'department:urban-management', 'committee:C1']);
+    const escalated = issued('EnforcementEscalated', {}, remembered);
+    expect(escalated.map((s) => [s.key, audiencesIn([s]), s.urgency])).toEqual([
+      ['street', ['street:S1'], 'urgent'],
+      ['departments', ['department:procuratorate', 'department:urban-management'], 'normal'],
+      ['responsible', ['owner:C1:O1'], 'urgent'],
+    ]);
+    expect(escalated[0]!.message.zh.title).toContain('检察建议');
+    expect(escalated[0]!.message.zh.body).toContain('2026年9月2日 00:00 起将提起诉讼');
+    expect(audiencesIn(issued('EnforcementEscalated', { addressedTo: undefined, nextStep: undefined, nextStepDueAt: undefined }))).toEqual(['street:S1', 'department:procuratorate']);
   });
 
   test('the reminder goes to the named owners of the building and its head; nobody when everyone voted', () => {

@@ -75,6 +75,56 @@ export const VIOLATIONS: Labels<'fire_safety' | 'illegal_construction' | 'public
   water_power_supply: { zh: '违规停水停电', en: 'an unlawful water or power cut' },
 };
 
+/** The enforcement service's categories (events/enforcement.ts), as a notice names them. */
+export const ENFORCEMENT_CATEGORIES: Labels<
+  | 'fire_lane_blocked'
+  | 'ebike_indoor_charging'
+  | 'fire_equipment_faulty'
+  | 'illegal_construction_common_part'
+  | 'unlicensed_structural_renovation'
+  | 'group_rental'
+  | 'water_power_cutoff'
+  | 'property_company_violation'
+  | 'owner_fee_dispute'
+  | 'public_safety_hazard'
+  | 'public_order'
+> = {
+  fire_lane_blocked: { zh: '占用、堵塞消防车通道或疏散通道', en: 'a blocked fire lane or escape route' },
+  ebike_indoor_charging: { zh: '电动自行车违规停放、充电', en: 'e-bikes parked or charged indoors' },
+  fire_equipment_faulty: { zh: '消防设施缺失或损坏', en: 'missing or faulty fire equipment' },
+  illegal_construction_common_part: { zh: '占用共有部分违法建设', en: 'illegal construction on common parts' },
+  unlicensed_structural_renovation: { zh: '擅自改动建筑主体和承重结构', en: 'unlicensed structural renovation' },
+  group_rental: { zh: '违规群租', en: 'an illegal group rental' },
+  water_power_cutoff: { zh: '违规停水停电', en: 'an unlawful water or power cut' },
+  property_company_violation: { zh: '物业服务企业违规', en: 'a breach by the property company' },
+  owner_fee_dispute: { zh: '物业费纠纷', en: 'a property-fee dispute' },
+  public_safety_hazard: { zh: '公共安全隐患', en: 'a public-safety hazard' },
+  public_order: { zh: '扰乱公共秩序', en: 'a breach of public order' },
+};
+
+export const SEVERITIES: Labels<'general' | 'serious' | 'major'> = {
+  general: { zh: '一般', en: 'general' },
+  serious: { zh: '较大', en: 'serious' },
+  major: { zh: '重大', en: 'major' },
+};
+
+export const ESCALATION_STEPS: Labels<'police_case' | 'reminder' | 'administrative_case' | 'procuratorate_recommendation' | 'litigation'> = {
+  reminder: { zh: '催告', en: 'a formal reminder' },
+  administrative_case: { zh: '行政立案', en: 'an administrative case' },
+  procuratorate_recommendation: { zh: '检察建议', en: 'a procuratorate recommendation' },
+  litigation: { zh: '提起诉讼', en: 'litigation' },
+  police_case: { zh: '公安立案', en: 'a police case' },
+};
+
+export const COMPLAINT_HANDLERS: Labels<'property' | 'committee' | 'community' | 'street' | 'district' | 'department'> = {
+  property: { zh: '物业服务企业', en: 'the property company' },
+  committee: { zh: '业主委员会', en: 'the owners’ committee' },
+  community: { zh: '社区居委会', en: 'the community' },
+  street: { zh: '街道办事处', en: 'the street office' },
+  district: { zh: '区级部门', en: 'the district' },
+  department: { zh: '职能部门', en: 'the department' },
+};
+
 export const COMMITTEE_KINDS: Labels<'committee' | 'temporary_committee'> = {
   committee: { zh: '业主委员会', en: 'owners’ committee' },
   temporary_committee: { zh: '临时物业管理委员会', en: 'temporary property management committee' },

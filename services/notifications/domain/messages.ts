@@ -6,20 +6,15 @@ import type {
   CommitteeElected,
   CommitteeMemberDisqualified,
   CommitteeTermExpiring,
-  ComplaintReceived,
-  ComplaintResolved,
   DisclosurePublished,
   ExpensePaid,
   ExpenseReviewed,
   ExpenseReviewOverdue,
   ExpenseSubmitted,
   GridRoleAssigned,
-  MediationOpened,
   ObjectionFiled,
   ProjectAuthorized,
   ResolutionPassed,
-  ViolationConfirmed,
-  ViolationRectified,
   VoteAnnounced,
   VoteAnnulled,
   VoteClosed,
@@ -27,7 +22,7 @@ import type {
 } from '../../../events/catalogue';
 import type * as z from '../../../events/zod';
 import { listText, localDay, localTime, percentText, squareMetres, yuan, type Language } from './format';
-import { ARREARS, COMMITTEE_KINDS, COMPLAINT_CATEGORIES, DISQUALIFICATIONS, FAILURE_REASONS, FUNDS, label, MATTERS, REVIEW_STEPS, VIOLATIONS } from './labels';
+import { ARREARS, COMMITTEE_KINDS, DISQUALIFICATIONS, FAILURE_REASONS, FUNDS, label, MATTERS, REVIEW_STEPS } from './labels';
 import type { Text } from './notice';
 import type { VoteReminderDue } from './pending-events';
 import type { RuleContext } from './rules';
@@ -189,38 +184,6 @@ export const arrearsRecorded: Say<Data<typeof ArrearsRecorded>> = (d, _c, l) =>
 
 export const arrearsCleared: Say<Data<typeof ArrearsCleared>> = (d, _c, l) =>
   zh(l) ? { title: `【欠费已结清】${d.unitId}`, body: `房屋 ${d.unitId} 的欠费（${d.arrearsId}）已结清。` } : { title: `Paid — ${d.unitId}`, body: `The amount due for unit ${d.unitId} (${d.arrearsId}) is paid.` };
-
-export const complaintToHandler =
-  (how: 'received' | 'routed' | 'escalated'): Say<{ complaintId: string; category?: string; resolveBy?: string; missed?: string; dueAt?: string }> =>
-  (d, c, l) => {
-    const category = d.category ? label(COMPLAINT_CATEGORIES, d.category, l) : undefined;
-    if (how === 'escalated')
-      return zh(l)
-        ? { title: `【投诉升级】${name(c)} ${d.complaintId}`, body: `投诉 ${d.complaintId} 因${d.missed === 'acknowledge' ? '未按时受理' : '未按时办结'}（期限 ${at(d.dueAt!, c, l)}）升级至您处办理。` }
-        : { title: `Complaint escalated — ${d.complaintId}, ${name(c)}`, body: `Complaint ${d.complaintId} was escalated to you: it was not ${d.missed === 'acknowledge' ? 'acknowledged' : 'resolved'} by ${at(d.dueAt!, c, l)}.` };
-    if (how === 'routed') return zh(l) ? { title: `【转办投诉】${name(c)} ${d.complaintId}`, body: `投诉 ${d.complaintId} 已转至您处办理。` } : { title: `Complaint routed to you — ${d.complaintId}, ${name(c)}`, body: `Complaint ${d.complaintId} is now yours to handle.` };
-    return zh(l)
-      ? { title: `【新投诉】${name(c)}：${category}`, body: `收到投诉 ${d.complaintId}（${category}），请按时受理，${at(d.resolveBy!, c, l)} 前办结。` }
-      : { title: `New complaint — ${name(c)}: ${category}`, body: `Complaint ${d.complaintId} (${category}) was received; acknowledge it in time and resolve it by ${at(d.resolveBy!, c, l)}.` };
-  };
-
-export const complaintAcknowledged: Say<Data<typeof ComplaintReceived>> = (d, c, l) =>
-  zh(l) ? { title: `【投诉已收到】${d.complaintId}`, body: `您的投诉（${label(COMPLAINT_CATEGORIES, d.category, l)}）已受理登记，将于 ${at(d.resolveBy, c, l)} 前办结。` } : { title: `Complaint received — ${d.complaintId}`, body: `Your complaint (${label(COMPLAINT_CATEGORIES, d.category, l)}) is registered and is to be resolved by ${at(d.resolveBy, c, l)}.` };
-
-export const complaintResolved: Say<Data<typeof ComplaintResolved>> = (d, c, l) =>
-  zh(l) ? { title: `【投诉已办结】${d.complaintId}`, body: `您的投诉（${label(COMPLAINT_CATEGORIES, d.category, l)}）已办结。请在 ${at(d.confirmBy, c, l)} 前确认结果或要求重新办理。` } : { title: `Complaint resolved — ${d.complaintId}`, body: `Your complaint (${label(COMPLAINT_CATEGORIES, d.category, l)}) is resolved. Confirm it, or reopen it, by ${at(d.confirmBy, c, l)}.` };
-
-export const mediationOpened: Say<Data<typeof MediationOpened>> = (d, _c, l) =>
-  zh(l) ? { title: `【调解】投诉 ${d.complaintId}`, body: `您的投诉已进入${d.mediatorKind === 'community' ? '社区' : '调解中心'}调解，调解员将与您联系。` } : { title: `Mediation — complaint ${d.complaintId}`, body: `Your complaint goes to mediation by the ${d.mediatorKind === 'community' ? 'community' : 'mediation centre'}; the mediator will contact you.` };
-
-export const violationToResponsible: Say<Data<typeof ViolationConfirmed>> = (d, c, l) =>
-  zh(l) ? { title: `【整改通知】${label(VIOLATIONS, d.category, l)}`, body: `经 ${d.department} 确认，您负责的${label(VIOLATIONS, d.category, l)}须于 ${at(d.deadline, c, l)} 前整改完毕（编号 ${d.findingId}）。` } : { title: `Rectification notice: ${label(VIOLATIONS, d.category, l)}`, body: `${d.department} confirmed ${label(VIOLATIONS, d.category, l)} you answer for; rectify it by ${at(d.deadline, c, l)} (finding ${d.findingId}).` };
-
-export const violationToDepartment: Say<Data<typeof ViolationConfirmed>> = (d, c, l) =>
-  zh(l) ? { title: `【整改期限】${name(c)} ${d.findingId}`, body: `${label(VIOLATIONS, d.category, l)}（${d.findingId}）整改期限 ${at(d.deadline, c, l)}，到期请复查。` } : { title: `Deadline set — ${d.findingId}, ${name(c)}`, body: `${label(VIOLATIONS, d.category, l)} (${d.findingId}) is to be rectified by ${at(d.deadline, c, l)}; re-inspect then.` };
-
-export const violationRectified: Say<Data<typeof ViolationRectified>> = (d, _c, l) =>
-  zh(l) ? { title: `【已整改】${d.findingId}`, body: `${d.findingId} 已确认整改完毕。` } : { title: `Rectified — ${d.findingId}`, body: `${d.findingId} is confirmed rectified.` };
 
 export const buildingHeadNamed: Say<Data<typeof GridRoleAssigned>> = (d, c, l) =>
   zh(l) ? { title: `【楼栋长任命】${name(c)} ${d.buildingId} 栋`, body: `${d.name}，您已被任命为 ${d.buildingId} 栋楼栋长。本楼的表决公告与提醒将发送给您，并列出需要上门告知的业主。` } : { title: `Building head of ${d.buildingId}, ${name(c)}`, body: `${d.name}, you are the building head of ${d.buildingId}. Vote notices and reminders for your building come to you, with the owners who still need a knock on the door.` };

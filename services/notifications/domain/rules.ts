@@ -6,128 +6,38 @@ import {
   CommitteeElected,
   CommitteeMemberDisqualified,
   CommitteeTermExpiring,
-  ComplaintEscalated,
-  ComplaintReceived,
-  ComplaintResolved,
-  ComplaintRouted,
   DisclosurePublished,
   ExpensePaid,
   ExpenseReviewed,
   ExpenseReviewOverdue,
   ExpenseSubmitted,
   GridRoleAssigned,
-  MediationOpened,
   ObjectionFiled,
   ProjectAuthorized,
   ResolutionFailed,
   ResolutionPassed,
-  ViolationConfirmed,
-  ViolationRectified,
   VoteAnnounced,
   VoteAnnulled,
   VoteClosed,
   VoteOpened,
 } from '../../../events/catalogue';
-import type { EventDefinition } from '../../../events/envelope';
-import type * as z from '../../../events/zod';
-import { audience, officialsOf, type Audience } from './audiences';
-import type { Language } from './format';
-import type { Message, NoticeSpec, Recipient, Text, Topic, Urgency } from './notice';
+import { audience } from './audiences';
+import { CASE_RULES } from './case-rules';
+import type { Message, NoticeSpec } from './notice';
 import { VoteReminderDue } from './pending-events';
 import * as say from './messages';
+import { allBuildingHeads, officials, on, owners, reviewerOf, STEP_ORDER, to, TOP_TIER_ABOVE_FEN, type Rule, type RuleContext } from './rule-kit';
+
+export { handlerAudience, responsibleAudience, TOP_TIER_ABOVE_FEN, type ExpenseFacts, type Fact, type FindingFacts, type Rule, type RuleContext, type RuleEntry, type VoteFacts } from './rule-kit';
 
 /**
  * The rules, in one declaration: for each event, who must know, what they are told and how urgent
- * it is. A rule names recipients (owners found through the roll, building heads, officials found
- * through the compound's location) and a message in Chinese and English built from the event's
- * figures; the consumer turns each into a broadcast and the workers fan it out.
+ * it is (the votes, the committee, the funds and the grid here; complaints and enforcement findings
+ * in case-rules.ts; the shapes and helpers in rule-kit.ts). A rule names recipients (owners found
+ * through the roll, building heads, officials found through the compound's location) and a message
+ * in Chinese and English built from the event's figures; the consumer turns each into a broadcast
+ * and the workers fan it out.
  */
-
-/** What the notifications service knows besides the event when it applies a rule. */
-export interface RuleContext {
-  /** The compound's time zone: dates in messages are local. */
-  zone: string;
-  compound: { compoundId: string; name: string; districtId: string; streetId: string; communityId: string };
-  /** The vote as announced (VoteOpened and later events do not repeat the question or the dates). */
-  vote?: VoteFacts;
-  /** The expense as submitted (its tier decides whether the inspector hears of the payment). */
-  expense?: ExpenseFacts;
-  /** Who filed the complaint in the app (events never carry the complainant): `user:<sub>`. */
-  complainant?: Audience;
-}
-export interface VoteFacts {
-  voteId: string;
-  kind: string;
-  matter: string;
-  question: string;
-  opensAt: string;
-  closesAt: string;
-}
-export interface ExpenseFacts {
-  expenseId: string;
-  projectId: string;
-  payee: string;
-  amountFen: number;
-  tier: number;
-}
-export type Fact = 'vote' | 'expense' | 'complainant';
-
-export interface RuleEntry<D> {
-  key: string;
-  topic: Topic;
-  urgency: Urgency;
-  legallyRequired?: boolean;
-  /** Whether this entry applies to this event at all (default: always). */
-  when?: (data: D, context: RuleContext) => boolean;
-  to: (data: D, context: RuleContext) => Recipient[];
-  say: (data: D, context: RuleContext, language: Language) => Text;
-  refs?: (data: D) => Record<string, string | undefined>;
-}
-
-export interface Rule<D = unknown> {
-  event: Pick<EventDefinition<z.ZodMiniType>, 'source' | 'detailType' | 'parse'>;
-  /** Facts the consumer looks up before applying the rule. */
-  needs: readonly Fact[];
-  entries: readonly RuleEntry<D>[];
-}
-
-function on<S extends z.ZodMiniType>(event: EventDefinition<S>, entries: RuleEntry<z.infer<S>>[], needs: Fact[] = []): Rule<z.infer<S>> {
-  const keys = entries.map((e) => e.key);
-  if (new Set(keys).size !== keys.length) throw new Error(`${event.detailType}: rule entries need distinct keys`);
-  return { event, needs, entries };
-}
-
-// ---- recipients ------------------------------------------------------------------------------------
-
-const to = (...audiences: (Audience | undefined)[]): Recipient[] => audiences.filter((a): a is Audience => a !== undefined).map((a) => ({ kind: 'audience', audience: a }));
-const owners: Recipient = { kind: 'owners' };
-const allBuildingHeads: Recipient = { kind: 'building-heads', buildingIds: 'all' };
-const officials = (c: RuleContext) => officialsOf({ compoundId: c.compound.compoundId, streetId: c.compound.streetId, communityId: c.compound.communityId, districtId: c.compound.districtId });
-
-/** The reviewer whose step is due: the community for its two steps, the street office for the last. */
-const reviewerOf = (step: string, c: RuleContext): Audience => (step === 'street_office' ? officials(c).street : officials(c).community);
-const STEP_ORDER = ['community_reviewer', 'branch_and_residents_committee', 'street_office'];
-
-/** Who handles a complaint, as an audience: the compound's property company or committee, a community, street, district or department. */
-export function handlerAudience(handler: { kind: string; id: string }): Audience {
-  switch (handler.kind) {
-    case 'property':
-      return audience.property(handler.id);
-    case 'committee':
-      return audience.committee(handler.id);
-    case 'community':
-      return audience.community(handler.id);
-    case 'street':
-      return audience.street(handler.id);
-    case 'district':
-      return audience.district(handler.id);
-    default:
-      return audience.department(handler.id);
-  }
-}
-
-/** Payments above this (20,000 yuan) are the top review tier: the discipline inspector is told. */
-export const TOP_TIER_ABOVE_FEN = 2_000_000;
 
 // ---- the table ----------------------------------------------------------------------------------------
 
@@ -205,29 +115,7 @@ export const RULES: readonly Rule<any>[] = [
   on(ArrearsRecorded, [{ key: 'owner', topic: 'funds', urgency: 'normal', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsRecorded, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) }]),
   on(ArrearsCleared, [{ key: 'owner', topic: 'funds', urgency: 'low', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsCleared, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) }]),
 
-  // Complaints: to whoever handles the case now; to the complainant when it is received and resolved.
-  on(
-    ComplaintReceived,
-    [
-      { key: 'handler', topic: 'complaints', urgency: 'normal', to: (d) => to(handlerAudience(d.handler)), say: say.complaintToHandler('received'), refs: (d) => ({ complaintId: d.complaintId }) },
-      { key: 'complainant', topic: 'complaints', urgency: 'low', when: (_, c) => c.complainant !== undefined, to: (_, c) => to(c.complainant), say: say.complaintAcknowledged, refs: (d) => ({ complaintId: d.complaintId }) },
-    ],
-    ['complainant'],
-  ),
-  on(ComplaintRouted, [{ key: 'handler', topic: 'complaints', urgency: 'normal', to: (d) => to(handlerAudience(d.to)), say: say.complaintToHandler('routed'), refs: (d) => ({ complaintId: d.complaintId }) }]),
-  on(ComplaintEscalated, [{ key: 'handler', topic: 'complaints', urgency: 'urgent', to: (d) => to(handlerAudience(d.to)), say: say.complaintToHandler('escalated'), refs: (d) => ({ complaintId: d.complaintId }) }]),
-  on(ComplaintResolved, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: (_, c) => c.complainant !== undefined, to: (_, c) => to(c.complainant), say: say.complaintResolved, refs: (d) => ({ complaintId: d.complaintId }) }], ['complainant']),
-  on(MediationOpened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: (_, c) => c.complainant !== undefined, to: (_, c) => to(c.complainant), say: say.mediationOpened, refs: (d) => ({ complaintId: d.complaintId }) }], ['complainant']),
-
-  // Enforcement: the responsible party and the department; the committee of the compound.
-  on(ViolationConfirmed, [
-    { key: 'responsible', topic: 'enforcement', urgency: 'urgent', when: (d) => d.responsibleOwnerId !== undefined, to: (d) => to(audience.owner(d.compoundId, d.responsibleOwnerId!)), say: say.violationToResponsible, refs: (d) => ({ findingId: d.findingId }) },
-    { key: 'department', topic: 'enforcement', urgency: 'normal', to: (d, c) => to(audience.department(d.department), officials(c).committee), say: say.violationToDepartment, refs: (d) => ({ findingId: d.findingId }) },
-  ]),
-  on(ViolationRectified, [
-    { key: 'responsible', topic: 'enforcement', urgency: 'low', when: (d) => d.responsibleOwnerId !== undefined, to: (d) => to(audience.owner(d.compoundId, d.responsibleOwnerId!)), say: say.violationRectified, refs: (d) => ({ findingId: d.findingId }) },
-    { key: 'department', topic: 'enforcement', urgency: 'low', to: (d) => to(audience.department(d.department)), say: say.violationRectified, refs: (d) => ({ findingId: d.findingId }) },
-  ]),
+  ...CASE_RULES,
 
   // The grid: a building head named is told what the role brings.
   on(GridRoleAssigned, [{ key: 'building-head', topic: 'grid', urgency: 'low', when: (d) => d.role === 'building_head' && d.buildingId !== undefined, to: (d) => to(audience.buildingHead(d.compoundId, d.buildingId!)), say: say.buildingHeadNamed, refs: (d) => ({ buildingId: d.buildingId }) }]),

@@ -1,16 +1,17 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ComplaintReceived, ExpenseSubmitted, VoteAnnounced } from '../../../events/catalogue';
+import { ComplaintReceived, ExpenseSubmitted, FindingConfirmed, VoteAnnounced } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import { db } from '../../../libs/db';
 import { audience, isSubject } from '../domain/audiences';
-import type { ExpenseFacts, Fact, RuleContext, VoteFacts } from '../domain/rules';
+import type { ExpenseFacts, Fact, FindingFacts, RuleContext, VoteFacts } from '../domain/rules';
 import { keys, table } from './keys';
 
 /**
  * What later events do not repeat, kept from the events that say it: a vote's question and dates
  * (VoteOpened says neither), an expense's tier (ExpensePaid does not say it), and who filed a
  * complaint in the app (no disputes event names the complainant; the filing request's actor is the
- * complainant's token subject, and only this service keeps it, to address `user:<sub>`).
+ * complainant's token subject, and only this service keeps it, to address `user:<sub>`), and who
+ * answers for a finding (its re-inspection, rectification and escalation do not say).
  */
 export async function remember(event: DeliveredEvent): Promise<void> {
   switch (event['detail-type']) {
@@ -33,6 +34,12 @@ export async function remember(event: DeliveredEvent): Promise<void> {
       }
       return;
     }
+    case FindingConfirmed.detailType: {
+      const { data } = FindingConfirmed.parse(event);
+      const responsible = data.responsibleParty.ownerId ? { kind: data.responsibleParty.kind, ownerId: data.responsibleParty.ownerId } : { kind: data.responsibleParty.kind };
+      const finding: FindingFacts = { findingId: data.findingId, responsible, deadline: data.deadline, ...(data.location.buildingId ? { buildingId: data.location.buildingId } : {}) };
+      return put({ ...keys.finding(data.compoundId, data.findingId), ...finding });
+    }
   }
 }
 
@@ -45,7 +52,7 @@ async function get(key: { pk: string; sk: string }): Promise<Record<string, unkn
 }
 
 /** The facts a rule asks for, looked up for this event's data. */
-export async function factsFor(needs: readonly Fact[], data: { compoundId?: string; voteId?: string; expenseId?: string; complaintId?: string }): Promise<Partial<RuleContext>> {
+export async function factsFor(needs: readonly Fact[], data: { compoundId?: string; voteId?: string; expenseId?: string; complaintId?: string; findingId?: string }): Promise<Partial<RuleContext>> {
   const out: Partial<RuleContext> = {};
   const c = data.compoundId;
   if (!c) return out;
@@ -60,6 +67,10 @@ export async function factsFor(needs: readonly Fact[], data: { compoundId?: stri
   if (needs.includes('complainant') && data.complaintId) {
     const item = await get(keys.complaint(c, data.complaintId));
     if (item?.complainant) out.complainant = item.complainant as string;
+  }
+  if (needs.includes('finding') && data.findingId) {
+    const item = await get(keys.finding(c, data.findingId));
+    if (item) out.finding = { findingId: item.findingId as string, responsible: item.responsible as FindingFacts['responsible'], deadline: item.deadline as string, ...(item.buildingId ? { buildingId: item.buildingId as string } : {}) };
   }
   return out;
 }

@@ -8,7 +8,7 @@ import type { Key } from '../../../libs/db';
  *   COMPOUND#c / HOLD#v#B#b#X#u                   a later holder change of that unit
  *   COMPOUND#c / BUILDINGS#v                      the buildings of roll v (a string set)
  *   COMPOUND#c / GRID#b#role#person               the grid: who answers for which building
- *   COMPOUND#c / VOTE#v, EXPENSE#x, COMPLAINT#k   facts later events do not repeat
+ *   COMPOUND#c / VOTE#v, EXPENSE#x, COMPLAINT#k, FINDING#f   facts later events do not repeat
  *   BCAST#id / META                               a broadcast: one rule's notice for one event (gsi1 BCASTS#c, time#id)
  *   INBOX#audience / time#broadcast               a notice, one per broadcast and audience (gsi1 BCAST#id#building, audience)
  *   LOG#noticeId / channel#subject                one delivery: status, attempts, error (due index while deferred)
@@ -33,6 +33,7 @@ export const keys = {
   vote: (c: string, voteId: string): Key => ({ pk: `COMPOUND#${c}`, sk: `VOTE#${voteId}` }),
   expense: (c: string, expenseId: string): Key => ({ pk: `COMPOUND#${c}`, sk: `EXPENSE#${expenseId}` }),
   complaint: (c: string, complaintId: string): Key => ({ pk: `COMPOUND#${c}`, sk: `COMPLAINT#${complaintId}` }),
+  finding: (c: string, findingId: string): Key => ({ pk: `COMPOUND#${c}`, sk: `FINDING#${findingId}` }),
   broadcast: (broadcastId: string): Key => ({ pk: `BCAST#${broadcastId}`, sk: 'META' }),
   broadcastsOf: (c: string) => `BCASTS#${c}`,
   noticesOf: (broadcastId: string, buildingId: string | undefined) => `BCAST#${broadcastId}#${buildingId ?? '-'}`,
