@@ -4,6 +4,7 @@ import {
   CandidateDisqualified,
   CommitteeMemberDisqualified,
   CommitteeTermExpiring,
+  ComplaintAcknowledged,
   ComplaintEscalated,
   ComplaintReceived,
   ComplaintResolved,
@@ -15,6 +16,10 @@ import {
   GrantRevoked,
   ProjectAuthorized,
   ResolutionPassed,
+  EnforcementEscalated,
+  FindingConfirmed,
+  FindingRectified,
+  ReinspectionFailed,
   ViolationConfirmed,
   VoteClosed,
   VoteOpened,
@@ -93,6 +98,7 @@ beforeAll(async () => {
     t('inspector', ['inspector:S1']),
     t('property', [`property:${C}`]),
     t('fire', ['department:fire-rescue']),
+    t('procuratorate', ['department:procuratorate']),
     t('other-street', ['street:S9']),
     t('outsider', ['owner:nt-b:O2']),
     // The head of B01 lives in the building (owner O5) and holds the building-head grant.
@@ -296,26 +302,84 @@ describe('committee, complaints, enforcement', () => {
     expect(await titled('o2', '需处理')).toHaveLength(0);
   });
 
-  test('a complaint reaches its handler, then the office it is escalated to; its resolution reaches the complainant only', async () => {
+  test('a complaint reaches its handler, then the office it is escalated to; the complainant hears of each step, nobody else', async () => {
     const ref = { compoundId: C, complaintId: 'cp-1' };
     await publish(ComplaintReceived, { ...ref, category: 'leaks_repairs', channel: 'app', handler: { kind: 'property', id: C }, respondentKind: 'property_company', anonymous: false, acknowledgeBy: '2027-01-02T01:00:00.000Z', resolveBy: '2027-01-10T09:00:00.000Z', receivedAt: clock.nowIso() }, 'o4');
     expect((await titled('property', '新投诉'))[0].message.zh.body).toContain('2027年1月10日 17:00 前办结');
     expect(await titled('o4', '投诉已收到')).toHaveLength(1); // the complainant, by their token subject
     expect(await titled('committee', '新投诉')).toHaveLength(0);
+    await publish(ComplaintAcknowledged, { ...ref, handler: { kind: 'property', id: C }, minutesToAcknowledge: 30, onTime: true });
+    expect((await titled('o4', '投诉已受理'))[0].message.zh.body).toContain('物业服务企业已受理');
+    expect(await titled('property', '投诉已受理')).toHaveLength(0);
     await publish(ComplaintEscalated, { ...ref, from: { kind: 'property', id: C }, to: { kind: 'street', id: 'S1' }, missed: 'resolve', dueAt: '2027-01-10T09:00:00.000Z', level: 1 });
     expect((await titled('street', '投诉升级'))[0]).toMatchObject({ urgency: 'urgent' });
     expect(await titled('other-street', '投诉升级')).toHaveLength(0);
+    expect((await titled('property', '投诉已上交'))[0].message.zh.body).toContain('街道办事处（S1）');
+    expect((await titled('o4', '投诉已升级'))[0].message.zh.body).toContain('街道办事处');
+    expect(await titled('o2', '投诉已升级')).toHaveLength(0);
     await publish(ComplaintResolved, { ...ref, category: 'leaks_repairs', resolution: 'handled', minutesToResolve: 600, onTime: false, confirmBy: '2027-01-20T09:00:00.000Z' });
     expect(await titled('o4', '投诉已办结')).toHaveLength(1);
     expect(await titled('street', '投诉已办结')).toHaveLength(0);
     expect(await titled('o2', '投诉已办结')).toHaveLength(0);
   });
 
-  test('a finding reaches the responsible owner at once and the department with its deadline', async () => {
-    await publish(ViolationConfirmed, { compoundId: C, findingId: 'F-1', category: 'fire_safety', responsibleOwnerId: 'O10', department: 'fire-rescue', deadline: '2027-01-15T09:00:00.000Z' });
-    expect((await titled('o10', '整改通知'))[0]).toMatchObject({ urgency: 'urgent' });
+  test('a finding reaches the responsible owner at once, the department with its deadline and the committee; once, though enforcement also publishes ViolationConfirmed', async () => {
+    const finding = { compoundId: C, findingId: 'F-1', department: 'fire-rescue' };
+    const confirmed = await publish(FindingConfirmed, {
+      ...finding,
+      source: 'sweep',
+      category: 'fire_lane_blocked',
+      severity: 'serious',
+      responsibleParty: { kind: 'owner', ownerId: 'O10' },
+      location: { buildingId: 'B01', commonPart: '消防通道' },
+      deadline: '2027-01-15T09:00:00.000Z',
+      legalBasis: 'Fire Protection Law art. 28, 60',
+      publicInterest: true,
+      criminal: false,
+    });
+    await publish(ViolationConfirmed, { ...finding, category: 'fire_safety', responsibleOwnerId: 'O10', deadline: '2027-01-15T09:00:00.000Z', enforcementCategory: 'fire_lane_blocked', severity: 'serious' });
+    await again(confirmed);
+    const [notice] = await titled('o10', '整改通知');
+    expect(notice).toMatchObject({ urgency: 'urgent' });
+    expect(notice.message.zh.body).toContain('2027年1月15日 17:00 前整改完毕');
+    expect(await titled('o10', '整改通知')).toHaveLength(1);
     expect((await titled('fire', '整改期限'))[0].message.zh.body).toContain('2027年1月15日 17:00');
+    expect(await titled('committee', '隐患通报')).toHaveLength(1);
     expect(await titled('o2', '整改通知')).toHaveLength(0);
+    expect(await titled('head-b01', '整改通知')).toHaveLength(0);
+
+    // Later events do not name the party: it is remembered from the confirmation.
+    await publish(ReinspectionFailed, { ...finding, note: '仍有杂物', deadline: '2027-01-18T09:00:00.000Z' });
+    expect((await titled('o10', '复查未通过'))[0].message.zh.body).toContain('2027年1月18日 17:00');
+    await publish(EnforcementEscalated, { ...finding, category: 'fire_lane_blocked', step: 'procuratorate_recommendation', department: 'procuratorate', addressedTo: 'fire-rescue', legalBasis: 'Administrative Litigation Law art. 25(4)', caseRef: 'nt-a/F-1/pr', dueAt: clock.nowIso() });
+    expect((await titled('street', '执法升级'))[0]).toMatchObject({ urgency: 'urgent' });
+    expect(await titled('other-street', '执法升级')).toHaveLength(0);
+    expect(await titled('procuratorate', '执法升级')).toHaveLength(1);
+    expect(await titled('fire', '执法升级')).toHaveLength(1);
+    expect(await titled('o10', '执法升级')).toHaveLength(1);
+    expect(await titled('o2', '执法升级')).toHaveLength(0);
+    await publish(FindingRectified, { ...finding, category: 'fire_lane_blocked', how: 'reinspection' });
+    expect(await titled('o10', '已整改')).toHaveLength(1);
+    expect(await titled('committee', '已整改')).toHaveLength(1);
+  });
+
+  test('a finding against a tenant reaches the head of the building, who serves it', async () => {
+    await publish(FindingConfirmed, {
+      compoundId: C,
+      findingId: 'F-2',
+      department: 'fire-rescue',
+      source: 'inspection',
+      category: 'ebike_indoor_charging',
+      severity: 'general',
+      responsibleParty: { kind: 'tenant', name: '租户' },
+      location: { buildingId: 'B02', unitId: 'B02-1-101' },
+      deadline: '2027-01-20T09:00:00.000Z',
+      legalBasis: 'Fire Protection Law art. 28',
+      publicInterest: true,
+      criminal: false,
+    });
+    expect((await titled('head-b02', '整改通知'))[0]).toMatchObject({ urgency: 'normal' });
+    expect(await titled('head-b01', '整改通知')).toHaveLength(0);
   });
 });
 
@@ -349,7 +413,7 @@ describe('preferences and channels', () => {
     const until = new Date(detail.json.deliveries[0].deferredUntil);
     expect(new Date(until.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)).toBe('07:00');
 
-    await publish(ViolationConfirmed, { compoundId: C, findingId: 'F-8', category: 'fire_safety', responsibleOwnerId: 'O8', department: 'fire-rescue', deadline: '2027-02-15T09:00:00.000Z' });
+    await publish(FindingConfirmed, { compoundId: C, findingId: 'F-8', department: 'fire-rescue', source: 'sweep', category: 'fire_lane_blocked', severity: 'major', responsibleParty: { kind: 'owner', ownerId: 'O8' }, location: { buildingId: 'B01' }, deadline: '2027-02-15T09:00:00.000Z', legalBasis: 'Fire Protection Law art. 28', publicInterest: true, criminal: false });
     expect((await sent(phone(8))).map((m) => m.subject)).toEqual([expect.stringContaining('整改通知')]);
 
     await again(arrears);
