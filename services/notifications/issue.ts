@@ -35,14 +35,25 @@ export async function issueNotices(event: DeliveredEvent): Promise<number> {
     ...(await factsFor(rule.needs, data)),
   };
   const specs = noticesFor(rule, data, context);
-  for (const spec of specs) await issue(spec, event, metadata, view, context.zone);
+  const cause: Cause = { eventId: metadata.id, source: event.source, detailType: event['detail-type'], occurredAt: metadata.occurredAt, ...(metadata.correlationId ? { correlationId: metadata.correlationId } : {}) };
+  for (const spec of specs) await issue(spec, cause, view, context.zone);
   return specs.length;
+}
+
+/** What a broadcast answers: an event of another service, or this service's own reminder. */
+export interface Cause {
+  eventId: string;
+  source: string;
+  detailType: string;
+  occurredAt: string;
+  correlationId?: string;
 }
 
 const AUDIENCES_PER_UNIT = 25;
 
-async function issue(spec: NoticeSpec, event: DeliveredEvent, metadata: EventMetadata, view: CompoundView, zone: string): Promise<void> {
-  const broadcastId = createHash('sha256').update(`${metadata.id}|${spec.key}`).digest('hex').slice(0, 24);
+/** One notice: its broadcast (one conditional write with NoticeIssued) and its units of work. */
+export async function issue(spec: NoticeSpec, cause: Cause, view: CompoundView, zone: string): Promise<void> {
+  const broadcastId = createHash('sha256').update(`${cause.eventId}|${spec.key}`).digest('hex').slice(0, 24);
   const units: RecipientsUnit[] = [];
   const audiences: string[] = [];
   const described: string[] = [];
@@ -56,7 +67,7 @@ async function issue(spec: NoticeSpec, event: DeliveredEvent, metadata: EventMet
         break;
       case 'owners': {
         const all = await rollBuildings();
-        if (all.length === 0) logger('notifications').warn('no roll yet: the owners cannot be told', { compoundId: view.compoundId, detailType: event['detail-type'] });
+        if (all.length === 0) logger('notifications').warn('no roll yet: the owners cannot be told', { compoundId: view.compoundId, detailType: cause.detailType });
         for (const buildingId of all) units.push({ broadcastId, buildingId });
         break;
       }
@@ -80,15 +91,15 @@ async function issue(spec: NoticeSpec, event: DeliveredEvent, metadata: EventMet
     legallyRequired: spec.legallyRequired,
     message: spec.message,
     refs: spec.refs,
-    createdAt: metadata.occurredAt,
+    createdAt: cause.occurredAt,
     zone,
-    cause: { eventId: metadata.id, source: event.source, detailType: event['detail-type'] },
+    cause: { eventId: cause.eventId, source: cause.source, detailType: cause.detailType },
     recipients: spec.to,
     fanout,
   };
   const issued = NoticeIssued.create(
     { broadcastId, compoundId: view.compoundId, rule: spec.key, topic: spec.topic, urgency: spec.urgency, legallyRequired: spec.legallyRequired, cause: broadcast.cause, recipients: described.slice(0, 50) },
-    { compoundId: view.compoundId, actor: 'notifications', occurredAt: clock.nowIso(), id: `notice-issued-${broadcastId}`, correlationId: metadata.correlationId },
+    { compoundId: view.compoundId, actor: 'notifications', occurredAt: clock.nowIso(), id: `notice-issued-${broadcastId}`, correlationId: cause.correlationId },
   );
   // Written once; a redelivered event finds it and puts the same units on the queue again (they are idempotent).
   await insertBroadcast(broadcast, [issued]);

@@ -155,9 +155,9 @@ export const topology: ServiceTopology = {
     {
       name: 'release-due',
       entry: 'services/notifications/release-due.ts',
-      description: 'Queues deliveries whose quiet hours are over and digests whose time has come',
+      description: 'Queues deliveries whose quiet hours are over, digests whose time has come and votes two days from closing',
       expression: 'rate(5 minutes)',
-      sendsTo: ['deliveries', 'digests'],
+      sendsTo: ['deliveries', 'digests', 'reminders'],
       table: { level: 'read', indexes: ['due'] },
     },
   ],
@@ -180,6 +180,15 @@ export const topology: ServiceTopology = {
       maxConcurrency: 10,
       maxReceives: DELIVERY_MAX_RECEIVES,
       timeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
+      table: { level: 'read-write' },
+    },
+    {
+      name: 'reminders',
+      entry: 'services/notifications/vote-reminder.ts',
+      description: 'One vote two days from closing: its reminder to every owner (by building) and every building head, unless elections reminded',
+      batchSize: 1,
+      maxConcurrency: 5,
+      sendsTo: ['recipients'],
       table: { level: 'read-write' },
     },
     {

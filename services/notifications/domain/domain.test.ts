@@ -8,6 +8,7 @@ import { decide, DEFAULT_PREFERENCES, maskAddress, nextDigestAt, quietHoursEnd, 
 import { hundredthsText, listText, localDay, localTime, percentText, squareMetres, yuan } from './format';
 import { TOPICS, URGENCIES } from './notice';
 import { handlerAudience, noticesFor, ruleFor, RULES, TOP_TIER_ABOVE_FEN, type RuleContext } from './rules';
+import { closingReminderAt, closingReminderNotices, ELECTIONS_FIRST_MS, REMINDER_BEFORE_CLOSE_MS } from './closing-reminder';
 import { VoteReminderDue } from './pending-events';
 import { inWindow, localMinuteOfDay, minutesOf, nextLocalTime, offsetMinutes } from './time';
 
@@ -356,5 +357,24 @@ describe('what goes out', () => {
   });
   test('a digest lists its notices', () => {
     expect(composeDigest([{ zh: '甲', en: 'A' }, { zh: '乙', en: 'B' }], 'zh')).toEqual({ subject: '【共治】今日通知摘要（2 条）', text: '1. 甲\n2. 乙\n详情请在应用中查看。' });
+  });
+});
+
+describe('the reminder keyed off the closing time', () => {
+  const vote = { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' };
+  test('47 hours before the close (elections, reminding at 48, goes first); none when that falls at or before the opening', () => {
+    expect(closingReminderAt(vote)).toBe('2026-05-21T01:00:00.000Z');
+    const closesAt = (ms: number) => new Date(Date.parse(vote.opensAt) + REMINDER_BEFORE_CLOSE_MS - ELECTIONS_FIRST_MS + ms).toISOString();
+    expect(closingReminderAt({ ...vote, closesAt: closesAt(0) })).toBeUndefined();
+    expect(closingReminderAt({ ...vote, closesAt: closesAt(1) })).toBe('2026-05-16T00:00:00.001Z');
+  });
+  test('every owner and every building head, not legally required, in both languages with the local closing time', () => {
+    const specs = closingReminderNotices(vote, context);
+    expect(specs.map((s) => [s.key, s.to, s.legallyRequired, s.topic])).toEqual([
+      ['owners', [{ kind: 'owners' }], false, 'votes'],
+      ['building-heads', [{ kind: 'building-heads', buildingIds: 'all' }], false, 'grid'],
+    ]);
+    expect(specs[0]!.message.zh.body).toContain('2026年5月23日 08:00');
+    expect(specs[0]!.message.en.body).toContain('If you have not voted yet');
   });
 });

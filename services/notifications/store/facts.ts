@@ -1,7 +1,10 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ComplaintReceived, ExpenseSubmitted, FindingConfirmed, VoteAnnounced } from '../../../events/catalogue';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ComplaintReceived, ExpenseSubmitted, FindingConfirmed, VoteAnnounced, VoteAnnulled, VoteClosed } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import { db } from '../../../libs/db';
+import { dueAt, dueItems } from '../../../libs/due';
+import { closingReminderAt } from '../domain/closing-reminder';
+import { VoteReminderDue } from '../domain/pending-events';
 import { audience, isSubject } from '../domain/audiences';
 import type { ExpenseFacts, Fact, FindingFacts, RuleContext, VoteFacts } from '../domain/rules';
 import { keys, table } from './keys';
@@ -18,7 +21,17 @@ export async function remember(event: DeliveredEvent): Promise<void> {
     case VoteAnnounced.detailType: {
       const { data } = VoteAnnounced.parse(event);
       const vote: VoteFacts = { voteId: data.voteId, kind: data.kind, matter: data.matter, question: data.question, opensAt: data.opensAt, closesAt: data.closesAt };
-      return put({ ...keys.vote(data.compoundId, data.voteId), ...vote });
+      // On the due index until the closing-time reminder goes out or is not needed (domain/closing-reminder.ts).
+      const reminderAt = closingReminderAt(vote);
+      return put({ ...keys.vote(data.compoundId, data.voteId), ...vote, compoundId: data.compoundId, ...(reminderAt ? dueAt(REMINDER_DUE, reminderAt, `${data.compoundId}#${data.voteId}`) : {}) });
+    }
+    // Elections reminded (its own reminder names who has not voted), or the vote is over: no closing-time reminder.
+    case VoteReminderDue.detailType:
+    case VoteClosed.detailType:
+    case VoteAnnulled.detailType: {
+      const definition = { VoteReminderDue, VoteClosed, VoteAnnulled }[event['detail-type'] as 'VoteClosed'];
+      const { data } = definition.parse(event) as { data: { compoundId: string; voteId: string } };
+      return standDown(data.compoundId, data.voteId, event['detail-type']);
     }
     case ExpenseSubmitted.detailType: {
       const { data } = ExpenseSubmitted.parse(event);
@@ -73,4 +86,33 @@ export async function factsFor(needs: readonly Fact[], data: { compoundId?: stri
     if (item) out.finding = { findingId: item.findingId as string, responsible: item.responsible as FindingFacts['responsible'], deadline: item.deadline as string, ...(item.buildingId ? { buildingId: item.buildingId as string } : {}) };
   }
   return out;
+}
+
+const REMINDER_DUE = 'vote-reminder';
+
+/** Votes whose closing-time reminder is due by `now`. */
+export async function dueVoteReminders(now: string, limit = 1_000): Promise<{ compoundId: string; voteId: string }[]> {
+  return dueItems<{ compoundId: string; voteId: string }>(table(), REMINDER_DUE, now, ['compoundId', 'voteId'], limit);
+}
+
+export async function voteFacts(compoundId: string, voteId: string): Promise<(VoteFacts & { reminderDone?: string }) | undefined> {
+  return (await get(keys.vote(compoundId, voteId))) as (VoteFacts & { reminderDone?: string }) | undefined;
+}
+
+/** The vote leaves the due index and says why (`VoteReminderDue`, `VoteClosed`, `sent`): one conditional write. */
+export async function standDown(compoundId: string, voteId: string, why: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.vote(compoundId, voteId),
+        UpdateExpression: 'SET reminderDone = if_not_exists(reminderDone, :why) REMOVE duePk, dueSk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':why': why },
+      }),
+    );
+  } catch (error) {
+    // A vote this service never heard announced has no reminder to stand down.
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
