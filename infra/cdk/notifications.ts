@@ -54,15 +54,17 @@ export function addNotificationChannels(scope: Construct, props: NotificationCha
   if (!domain) throw new Error(`emailFrom must be an address, not ${props.emailFrom}`);
 
   const identity = new ses.EmailIdentity(scope, 'NotificationsEmailIdentity', { identity: ses.Identity.domain(domain) });
+  // Named, not left to a token: the senders' policy and configuration name it before deployment.
+  const configurationSetName = `gongzhi-${props.stage}-notifications`;
   const configurationSet = new ses.ConfigurationSet(scope, 'NotificationsEmail', {
-    configurationSetName: `gongzhi-${props.stage}-notifications`,
+    configurationSetName,
     reputationMetrics: true,
     sendingEnabled: true,
     suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
   });
 
   const identityArn = Arn.format({ service: 'ses', resource: 'identity', resourceName: domain, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, stack);
-  const configurationSetArn = Arn.format({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, stack);
+  const configurationSetArn = Arn.format({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, stack);
 
   for (const fn of props.senders) {
     // SMS: Publish to a phone number has no resource ARN; excluding every SNS ARN leaves phone numbers only.
@@ -78,7 +80,7 @@ export function addNotificationChannels(scope: Construct, props: NotificationCha
     );
     const withEnv = fn as lambda.IFunction & { addEnvironment?: (key: string, value: string) => unknown };
     withEnv.addEnvironment?.('EMAIL_FROM', props.emailFrom);
-    withEnv.addEnvironment?.('EMAIL_CONFIGURATION_SET', configurationSet.configurationSetName);
+    withEnv.addEnvironment?.('EMAIL_CONFIGURATION_SET', configurationSetName);
     if (props.smsSenderId) withEnv.addEnvironment?.('SMS_SENDER_ID', props.smsSenderId);
   }
 
