@@ -3,6 +3,7 @@ import { benchBundles } from './bundles';
 import { benchDisputes } from './disputes';
 import { benchLedger } from './ledger';
 import { benchMemory } from './memory';
+import { benchNotifications } from './notifications';
 import { benchRollImport } from './roll-import';
 import { benchStartup } from './startup';
 import { benchToken } from './token';
@@ -20,6 +21,7 @@ const sections: Record<string, () => Promise<void>> = {
   memory: () => benchMemory(),
   sweeps: () => benchSweeps(),
   'roll-import': () => benchRollImport(),
+  notifications: () => benchNotifications(),
 };
 const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'disputes', 'sweeps', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);
