@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { DeliveredEvent } from '../../events/envelope';
-import { setPublisher } from '../../libs/bus';
+import { observePublishes, setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
 import { runAsFunction } from '../../libs/config';
 import { resetDb } from '../../libs/db';
@@ -17,6 +17,7 @@ import { createTableInput } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
 import { createDynalite } from './atomic-dynalite';
+import { mutationLogWriter, notePublished, noteQueued, traceCauses } from './mutation-log';
 import { LocalBus } from './bus';
 import { LocalFileStore } from './files';
 import { installLocalUserDirectory } from './users';
@@ -178,6 +179,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
 
   const bus = new LocalBus({ maxAttempts: options.busMaxAttempts, retryDelayMs: options.busRetryDelayMs });
   setPublisher((events) => bus.put(events));
+  observePublishes((events) => notePublished(events.length));
   for (const service of topologies) {
     for (const consumer of service.consumers) {
       const fn = fnOf(service, consumer.name);
@@ -197,7 +199,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     ),
     options.busRetryDelayMs,
   );
-  setQueueSender((service, queue, bodies) => queues.send(`${service}/${queue}`, bodies));
+  setQueueSender((service, queue, bodies) => {
+    noteQueued(bodies.length);
+    return queues.send(`${service}/${queue}`, bodies);
+  });
 
   const scheduler = new LocalScheduler(
     topologies.flatMap((service) =>
@@ -219,6 +224,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     }
   }
 
+  const logMutation = mutationLogWriter(topologies.flatMap((service) => service.api?.routes ?? []));
   const signingKey = options.dataDir ? loadOrCreateSigningKey(options.dataDir) : randomBytes(32);
   let baseUrl = '';
   const files = new LocalFileStore(() => baseUrl, signingKey, options.dataDir ? join(options.dataDir, 'files') : undefined);
@@ -334,7 +340,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       return send(res, await callHttp(meta, event));
     }
     if (!claims) (event.requestContext as { authorizer?: unknown }).authorizer = undefined;
-    return send(res, await callHttp(match.r.service, event));
+    if (method === 'GET' || method === 'HEAD' || !logMutation) return send(res, await callHttp(match.r.service, event));
+    const { result, events, units } = await traceCauses(() => callHttp(match.r.service, event));
+    const status = result.statusCode ?? 200;
+    if (status < 300 && !result.headers?.['idempotent-replayed']) logMutation({ route: routeKey(match.r.route), status, events, units, path: url.pathname });
+    return send(res, result);
   }
 
   async function adminRoute(method: string, url: URL, body: string): Promise<HttpResult> {
@@ -413,6 +423,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       scheduler.stop();
       await idle();
       setPublisher(undefined);
+      observePublishes(undefined);
       setQueueSender(undefined);
       setFileStore(undefined);
       setUserDirectory(undefined);
