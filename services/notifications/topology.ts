@@ -65,6 +65,7 @@ export const routes = {
     summary: 'Mark one of your notices read (idempotent)',
     allow: anyone,
     params: z.strictObject({ noticeId: noticeIdParam }),
+    unaudited: 'A read receipt on one person’s own copy of a notice changes no shared state: the notice records when it was first read (the building head’s reach list shows it); an event per read would be one per owner per notice',
   },
   markAllRead: {
     operationId: 'markAllRead',
@@ -72,6 +73,7 @@ export const routes = {
     path: '/me/notifications/read-all',
     summary: 'Mark every notice up to now read',
     allow: anyone,
+    unaudited: 'A personal read mark (“everything before now is read”) on one person’s own inbox; no shared state changes',
   },
   getPreferences: {
     operationId: 'getPreferences',
