@@ -4,6 +4,7 @@ import { benchDisputes } from './disputes';
 import { benchLedger } from './ledger';
 import { benchLevy } from './levy';
 import { benchMemory } from './memory';
+import { benchNotifications } from './notifications';
 import { benchRollImport } from './roll-import';
 import { benchStartup } from './startup';
 import { benchToken } from './token';
@@ -25,6 +26,7 @@ const sections: Record<string, () => Promise<void>> = {
   'roll-import': () => benchRollImport(),
   // Needs Chromium (as the browser tests do): only when asked for.
   web: () => benchWeb(),
+  notifications: () => benchNotifications(),
 };
 const defaults = ['startup', 'bundles', 'ballots', 'ledger', 'levy', 'disputes', 'sweeps', 'token'];
 const wanted = process.argv.slice(2).filter((a) => a in sections);

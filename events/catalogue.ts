@@ -5,6 +5,7 @@ import * as elections from './elections';
 import * as enforcement from './enforcement';
 import type { EventDefinition } from './envelope';
 import * as funds from './funds';
+import * as notifications from './notifications';
 import * as registry from './registry';
 
 /**
@@ -20,9 +21,10 @@ export * from './funds';
 export * from './enforcement';
 export * from './disputes';
 export * from './access';
+export * from './notifications';
 
 const isEvent = (value: unknown): value is EventDefinition<never> =>
   typeof value === 'object' && value !== null && 'detailType' in value && 'source' in value && 'create' in value;
 
-export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes, access].flatMap((m) => Object.values(m).filter(isEvent));
+export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes, access, notifications].flatMap((m) => Object.values(m).filter(isEvent));
 void common;

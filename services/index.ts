@@ -6,7 +6,8 @@ import { topology as disputes } from './disputes/topology';
 import { topology as elections } from './elections/topology';
 import { topology as enforcement } from './enforcement/topology';
 import { topology as funds } from './funds/topology';
+import { topology as notifications } from './notifications/topology';
 import { topology as registry } from './registry/topology';
 
 /** Every service of the system, read by the CDK app and the local runtime alike. */
-export const services: readonly ServiceTopology[] = [meta, registry, elections, funds, disputes, enforcement, audit, access];
+export const services: readonly ServiceTopology[] = [meta, registry, elections, funds, disputes, enforcement, audit, access, notifications];

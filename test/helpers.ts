@@ -1,6 +1,7 @@
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // handlers' warnings (retries, failed units) are part of what tests provoke
 
 import { startLocal, type LocalOptions, type LocalSystem } from '../infra/local/runtime';
+import { services } from '../services/index';
 
 export interface Call {
   status: number;
@@ -38,8 +39,13 @@ export function client(system: LocalSystem) {
   };
 }
 
+/**
+ * Every service but notifications unless a test names its services: notifications fans every vote
+ * event out to every owner, which multiplies the work of files that test something else (its own
+ * e2e file starts it with the services it listens to).
+ */
 export async function startSystem(options: LocalOptions = {}) {
-  const system = await startLocal({ busRetryDelayMs: 5, ...options });
+  const system = await startLocal({ busRetryDelayMs: 5, services: services.filter((s) => s.name !== 'notifications'), ...options });
   await registerAreas(system);
   return { system, call: client(system) };
 }

@@ -21,6 +21,8 @@ import { mutationLogWriter, notePublished, noteQueued, traceCauses } from './mut
 import { LocalBus } from './bus';
 import { LocalFileStore } from './files';
 import { installLocalUserDirectory } from './users';
+import { installLocalNotificationSink } from './notification-sink';
+import { setChannelAdapters } from '../../services/notifications/channels/port';
 import { LocalQueues } from './queues';
 import { LocalScheduler } from './scheduler';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
@@ -230,6 +232,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   setFileStore(files);
   // The access service's user directory: what it grants, a local token for that user carries.
   const users = installLocalUserDirectory(options.dataDir);
+  const notificationSink = installLocalNotificationSink();
 
   // API Gateway matches the most specific route: a literal segment beats a {variable} in the same place.
   const specificity = (path: string) => path.split('/').map((segment) => (segment.startsWith('{') ? '1' : '0')).join('');
@@ -278,7 +281,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       return send(res, await files.serve(method, url.pathname.slice('/_local/files/'.length), url.searchParams, type, raw, MAX_OBJECT_BYTES));
     }
 
-    if (url.pathname.startsWith('/_local/')) return send(res, await adminRoute(method, url, body));
+    if (url.pathname.startsWith('/_local/')) return send(res, notificationSink.route(method, url, body) ?? (await adminRoute(method, url, body)));
 
     const match = routeTable
       .filter((r) => r.route.method === method)
@@ -427,6 +430,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       setQueueSender(undefined);
       setFileStore(undefined);
       setUserDirectory(undefined);
+      setChannelAdapters(undefined);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       resetDb();
