@@ -4,7 +4,8 @@ import { GongzhiStack } from '../infra/cdk/stack';
 import { mergedResources, mergedTemplate } from '../infra/cdk/templates';
 import { functionsOf, schedulesOf, type ServiceTopology } from '../libs/topology';
 import { services } from '../services/index';
-import { notificationsExtension, notificationsShaped } from './cdk-shapes';
+import { SERVICE_EXTENSIONS } from '../infra/cdk/service-extensions';
+import { mailingExtension, mailingShaped } from './cdk-shapes';
 
 /**
  * Nothing is lost deployed: every place where work can fail or wait (a rule's delivery, a
@@ -24,12 +25,12 @@ const probe: ServiceTopology = {
   queues: [{ name: 'units', entry: 'libs/outbox-sweep.ts', description: 'probe queue' }],
   publishes: ['ProbeHappened'],
 };
-// And notifications as it will come, with its SES and SNS extension: what an extension adds is held to the same rules.
-const all = [...services, probe, notificationsShaped];
+// And a mailing service with an SES and SNS extension (besides notifications' own): what an extension adds is held to the same rules.
+const all = [...services, probe, mailingShaped];
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false });
-const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd(), extensions: { notifications: notificationsExtension } });
+const stack = new GongzhiStack(app, 'Failures', { stage: 'dev', services: all, root: process.cwd(), extensions: { ...SERVICE_EXTENSIONS, mailing: mailingExtension } });
 const resources = mergedResources(stack) as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const getAtt = (value: any): string => value?.['Fn::GetAtt']?.[0];

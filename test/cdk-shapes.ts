@@ -29,20 +29,20 @@ export function shaped(name: string, shape: { routes: number; consumers: number;
   };
 }
 
-/** The notifications service about to come: 10 routes, 3 consumers, 2 schedules, a queue of sends. */
-export const notificationsShaped = shaped('notifications', { routes: 10, consumers: 3, schedules: 2, queues: 1 });
+/** A mailing service of notifications' shape: 10 routes, 3 consumers, 2 schedules, a queue of sends. */
+export const mailingShaped = shaped('mailing', { routes: 10, consumers: 3, schedules: 2, queues: 1 });
 
 /**
- * What notifications will add beyond its topology, as a `ServiceExtension`: an SES sender identity
+ * What such a service adds beyond its topology, as a `ServiceExtension`: an SES sender identity
  * and configuration set whose bounces and complaints go to an SNS topic, a consumer subscribed to
  * that topic with a dead-letter queue that alarms, and the queue worker allowed to send mail.
  */
-export const notificationsExtension: ServiceExtension = ({ stack, platform, fn }) => {
-  const feedback = new sns.Topic(stack, 'NotificationsMailFeedback', { enforceSSL: true });
-  const configurationSet = new ses.ConfigurationSet(stack, 'NotificationsMail', {});
+export const mailingExtension: ServiceExtension = ({ stack, platform, fn }) => {
+  const feedback = new sns.Topic(stack, 'MailingFeedback', { enforceSSL: true });
+  const configurationSet = new ses.ConfigurationSet(stack, 'MailingMail', {});
   configurationSet.addEventDestination('Feedback', { destination: ses.EventDestination.snsTopic(feedback), events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT] });
-  const sender = new ses.EmailIdentity(stack, 'NotificationsSender', { identity: ses.Identity.domain('notify.example.cn'), configurationSet });
+  const sender = new ses.EmailIdentity(stack, 'MailingSender', { identity: ses.Identity.domain('notify.example.cn'), configurationSet });
   sender.grantSendEmail(fn('units-0'));
-  const undelivered = platform.alarms.deadLetterQueue(stack, 'NotificationsFeedbackDeadLetters', 'Mail feedback the consumer could not take', deployedQueueName(platform.stage, 'notifications-feedback-dead-letters'));
+  const undelivered = platform.alarms.deadLetterQueue(stack, 'MailingFeedbackDeadLetters', 'Mail feedback the consumer could not take', deployedQueueName(platform.stage, 'mailing-feedback-dead-letters'));
   feedback.addSubscription(new subscriptions.LambdaSubscription(fn('on-0'), { deadLetterQueue: undelivered }));
 };

@@ -4,7 +4,8 @@ import { mergedResources, templatesOf } from '../infra/cdk/templates';
 import type { ServiceExtension } from '../infra/cdk/service-extensions';
 import type { ServiceTopology } from '../libs/topology';
 import { services } from '../services/index';
-import { notificationsExtension, notificationsShaped, shaped } from './cdk-shapes';
+import { SERVICE_EXTENSIONS } from '../infra/cdk/service-extensions';
+import { mailingExtension, mailingShaped, shaped } from './cdk-shapes';
 
 /**
  * CloudFormation refuses a template of more than 500 resources (and a nested template over 1 MB, or
@@ -47,12 +48,12 @@ describe(`every template stays under ${MAX_RESOURCES} resources`, () => {
 });
 
 describe('as the city grows', () => {
-  // Notifications (next to come) with its SES and SNS extension, and a service twice the size of the largest so far.
+  // A mailing service with an SES and SNS extension, and a service twice the size of the largest so far.
   const large = shaped('large', { routes: 100, consumers: 6, schedules: 6, queues: 4, files: true });
-  const grown = templatesOf(build('Grown', [...services, notificationsShaped, large], { notifications: notificationsExtension }));
-  const plain = templatesOf(build('Plain', [...services, notificationsShaped]));
+  const grown = templatesOf(build('Grown', [...services, mailingShaped, large], { ...SERVICE_EXTENSIONS, mailing: mailingExtension }));
+  const plain = templatesOf(build('Plain', [...services, mailingShaped], SERVICE_EXTENSIONS));
   const parent = (of: typeof grown) => of[0]!.resources;
-  const notifications = (of: typeof grown) => of.find((t) => t.path.endsWith('/Notifications'))!.resources;
+  const mailing = (of: typeof grown) => of.find((t) => t.path.endsWith('/Mailing'))!.resources;
 
   test.each(grown.map((t) => [t.path, t.resources, Math.round(t.bytes / 1000), t] as const))('%s: %d resources, %d kB', (_, __, ___, template) => {
     expectWithinLimits(template);
@@ -62,14 +63,14 @@ describe('as the city grows', () => {
     expect(parent(grown) - parent(templates)).toBe(2);
   });
 
-  test(`an extension's resources land in its service's template only (notifications: ${notifications(plain)} without, ${notifications(grown)} with)`, () => {
-    expect(notifications(grown)).toBeGreaterThan(notifications(plain));
-    const others = (of: typeof grown) => of.filter((t) => !t.path.endsWith('/Notifications') && !t.path.endsWith('/Large')).map((t) => [t.path.split('/')[1], t.resources]);
+  test(`an extension's resources land in its service's template only (mailing: ${mailing(plain)} without, ${mailing(grown)} with)`, () => {
+    expect(mailing(grown)).toBeGreaterThan(mailing(plain));
+    const others = (of: typeof grown) => of.filter((t) => !t.path.endsWith('/Mailing') && !t.path.endsWith('/Large')).map((t) => [t.path.split('/')[1], t.resources]);
     expect(others(grown).slice(1)).toEqual(others(plain).slice(1));
     expect(parent(grown)).toBe(parent(plain) + 1); // the large service's stack
   });
 
   test('an extension for a service the stack does not have is refused', () => {
-    expect(() => build('Stray', services, { notifications: notificationsExtension })).toThrow(/not a service of this stack/);
+    expect(() => build('Stray', services, { mailing: mailingExtension })).toThrow(/not a service of this stack/);
   });
 });

@@ -36,8 +36,9 @@ async function used(fn: FunctionDecl): Promise<{ actions: string[]; indexes: str
   // esbuild renames an import that clashes with another module's (QueryCommand2).
   const actions = [...code.matchAll(/new (\w+Command)\d*\(/g)].map((m) => COMMAND_ACTION[m[1]!]).filter((a): a is string => !!a);
   const indexes = [...code.matchAll(/IndexName:\s*([\w"']+)/g)].map((m) => {
-    const expression = m[1]!.replace(/\d+$/, '');
-    const index = /^["']/.test(expression) ? expression.slice(1, -1) : INDEX_CONSTANTS[expression];
+    // A constant as named (GSI1), or as esbuild renamed it (GSI12, DUE_INDEX2).
+    const expression = m[1]!;
+    const index = /^["']/.test(expression) ? expression.slice(1, -1) : (INDEX_CONSTANTS[expression] ?? INDEX_CONSTANTS[expression.replace(/\d+$/, '')]);
     if (!index) throw new Error(`${fn.name}: cannot tell which index ${m[1]} is`);
     return index;
   });

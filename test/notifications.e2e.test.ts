@@ -30,7 +30,7 @@ import type * as z from '../events/zod';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { topology as elections } from '../services/elections/topology';
-import { VoteReminderDue } from '../services/notifications/domain/pending-events';
+import { VoteReminderDue } from '../events/catalogue';
 import { minutesOf, nextLocalTime } from '../services/notifications/domain/time';
 import { topology as notifications } from '../services/notifications/topology';
 import { topology as registry } from '../services/registry/topology';
@@ -190,7 +190,7 @@ describe('votes', () => {
     expect(opened.message.zh.body).toContain('截止');
     expect(opened.message.zh.body).toContain('外卖骑手');
 
-    const reminder = await publish(VoteReminderDue, { compoundId: C, voteId: 'riders', buildingId: 'B02', ownerIds: ['O101', 'O102'], closesAt: '2027-01-01T10:00:00.000Z', question: '是否允许外卖骑手进入小区？' });
+    const reminder = await publish(VoteReminderDue, { compoundId: C, voteId: 'riders', kind: 'resolution', opensAt: '2026-12-20T10:00:00.000Z', buildingId: 'B02', ownerIds: ['O101', 'O102'], part: 0, parts: 1, closesAt: '2027-01-01T10:00:00.000Z', question: '是否允许外卖骑手进入小区？' });
     expect(await titled('o101', '投票提醒')).toHaveLength(1);
     expect(await titled('o102', '投票提醒')).toHaveLength(1);
     expect(await titled('o103', '投票提醒')).toHaveLength(0);
@@ -246,7 +246,7 @@ describe('the reminder two days before closing, keyed off the closing time', () 
     await announce('bikes', 50 * HOUR); // due 3 hours from now
     await announce('lifts', 50 * HOUR);
     await announce('gates', 50 * HOUR);
-    await publish(VoteReminderDue, { compoundId: C, voteId: 'lifts', buildingId: 'B01', ownerIds: ['O3'], closesAt: new Date(clock.now().getTime() + 50 * HOUR).toISOString(), question: '表决 lifts' });
+    await publish(VoteReminderDue, { compoundId: C, voteId: 'lifts', kind: 'resolution', opensAt: clock.nowIso(), buildingId: 'B01', ownerIds: ['O3'], part: 0, parts: 1, closesAt: new Date(clock.now().getTime() + 50 * HOUR).toISOString(), question: '表决 lifts' });
     await publish(VoteClosed, { compoundId: C, voteId: 'gates', ballotCount: 1, figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 }, outcome: { passed: false, reason: 'no_quorum' }, logHead: 'f'.repeat(64), objectionEndsAt: '2027-01-09T02:00:00.000Z' });
 
     await system.scheduler.advance(3 * HOUR - 10 * 60_000);

@@ -1,5 +1,6 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ServiceTopology } from '../../libs/topology';
+import { addNotificationChannels } from './notifications';
 import type { Platform, ServiceStack } from './service-stack';
 
 /** What an extension gets: the service's nested stack, with everything the topology already made in it. */
@@ -26,4 +27,18 @@ export interface ServiceExtensionContext {
 export type ServiceExtension = (context: ServiceExtensionContext) => void;
 
 /** Service name → its extension. Add a service here when its topology cannot say what it needs. */
-export const SERVICE_EXTENSIONS: Readonly<Record<string, ServiceExtension>> = {};
+export const SERVICE_EXTENSIONS: Readonly<Record<string, ServiceExtension>> = {
+  // SMS (SNS, to phone numbers only) and e-mail (SES, from one address) for the two functions that send.
+  // `-c noticesFrom=notices@your.domain` names the sending address (its domain is verified with DKIM);
+  // `-c smsSpendLimitUsd=N` the account's monthly SMS limit the spend alarm watches.
+  notifications: ({ stack, platform, fn }) => {
+    const limit = Number(stack.node.tryGetContext('smsSpendLimitUsd'));
+    addNotificationChannels(stack, {
+      stage: platform.stage,
+      alarmTopic: platform.alarms.topic,
+      senders: [fn('deliveries'), fn('digests')],
+      emailFrom: stack.node.tryGetContext('noticesFrom') ?? 'notices@gongzhi.example.gov.cn',
+      ...(Number.isFinite(limit) && limit > 0 ? { smsMonthlySpendLimitUsd: limit } : {}),
+    });
+  },
+};

@@ -134,7 +134,8 @@ export class GongzhiStack extends Stack {
     alarms.onApi(this, this.api);
 
     const platform: Platform = { stage: props.stage, root: props.root, bus, alarms, deliveryDeadLetters: this.deliveryDeadLetters, api: this.api, authorizer, fileAccessLogs, webOrigins, userPool };
-    const extensions = props.extensions ?? SERVICE_EXTENSIONS;
+    // The app's own extensions apply to the services this stack has; extensions given explicitly must all apply.
+    const extensions = props.extensions ?? Object.fromEntries(Object.entries(SERVICE_EXTENSIONS).filter(([name]) => props.services.some((s) => s.name === name)));
     for (const name of Object.keys(extensions)) {
       if (!props.services.some((s) => s.name === name)) throw new Error(`an extension for ${name}, which is not a service of this stack`);
     }

@@ -1,6 +1,6 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { GrantAssigned, GrantRevoked, GridRoleAssigned, NoticeDeliveryFailed, NoticeIssued, NotificationPreferencesChanged } from '../../events/catalogue';
+import { GrantAssigned, GrantRevoked, GridRoleAssigned, GridRoleRevoked, NoticeDeliveryFailed, NoticeIssued, NotificationPreferencesChanged } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
@@ -8,7 +8,6 @@ import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 import { REGISTRY_EVENTS } from '../registry/kit/events';
 import { CHANNELS } from './domain/delivery';
 import { TOPICS } from './domain/notice';
-import { GridRoleRevoked } from './domain/pending-events';
 import { NOTIFIED_EVENTS } from './domain/rules';
 
 /** Everyone with a role: an inbox is what is addressed to the audiences a token carries. */
@@ -135,7 +134,7 @@ export const topology: ServiceTopology = {
       entry: 'services/notifications/consume-registry.ts',
       description: 'Keeps the compounds, who holds which unit building by building, and the grid (building heads)',
       pattern: { source: ['gongzhi.registry'], 'detail-type': [...REGISTRY_EVENTS.map((e) => e.detailType), GridRoleAssigned.detailType, GridRoleRevoked.detailType] },
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
     {
       name: 'route-events',
@@ -143,7 +142,7 @@ export const topology: ServiceTopology = {
       description: 'Applies the notification rules to every event someone must act on: a broadcast per notice, its recipients queued building by building',
       pattern: { source: sources, 'detail-type': NOTIFIED_EVENTS.map((e) => e.detailType) },
       sendsTo: ['recipients'],
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
     {
       name: 'grants',
@@ -172,7 +171,7 @@ export const topology: ServiceTopology = {
       maxConcurrency: 10,
       timeoutSeconds: 300,
       sendsTo: ['deliveries'],
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
     {
       name: 'deliveries',
@@ -182,7 +181,7 @@ export const topology: ServiceTopology = {
       maxConcurrency: 10,
       maxReceives: DELIVERY_MAX_RECEIVES,
       timeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
     {
       name: 'reminders',
@@ -191,7 +190,7 @@ export const topology: ServiceTopology = {
       batchSize: 1,
       maxConcurrency: 5,
       sendsTo: ['recipients'],
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
     {
       name: 'digests',
@@ -199,7 +198,7 @@ export const topology: ServiceTopology = {
       description: 'One person’s daily digest of low-urgency notices, one message per channel',
       batchSize: 10,
       maxConcurrency: 5,
-      table: { level: 'read-write' },
+      table: { level: 'read-write', indexes: ['gsi1'] },
     },
   ],
   publishes: [NoticeIssued, NotificationPreferencesChanged, NoticeDeliveryFailed].map((e) => e.detailType),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { fixtures } from '../../../events/fixtures';
+import { VoteReminderDue } from '../../../events/catalogue';
 import { parseGrants } from '../../../libs/auth';
 import { noticeId, parseNoticeId } from '../store/keys';
 import { audiencesOf, buildingsHeaded, grantTextsOf, isAudience } from './audiences';
@@ -9,7 +10,6 @@ import { hundredthsText, listText, localDay, localTime, percentText, squareMetre
 import { TOPICS, URGENCIES } from './notice';
 import { handlerAudience, noticesFor, ruleFor, RULES, TOP_TIER_ABOVE_FEN, type RuleContext } from './rules';
 import { closingReminderAt, closingReminderNotices, ELECTIONS_FIRST_MS, REMINDER_BEFORE_CLOSE_MS } from './closing-reminder';
-import { VoteReminderDue } from './pending-events';
 import { inWindow, localMinuteOfDay, minutesOf, nextLocalTime, offsetMinutes } from './time';
 
 const SH = 'Asia/Shanghai';
@@ -235,9 +235,8 @@ describe('the rules', () => {
 
   test('each rule, fed its event’s fixture, says something in both languages to valid audiences', () => {
     const withFacts: RuleContext = { ...context, complainant: 'user:owner-sub', finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' }, vote: { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' } };
-    // In the shape the elections branch publishes it (kind, opensAt, part, parts besides): read leniently.
     const reminder = VoteReminderDue.create(
-      { compoundId: 'C1', voteId: 'V1', kind: 'resolution', opensAt: '2026-05-16T00:00:00.000Z', buildingId: 'B1', ownerIds: ['O1'], closesAt: '2026-05-23T00:00:00.000Z', question: 'Q?', part: 0, parts: 1 } as never,
+      { compoundId: 'C1', voteId: 'V1', kind: 'resolution', opensAt: '2026-05-16T00:00:00.000Z', buildingId: 'B1', ownerIds: ['O1'], closesAt: '2026-05-23T00:00:00.000Z', question: 'Q?', part: 0, parts: 1 },
       { compoundId: 'C1', actor: 'x', occurredAt: '2026-05-21T00:00:00.000Z' },
     );
     for (const rule of RULES) {

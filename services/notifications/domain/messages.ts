@@ -19,12 +19,12 @@ import type {
   VoteAnnulled,
   VoteClosed,
   VoteOpened,
+  VoteReminderDue,
 } from '../../../events/catalogue';
 import type * as z from '../../../events/zod';
 import { listText, localDay, localTime, percentText, squareMetres, yuan, type Language } from './format';
 import { ARREARS, COMMITTEE_KINDS, DISQUALIFICATIONS, FAILURE_REASONS, FUNDS, label, MATTERS, REVIEW_STEPS } from './labels';
 import type { Text } from './notice';
-import type { VoteReminderDue } from './pending-events';
 import type { RuleContext } from './rules';
 
 /**

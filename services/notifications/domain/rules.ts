@@ -20,11 +20,11 @@ import {
   VoteAnnulled,
   VoteClosed,
   VoteOpened,
+  VoteReminderDue,
 } from '../../../events/catalogue';
 import { audience } from './audiences';
 import { CASE_RULES } from './case-rules';
 import type { Message, NoticeSpec } from './notice';
-import { VoteReminderDue } from './pending-events';
 import * as say from './messages';
 import { allBuildingHeads, officials, on, owners, reviewerOf, STEP_ORDER, to, TOP_TIER_ABOVE_FEN, type Rule, type RuleContext } from './rule-kit';
 

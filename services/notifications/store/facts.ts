@@ -1,10 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ComplaintReceived, ExpenseSubmitted, FindingConfirmed, VoteAnnounced, VoteAnnulled, VoteClosed } from '../../../events/catalogue';
+import { ComplaintReceived, ExpenseSubmitted, FindingConfirmed, VoteAnnounced, VoteAnnulled, VoteClosed, VoteReminderDue } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import { db } from '../../../libs/db';
 import { dueAt, dueItems } from '../../../libs/due';
 import { closingReminderAt } from '../domain/closing-reminder';
-import { VoteReminderDue } from '../domain/pending-events';
 import { audience, isSubject } from '../domain/audiences';
 import type { ExpenseFacts, Fact, FindingFacts, RuleContext, VoteFacts } from '../domain/rules';
 import { keys, table } from './keys';

@@ -1,10 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
+import { CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import { batchPut, db, isConditionFailed, queryAll } from '../../../libs/db';
 import { notReady } from '../../../libs/errors';
 import { RegistryReadModel, type CompoundView } from '../../registry/kit/read-model';
-import { GridRoleRevoked } from '../domain/pending-events';
 import { keys, table } from './keys';
 
 /**
