@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { clock } from '../libs/clock';
 import { startLocal } from '../infra/local/runtime';
 import * as store from '../services/funds/store';
-import { client, compoundBody } from '../test/helpers';
+import { client, compoundBody, registerAreas } from '../test/helpers';
 
 /** Journal appends through the local runtime: one hot ledger vs 100 ledgers, with write units per entry. */
 export async function benchLedger(count = 1000, width = 16): Promise<void> {
@@ -11,6 +11,7 @@ export async function benchLedger(count = 1000, width = 16): Promise<void> {
   const call = client(system);
   try {
     const bureau = await system.token(['bureau']);
+    await registerAreas(system);
     for (let c = 0; c < 100; c++) await call('POST', '/compounds', { token: bureau, body: compoundBody(`ledger-${c}`) });
     await system.idle();
     const tokens = await Promise.all(Array.from({ length: 100 }, (_, c) => system.token([`property:ledger-${c}`], `property-${c}`)));

@@ -2,7 +2,9 @@ import * as z from './zod';
 import { defineEvent } from './envelope';
 import { id, isoTime, fen } from './common';
 
-// Events published by the elections service.
+// Events published by the elections service. Every state change of the service publishes one
+// (docs/elections.md lists them); individual ballots do not: the published ballot log is their record.
+
 /** The nine matters of Civil Code art. 278; 6-8 need 3/4, the rest more than half. */
 export const matter = z.enum([
   'rules_of_procedure',
@@ -16,13 +18,19 @@ export const matter = z.enum([
   'other_major',
 ]);
 
+const count = z.int().check(z.nonnegative());
+const person = z.strictObject({ personId: id, name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) });
+const disqualificationReason = z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']);
+const voteKind = z.enum(['resolution', 'election', 'removal']);
+const failureReason = z.enum(['no_quorum', 'not_enough_votes', 'too_few_elected']);
+
 const resolutionFigures = z.strictObject({
-  totalArea: z.int().check(z.nonnegative()),
-  totalHeadcount: z.int().check(z.nonnegative()),
-  participatingArea: z.int().check(z.nonnegative()),
-  participatingHeadcount: z.int().check(z.nonnegative()),
-  forArea: z.int().check(z.nonnegative()),
-  forHeadcount: z.int().check(z.nonnegative()),
+  totalArea: count,
+  totalHeadcount: count,
+  participatingArea: count,
+  participatingHeadcount: count,
+  forArea: count,
+  forHeadcount: count,
 });
 
 const resolutionData = z.strictObject({
@@ -44,13 +52,10 @@ const resolutionData = z.strictObject({
 });
 
 export const ResolutionPassed = defineEvent('gongzhi.elections', 'ResolutionPassed', 1, resolutionData);
-export const ResolutionFailed = defineEvent(
-  'gongzhi.elections',
-  'ResolutionFailed',
-  1,
-  z.extend(resolutionData, { reason: z.enum(['no_quorum', 'not_enough_votes']) }),
-);
+/** `too_few_elected`: an election where some won a majority but too few to form a committee by its rules. */
+export const ResolutionFailed = defineEvent('gongzhi.elections', 'ResolutionFailed', 1, z.extend(resolutionData, { reason: failureReason }));
 
+/** A committee was elected (the registry sets the compound's governance to `committee`). */
 export const CommitteeElected = defineEvent(
   'gongzhi.elections',
   'CommitteeElected',
@@ -58,23 +63,27 @@ export const CommitteeElected = defineEvent(
   z.strictObject({
     compoundId: id,
     electionId: id,
-    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']) })).check(z.minLength(3), z.maxLength(11)),
+    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']), name: z.optional(z.string()), source: z.optional(z.enum(['owners', 'pool'])) })).check(z.minLength(3), z.maxLength(11)),
     alternates: z.array(id),
     termStart: isoTime,
     termEnd: isoTime,
   }),
 );
 
+/** A person was put on the negative list (a disqualification recorded, with its source). */
 export const CandidateDisqualified = defineEvent(
   'gongzhi.elections',
   'CandidateDisqualified',
   1,
-  z.strictObject({
-    compoundId: id,
-    personId: id,
-    reason: z.enum(['fee_arrears', 'fund_arrears', 'unrectified_violation', 'property_company_relation', 'benefits_taken']),
-    sourceRef: z.string().check(z.minLength(1)),
-  }),
+  z.strictObject({ compoundId: id, personId: id, reason: disqualificationReason, sourceRef: z.string().check(z.minLength(1)) }),
+);
+
+/** A negative-list record was lifted (its source resolved, or an official lifted a manual one). */
+export const DisqualificationLifted = defineEvent(
+  'gongzhi.elections',
+  'DisqualificationLifted',
+  1,
+  z.strictObject({ compoundId: id, personId: id, reason: disqualificationReason, sourceRef: z.string().check(z.minLength(1)), note: z.string() }),
 );
 
 export const CommitteeTermExpiring = defineEvent(
@@ -84,3 +93,156 @@ export const CommitteeTermExpiring = defineEvent(
   z.strictObject({ compoundId: id, committeeId: id, termEnd: isoTime, kind: z.enum(['committee', 'temporary_committee']) }),
 );
 
+// ---- the life of a vote ---------------------------------------------------------------------------
+
+export const VoteAnnounced = defineEvent(
+  'gongzhi.elections',
+  'VoteAnnounced',
+  1,
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    kind: voteKind,
+    matter,
+    question: z.string(),
+    noticeAt: isoTime,
+    opensAt: isoTime,
+    closesAt: isoTime,
+    seats: z.optional(count),
+    purpose: z.optional(z.enum(['committee', 'by_election'])),
+    /** Removal resolutions: the members named, and what happens to their seats. */
+    members: z.optional(z.array(person)),
+    then: z.optional(z.enum(['fill_from_alternates', 'by_election'])),
+    warnings: z.array(z.string()),
+  }),
+);
+
+export const VoteOpened = defineEvent(
+  'gongzhi.elections',
+  'VoteOpened',
+  1,
+  z.strictObject({ compoundId: id, voteId: id, rollVersion: z.int().check(z.positive()), totalArea: count, totalHeadcount: count, voterCount: count, households: count, candidates: z.optional(count), warnings: z.array(z.string()) }),
+);
+
+/** Counted: the preliminary result, open to objections until `objectionEndsAt`. */
+export const VoteClosed = defineEvent(
+  'gongzhi.elections',
+  'VoteClosed',
+  1,
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    ballotCount: count,
+    figures: z.strictObject({ totalArea: count, totalHeadcount: count, participatingArea: count, participatingHeadcount: count }),
+    outcome: z.strictObject({ passed: z.boolean(), reason: z.optional(failureReason) }),
+    logHead: z.string().check(z.length(64)),
+    objectionEndsAt: isoTime,
+  }),
+);
+
+export const VoteAnnulled = defineEvent('gongzhi.elections', 'VoteAnnulled', 1, z.strictObject({ compoundId: id, voteId: id, reason: z.string(), objections: count }));
+
+export const ObjectionFiled = defineEvent('gongzhi.elections', 'ObjectionFiled', 1, z.strictObject({ compoundId: id, voteId: id, objectionId: id, reason: z.string() }));
+
+export const CandidateNominated = defineEvent(
+  'gongzhi.elections',
+  'CandidateNominated',
+  1,
+  z.strictObject({
+    compoundId: id,
+    voteId: id,
+    personId: id,
+    name: z.string(),
+    source: z.enum(['owners', 'pool']),
+    ownsUnitHere: z.boolean(),
+    unitId: z.optional(id),
+    /** Whether the name was checked against the roll (false when the roll carries no names). */
+    nameChecked: z.boolean(),
+    nonOwnerException: z.optional(z.string()),
+  }),
+);
+
+// ---- the committee on record --------------------------------------------------------------------
+
+export const CommitteeOfficersSet = defineEvent('gongzhi.elections', 'CommitteeOfficersSet', 1, z.strictObject({ compoundId: id, committeeId: id, chair: id, viceChair: id, late: z.boolean() }));
+
+/** The street office formed a temporary property management committee (the registry sets governance `temporary_committee`). */
+export const TemporaryCommitteeFormed = defineEvent(
+  'gongzhi.elections',
+  'TemporaryCommitteeFormed',
+  1,
+  z.strictObject({
+    compoundId: id,
+    committeeId: id,
+    chair: person,
+    members: z.array(z.strictObject({ personId: id, name: z.optional(z.string()), owner: z.boolean() })),
+    termStart: isoTime,
+    termEnd: isoTime,
+  }),
+);
+
+/** A committee left office: its term ended, or an elected committee replaced it (the registry sets governance `none`, or follows CommitteeElected). */
+export const CommitteeDissolved = defineEvent(
+  'gongzhi.elections',
+  'CommitteeDissolved',
+  1,
+  z.strictObject({ compoundId: id, committeeId: id, kind: z.enum(['committee', 'temporary_committee']), reason: z.enum(['term_ended', 'replaced']), replacedBy: z.optional(id) }),
+);
+
+/** Owners removed committee members (art. 278 matter 3, a resolution passed by majority). */
+export const CommitteeMembersRemoved = defineEvent(
+  'gongzhi.elections',
+  'CommitteeMembersRemoved',
+  1,
+  z.strictObject({ compoundId: id, committeeId: id, voteId: id, removed: z.array(person).check(z.minLength(1)), then: z.enum(['fill_from_alternates', 'by_election']), vacancies: count }),
+);
+
+/** A vacant seat was filled: by the next alternate after a removal, or by a by-election. */
+export const CommitteeSeatFilled = defineEvent(
+  'gongzhi.elections',
+  'CommitteeSeatFilled',
+  1,
+  z.strictObject({ compoundId: id, committeeId: id, voteId: id, personId: id, name: z.optional(z.string()), from: z.enum(['alternate', 'by_election']) }),
+);
+
+/** A sitting member is on the negative list: the city must act (the member is flagged, not removed: removal is the owners' matter 3). */
+export const CommitteeMemberDisqualified = defineEvent(
+  'gongzhi.elections',
+  'CommitteeMemberDisqualified',
+  1,
+  z.strictObject({ compoundId: id, committeeId: id, personId: id, reason: disqualificationReason, sourceRef: z.string().check(z.minLength(1)) }),
+);
+
+/** The last active record against a sitting member was lifted: the flag is cleared. */
+export const CommitteeMemberRequalified = defineEvent('gongzhi.elections', 'CommitteeMemberRequalified', 1, z.strictObject({ compoundId: id, committeeId: id, personId: id }));
+
+/** Whether the compound has a party branch (a compound attribute the city reports on). */
+export const PartyBranchRecorded = defineEvent('gongzhi.elections', 'PartyBranchRecorded', 1, z.strictObject({ compoundId: id, hasBranch: z.boolean(), secretaryPersonId: z.optional(id) }));
+
+// ---- the reserve pool ---------------------------------------------------------------------------
+
+const poolAttributes = z.strictObject({
+  partyMember: z.boolean(),
+  partyBranchSecretary: z.boolean(),
+  communityCommitteeMember: z.boolean(),
+  retiredCadre: z.boolean(),
+  deputyOrCppcc: z.boolean(),
+  modelWorker: z.boolean(),
+});
+
+export const PoolPersonAdded = defineEvent(
+  'gongzhi.elections',
+  'PoolPersonAdded',
+  1,
+  z.strictObject({ personId: id, name: z.string(), districtId: id, streetId: id, communityId: z.optional(id), compounds: z.array(id), attributes: poolAttributes, nonOwnerException: z.optional(z.string()), importId: z.optional(id) }),
+);
+
+export const PoolStatusChanged = defineEvent(
+  'gongzhi.elections',
+  'PoolStatusChanged',
+  1,
+  z.strictObject({ personId: id, streetId: id, status: z.enum(['available', 'serving', 'suspended']), previous: z.enum(['available', 'serving', 'suspended']), compoundId: z.optional(id), reason: z.optional(z.string()) }),
+);
+
+/** A bulk import (all rows or none): one event for the file, the people are in the pool. */
+export const PoolImported = defineEvent('gongzhi.elections', 'PoolImported', 1, z.strictObject({ importId: id, districtId: id, streetId: id, count: z.int().check(z.positive()), personIds: z.array(id) }));

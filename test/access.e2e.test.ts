@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LocalSystem } from '../infra/local/runtime';
 import { installLocalUserDirectory, localGrantsOf, localUserDirectory } from '../infra/local/users';
 import { setUserDirectory, type UserDirectory } from '../services/access/directory';
-import { client, compoundBody, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, startSystem } from './helpers';
 
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
@@ -19,12 +19,14 @@ beforeAll(async () => {
   bureau = await system.token(['bureau'], 'bureau-1');
   streetS1 = await system.token(['street:S1'], 'street-office-s1');
   streetS2 = await system.token(['street:S2'], 'street-office-s2');
-  for (const [compoundId, streetId, communityId] of [
-    ['AC1', 'S1', 'K1'],
-    ['AC2', 'S1', 'K1'],
-    ['AC9', 'S2', 'K9'],
+  // A compound lies in a registered community; its street and district are the community's.
+  await registerAreas(system, [{ districtId: 'D1', streetId: 'S2', communityId: 'K9' }]);
+  for (const [compoundId, communityId] of [
+    ['AC1', 'K1'],
+    ['AC2', 'K1'],
+    ['AC9', 'K9'],
   ]) {
-    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(compoundId!, { streetId, communityId }) })).status).toBe(201);
+    expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(compoundId!, { communityId }) })).status).toBe(201);
   }
   await system.idle();
 });

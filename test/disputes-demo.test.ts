@@ -2,7 +2,7 @@ import type { LocalSystem } from '../infra/local/runtime';
 import { DEMO, demoRollCsv } from '../infra/local/seed';
 import { clock } from '../libs/clock';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
-import { client, startSystem } from './helpers';
+import { client, registerAreas, startSystem } from './helpers';
 
 /** The demo seeds a case in every state through the public API, and the figures show them. */
 let system: LocalSystem;
@@ -11,7 +11,8 @@ beforeAll(async () => {
   clock.reset();
   ({ system, call } = await startSystem());
   const bureau = await system.token(['bureau']);
-  await call('POST', '/compounds', { token: bureau, body: { compoundId: DEMO.compoundId, name: '东湖花园 Donghu Garden', address: '1 Donghu Road', districtId: DEMO.districtId, streetId: DEMO.streetId, communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId } });
+  await registerAreas(system, [{ districtId: DEMO.districtId, streetId: DEMO.streetId, communityId: DEMO.communityId }]);
+  expect((await call('POST', '/compounds', { token: bureau, body: { compoundId: DEMO.compoundId, name: '东湖花园 Donghu Garden', address: '1 Donghu Road', communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId } })).status).toBe(201);
   await call('POST', `/compounds/${DEMO.compoundId}/roll`, { token: bureau, raw: demoRollCsv(2, 24), type: 'text/csv' });
   await system.idle();
 });

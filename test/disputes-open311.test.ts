@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { LocalSystem } from '../infra/local/runtime';
 import { clock } from '../libs/clock';
-import { client, compoundBody, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, startSystem } from './helpers';
 
 /**
  * An Open311 GeoReport v2 client against /open311/v2/: discovery, services and their definitions,
@@ -45,8 +45,9 @@ beforeAll(async () => {
   bureau = await system.token(['bureau'], 'bureau');
   street = await system.token(['street:S1'], 'street-officer');
   owner = await system.token(['owner:o3-a:O2'], 'owner-2');
-  await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-a', { name: '东湖花园 Donghu Garden', districtId: 'D1', streetId: 'S1', communityId: 'K1' }) });
-  await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-b', { name: 'Xihu Court', districtId: 'D2', streetId: 'S9', communityId: 'K9' }) });
+  await registerAreas(system, [{ districtId: 'D2', streetId: 'S9', communityId: 'K9' }]);
+  expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-a', { name: '东湖花园 Donghu Garden', communityId: 'K1' }) })).status).toBe(201);
+  expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-b', { name: 'Xihu Court', communityId: 'K9' }) })).status).toBe(201);
   await system.idle();
   expect((await call('PUT', '/compounds/o3-a/place', { token: street, body: { lat: 24.9101, long: 118.6107, radiusMetres: 400, address: '1 Donghu Road, Fengze', zipcode: '362000' } })).status).toBe(200);
   expect((await call('PUT', '/compounds/o3-b/place', { token: bureau, body: { lat: 24.9301, long: 118.5907, radiusMetres: 300 } })).status).toBe(200);

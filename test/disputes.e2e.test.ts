@@ -1,7 +1,7 @@
 import type { DeliveredEvent } from '../events/envelope';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
 const DAY = 86_400_000;
 const dayAfter = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + n * DAY).toISOString().slice(0, 10);
@@ -50,7 +50,8 @@ beforeAll(async () => {
   inspector = await system.token(['inspector:S1'], 'inspector');
   otherOwner = await system.token(['owner:dq-b:O1'], 'owner-elsewhere');
   fire = await system.token(['department:fire-rescue'], 'fire-officer');
-  for (const id of ['dq-a', 'dq-b']) expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(id, { districtId: 'D1', streetId: id === 'dq-a' ? 'S1' : 'S2', communityId: id === 'dq-a' ? 'K1' : 'K2' }) })).status).toBe(201);
+  await registerAreas(system, [{ districtId: 'D1', streetId: 'S2', communityId: 'K2' }]);
+  for (const id of ['dq-a', 'dq-b']) expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(id, { communityId: id === 'dq-a' ? 'K1' : 'K2' }) })).status).toBe(201);
   expect((await call('POST', '/compounds/dq-a/roll', { token: bureau, raw: rollCsv(100), type: 'text/csv' })).status).toBe(201);
   await system.idle();
 });

@@ -132,6 +132,9 @@ describe('from a resolution to a verified, disclosed payment', () => {
     const chain = await call('GET', '/compounds/fu-a/audit/correlations/vote-fu-a-lift', { token: inspector });
     expect(chain.status).toBe(200);
     expect(chain.json.items.map((r: { type: string }) => r.type)).toEqual([
+      'VoteAnnounced',
+      'VoteOpened',
+      'VoteClosed',
       'ResolutionPassed',
       'ProjectAuthorized',
       'ExpenseSubmitted',

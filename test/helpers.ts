@@ -40,15 +40,36 @@ export function client(system: LocalSystem) {
 
 export async function startSystem(options: LocalOptions = {}) {
   const system = await startLocal({ busRetryDelayMs: 5, ...options });
+  await registerAreas(system);
   return { system, call: client(system) };
 }
 
+/**
+ * The areas tests place compounds in: district D1, its street S1 and community K1 (compoundBody's),
+ * registered as the bureau would (POST /districts, /streets, /communities). Skipped when the
+ * system runs without the registry; already registered is fine (409).
+ */
+export async function registerAreas(system: LocalSystem, areas: readonly { districtId: string; streetId: string; communityId: string }[] = [{ districtId: 'D1', streetId: 'S1', communityId: 'K1' }]) {
+  if (!system.routes.some((r) => r.path === '/districts')) return;
+  const call = client(system);
+  const token = await system.token(['bureau'], 'test-areas');
+  for (const { districtId, streetId, communityId } of areas) {
+    for (const [path, body] of [
+      ['/districts', { districtId, name: `District ${districtId}` }],
+      ['/streets', { streetId, districtId, name: `Street ${streetId}` }],
+      ['/communities', { communityId, streetId, name: `Community ${communityId}` }],
+    ] as const) {
+      const { status, text } = await call('POST', path, { token, body });
+      if (status !== 201 && status !== 409) throw new Error(`POST ${path}: ${status} ${text}`);
+    }
+  }
+}
+
+/** A compound in community K1 (street S1, district D1); `over` may name another registered community. */
 export const compoundBody = (compoundId: string, over: Record<string, unknown> = {}) => ({
   compoundId,
   name: `Compound ${compoundId}`,
   address: '1 Test Road',
-  districtId: 'D1',
-  streetId: 'S1',
   communityId: 'K1',
   governance: 'committee',
   developerId: 'DEV',

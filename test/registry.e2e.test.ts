@@ -2,7 +2,7 @@ import { setPublisher } from '../libs/bus';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { SignJWT } from 'jose';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
@@ -68,9 +68,10 @@ describe('compounds', () => {
   });
 
   test('a street office registers only in its own street', async () => {
+    await registerAreas(system, [{ districtId: 'D1', streetId: 'S2', communityId: 'K2' }]);
     const street = await system.token(['street:S1']);
     expect((await call('POST', '/compounds', { token: street, body: compoundBody('reg-s1') })).status).toBe(201);
-    const other = await call('POST', '/compounds', { token: street, body: compoundBody('reg-s2', { streetId: 'S2' }) });
+    const other = await call('POST', '/compounds', { token: street, body: compoundBody('reg-s2', { communityId: 'K2' }) });
     expect(other.status).toBe(403);
     expect((await call('GET', '/compounds/reg-s2', { token: bureau })).status).toBe(404);
   });
@@ -94,7 +95,8 @@ describe('compounds', () => {
   });
 
   test('lists are paginated and scoped to the caller', async () => {
-    for (const id of ['reg-p1', 'reg-p2', 'reg-p3']) await call('POST', '/compounds', { token: bureau, body: compoundBody(id, { districtId: 'D9', streetId: 'S9' }) });
+    await registerAreas(system, [{ districtId: 'D9', streetId: 'S9', communityId: 'K9' }]);
+    for (const id of ['reg-p1', 'reg-p2', 'reg-p3']) await call('POST', '/compounds', { token: bureau, body: compoundBody(id, { communityId: 'K9' }) });
     const first = await call('GET', '/compounds?districtId=D9&limit=2', { token: bureau });
     expect(first.json.items).toHaveLength(2);
     const second = await call('GET', `/compounds?districtId=D9&limit=2&cursor=${first.json.nextCursor}`, { token: bureau });

@@ -210,7 +210,9 @@ export class GongzhiStack extends Stack {
     for (const service of props.services) {
       if (service.api) {
         const fn = service === meta ? metaFn! : make(service, 'api');
-        const integration = new HttpLambdaIntegration(`${pascal(service.name)}Integration`, fn);
+        // One invoke permission per service function (for this API), not one per route: a stack may hold
+        // 500 resources, and a route-scoped permission adds one per route for a function that serves them all.
+        const integration = new HttpLambdaIntegration(`${pascal(service.name)}Integration`, fn, { scopePermissionToRoute: false });
         for (const route of service.api.routes) {
           const [created] = api.addRoutes({
             path: route.path,

@@ -4,6 +4,7 @@ import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
 
 /**
  * npm run verify -- vote <file or URL> [--token T]     a published ballot log: chain and tally
+ *   (a URL is followed page by page; …/log is the public view, …/log/weighted the inspectors')
  * npm run verify -- ledger <file or URL> [--token T]   a fund's export: chain and balances
  * Exit 0 if it holds, 1 if not, 2 on bad use.
  */
@@ -14,6 +15,21 @@ async function load(source: string, token?: string): Promise<unknown> {
     return response.json();
   }
   return JSON.parse(readFileSync(source, 'utf8'));
+}
+
+/** A published vote log: a file holding every entry, or the API's pages followed to the last. */
+async function loadVoteLog(source: string, token?: string): Promise<PublishedVoteLog> {
+  const first = (await load(source, token)) as PublishedVoteLog & { nextCursor?: string };
+  const entries = [...first.entries];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const url = new URL(source);
+    url.searchParams.set('cursor', cursor);
+    const page = (await load(url.toString(), token)) as PublishedVoteLog & { nextCursor?: string };
+    if (page.head !== first.head) throw new Error('the log changed while it was read (another head)');
+    entries.push(...page.entries);
+    cursor = page.nextCursor;
+  }
+  return { vote: first.vote, head: first.head, view: first.view, result: first.result, stage: first.stage, entries };
 }
 
 const [kind, source, ...rest] = process.argv.slice(2);
@@ -33,12 +49,21 @@ try {
     console.log(check.ok ? 'OK: the chain and the balances hold' : 'FAILED');
     process.exit(check.ok ? 0 : 1);
   }
-  const doc = (await load(source, token)) as PublishedVoteLog;
+  const doc = await loadVoteLog(source, token);
   const report = verifyVoteLog(doc);
-  console.log(`vote ${doc.vote.compoundId}/${doc.vote.voteId}: ${report.entries} ballots, head ${doc.head}`);
+  console.log(`vote ${doc.vote.compoundId}/${doc.vote.voteId}: ${report.entries} ballots (${report.view} log), head ${doc.head}`);
+  const h = report.headcounts;
+  const f = doc.result.figures;
   if (report.recomputed) {
-    const f = report.recomputed.figures;
-    console.log(`recomputed: participating ${f.participatingArea} of ${f.totalArea} (area, 1/100 m²), ${f.participatingHeadcount} of ${f.totalHeadcount} (headcount); outcome ${JSON.stringify(report.recomputed.outcome)}`);
+    const r = report.recomputed.figures;
+    console.log(`recomputed: participating ${r.participatingArea} of ${r.totalArea} (area, 1/100 m²), ${r.participatingHeadcount} of ${r.totalHeadcount} (headcount); outcome ${JSON.stringify(report.recomputed.outcome)}`);
+  } else {
+    console.log(`recomputed: participating ${h.participating ?? 0} of ${f.totalHeadcount} (headcount), per choice ${JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'participating')))}`);
+    console.log(`areas are committed, not published in this view: the published figures (participating ${f.participatingArea} of ${f.totalArea}, 1/100 m²) give outcome ${JSON.stringify(report.outcomeFromFigures)}; the weighted log recomputes them`);
+  }
+  if (doc.stage?.outcome) {
+    const dropped = doc.stage.dropped?.length ? ` (lost their seat at the final check: ${doc.stage.dropped.join(', ')})` : '';
+    console.log(`${doc.stage.status}: outcome ${JSON.stringify(doc.stage.outcome)}${dropped}`);
   }
   for (const p of report.problems) console.log(`PROBLEM: ${p}`);
   console.log(report.ok ? 'OK: the log and the result hold' : 'FAILED');

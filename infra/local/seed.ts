@@ -1,4 +1,5 @@
 import { seedDisputesDemo } from '../../services/disputes/demo';
+import { seedEnforcementDemo } from '../../services/enforcement/demo';
 import type { SeedStep } from './seeding';
 
 export const DEMO = {
@@ -24,8 +25,10 @@ export function demoRollCsv(buildings: number = DEMO.buildings, unitsPerBuilding
       else if (n % 97 === 0) lines.push(`${building},${unit},${area},contract,sold_undelivered,O${n},Buyer ${n},no`);
       else {
         const owner = n % 61 === 0 ? 'O1' : `O${n}`; // O1 holds several units: one person, full area
-        const source = n % 11 === 0 ? 'survey' : 'register';
-        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${n % 13 === 0 ? 'no' : 'yes'}`);
+        // Not yet registered (every 13th): some of those have only a surveyed area; a registered unit has its registered area.
+        const registered = n % 13 !== 0;
+        const source = !registered && n % 2 === 0 ? 'survey' : 'register';
+        lines.push(`${building},${unit},${area},${source},owned,${owner},Owner ${owner.slice(1)},${registered ? 'yes' : 'no'}`);
       }
     }
   }
@@ -37,8 +40,6 @@ export const demoCompound = {
   compoundId: DEMO.compoundId,
   name: '东湖花园 Donghu Garden',
   address: '1 Donghu Road, Fengze District, Quanzhou',
-  districtId: DEMO.districtId,
-  streetId: DEMO.streetId,
   communityId: DEMO.communityId,
   governance: 'committee',
   developerId: DEMO.developerId,
@@ -56,6 +57,15 @@ const ok = (step: string, r: { status: number; json: unknown }, ...also: number[
  * the end of the list, with `after: 'settled'` when it needs the read models to know the steps before.
  */
 export const DEMO_SEED: readonly SeedStep[] = [
+  {
+    name: 'areas',
+    // A compound lies in a registered community; 409: registered by an earlier, interrupted run.
+    run: async ({ call }) => {
+      ok('register the district', await call('POST', '/districts', BUREAU, { districtId: DEMO.districtId, name: '丰泽区 Fengze District' }), 409);
+      ok('register the street', await call('POST', '/streets', BUREAU, { streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }), 409);
+      ok('register the community', await call('POST', '/communities', BUREAU, { communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }), 409);
+    },
+  },
   {
     name: 'compound',
     // 409: registered by an earlier, interrupted run.
@@ -86,6 +96,12 @@ export const DEMO_SEED: readonly SeedStep[] = [
     after: 'settled',
     run: async ({ call }) => void (await seedDisputesDemo((method, path, grants, body, subject) => call(method, path, grants, body, subject))),
   },
+  {
+    name: 'enforcement',
+    // The campaign plans a sweep of the compound: the enforcement service must know it and its area.
+    after: 'settled',
+    run: async ({ target }) => void (await seedEnforcementDemo(target)),
+  },
 ];
 
-export const seededMessage = `Seeded the demo compound ${DEMO.compoundId} (${DEMO.buildings} buildings, ${DEMO.buildings * DEMO.unitsPerBuilding} units, complaints in every state).`;
+export const seededMessage = `Seeded the demo compound ${DEMO.compoundId} (${DEMO.buildings} buildings, ${DEMO.buildings * DEMO.unitsPerBuilding} units, complaints in every state, an enforcement campaign with findings).`;

@@ -21,6 +21,8 @@ export type SeedCall = (method: SeedMethod, path: string, grants: readonly strin
 
 export interface SeedContext {
   call: SeedCall;
+  /** For a step that makes its own requests (not journaled: it must be idempotent by itself). */
+  target: { url: string; token(grants: readonly string[], subject?: string): Promise<string> };
   log(message: string): void;
 }
 
@@ -152,7 +154,11 @@ export class Seeding implements SeedRun {
       const generation = this.records.get(step.name)?.generation ?? 0;
       const journal = await this.host.store.statesStartingWith<Journaled>(callPrefix(step.name, generation));
       const state = { n: 0, resent: false };
-      const context: SeedContext = { call: (...args) => this.call(step.name, generation, journal, state, ...args), log: this.log };
+      const context: SeedContext = {
+        call: (...args) => this.call(step.name, generation, journal, state, ...args),
+        target: { url: this.host.url, token: (grants, subject) => this.host.token(grants, subject ?? `seed-${step.name}`) },
+        log: this.log,
+      };
       try {
         await step.run(context);
         return;

@@ -1,95 +1,125 @@
 import { randomBytes } from 'node:crypto';
-import { CandidateDisqualified, CommitteeElected, ResolutionFailed, ResolutionPassed } from '../../events/catalogue';
+import { CommitteeElected, CommitteeMembersRemoved, CommitteeSeatFilled, ResolutionFailed, ResolutionPassed, VoteClosed, VoteOpened } from '../../events/catalogue';
 import type { BusEvent } from '../../events/envelope';
 import { clock } from '../../libs/clock';
 import { conflict, notReady } from '../../libs/errors';
 import { buildLog, headOf } from './domain/ballot-log';
-import { DEFAULT_COMMITTEE_RULES } from './domain/committee';
-import { addDays, addYears, CLOSE_GRACE_MS, DEFAULT_VOTE_RULES } from './domain/deadlines';
+import { DEFAULT_COMMITTEE_RULES, fillVacancies, finalSeats } from './domain/committee';
+import { addDays, addYears, countFrom, DEFAULT_VOTE_RULES } from './domain/deadlines';
 import { freezeElectorate } from './domain/electorate';
-import { tallyElection, tallyResolution, type ElectionResult } from './domain/tally';
-import * as store from './store';
-import type { VoteItem } from './store';
+import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type VoteResult } from './domain/tally';
+import { allBallots, writeElectorate, writeLog } from './store/ballots';
+import { listCandidates } from './store/candidates';
+import { getCommittee } from './store/committee';
+import { disqualifiedAmong } from './store/negative-list';
+import { getCompound, loadActiveRoll } from './store/registry';
+import { transition, type VoteItem } from './store/votes';
 
-/** The steps of a vote, shared by the routes (manual) and the vote clock (scheduled). */
+/**
+ * The steps of a vote, shared by the routes (manual) and the vote clock (scheduled). Each step is
+ * one conditional write of the vote item, conditional on the status it leaves, carrying its events:
+ * whatever follows (the committee on record, a project in funds, the registry's governance) follows
+ * from those events, so a step that loses a race leaves nothing behind.
+ */
+
+const correlation = (vote: Pick<VoteItem, 'compoundId' | 'voteId'>) => `vote-${vote.compoundId}-${vote.voteId}`;
+const context = (vote: Pick<VoteItem, 'compoundId' | 'voteId'>, actor: string, occurredAt: string, id: string) => ({ compoundId: vote.compoundId, actor, occurredAt, correlationId: correlation(vote), id });
+
+/** Warnings an election carries while it has fewer candidates than seats (it can still be held). */
+export function candidateWarnings(vote: Pick<VoteItem, 'kind' | 'seats'>, candidates: number): string[] {
+  if (vote.kind !== 'election' || vote.seats === undefined || candidates >= vote.seats) return [];
+  return [`${candidates} ${candidates === 1 ? 'candidate' : 'candidates'} for ${vote.seats} seats: not every seat can be filled, and if fewer are elected than the committee rules need, no committee is formed`];
+}
 
 export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem> {
   if (vote.status !== 'scheduled') throw conflict(`the vote is ${vote.status}, not scheduled`);
   const now = clock.nowIso();
   if (now < vote.opensAt) throw notReady(`the vote opens at ${vote.opensAt}`);
-  const compound = await store.getCompound(vote.compoundId);
-  const roll = compound && (await store.loadActiveRoll(compound));
+  const compound = await getCompound(vote.compoundId);
+  const roll = compound && (await loadActiveRoll(compound));
   if (!compound || !roll) throw notReady('the compound’s roll has not reached this service completely yet; retry shortly');
-  if (vote.kind === 'election' && (await store.listCandidates(vote)).length === 0) throw conflict('an election needs candidates before it opens');
+  const candidates = vote.kind === 'election' ? (await listCandidates(vote)).length : undefined;
+  if (candidates === 0) throw conflict('an election needs candidates before it opens');
   const electorate = freezeElectorate(roll.units, compound.developerId);
   const electorateId = `E${roll.rollVersion}-${randomBytes(4).toString('hex')}`;
   // Voters first (under a fresh id), then the one write that opens the vote and points at them.
-  await store.writeElectorate(vote, electorateId, electorate.voters);
+  await writeElectorate(vote, electorateId, electorate.voters);
+  const warnings = candidates === undefined ? vote.warnings ?? [] : candidateWarnings(vote, candidates);
   const changes = {
     status: 'open' as const,
     electorateId,
+    rollVersion: roll.rollVersion,
     totalArea: electorate.totalArea,
     totalHeadcount: electorate.totalHeadcount,
     voterCount: electorate.voters.length,
     households: roll.units.length,
+    candidateCount: candidates,
+    warnings,
     openedBy: actor,
   };
-  if (!(await store.transition(vote, 'scheduled', changes))) throw conflict('the vote was opened meanwhile');
+  const opened = VoteOpened.create(
+    { compoundId: vote.compoundId, voteId: vote.voteId, rollVersion: roll.rollVersion, totalArea: electorate.totalArea, totalHeadcount: electorate.totalHeadcount, voterCount: electorate.voters.length, households: roll.units.length, candidates, warnings },
+    context(vote, actor, now, `opened-${vote.compoundId}-${vote.voteId}`),
+  );
+  if (!(await transition(vote, 'scheduled', changes, [opened]))) throw conflict('the vote was opened meanwhile');
   return { ...vote, ...changes };
 }
 
-/** The counted ballots: those cast before the closing time (the store refuses later ones; this is the belt to those braces). */
-export async function countedBallots(vote: VoteItem, consumed?: { units: number }) {
-  return (await store.allBallots(vote, consumed)).filter((b) => b.castAt < vote.closesAt);
+/** The counted ballots: those cast before the closing time (ballots are refused after it; this is the belt to those braces). */
+export async function countedBallots(vote: Pick<VoteItem, 'compoundId' | 'voteId' | 'closesAt'>, consumed?: { units: number }) {
+  return (await allBallots(vote, consumed)).filter((b) => b.castAt < vote.closesAt);
 }
 
 export async function tally(vote: VoteItem, consumed?: { units: number }) {
   const ballots = await countedBallots(vote, consumed);
   const totals = { totalArea: vote.totalArea ?? 0, totalHeadcount: vote.totalHeadcount ?? 0 };
-  const result =
-    vote.kind === 'resolution'
-      ? tallyResolution(vote.matter, totals, ballots)
-      : tallyElection(vote.seats ?? 0, (await store.listCandidates(vote)).map((c) => c.personId), totals, ballots);
+  const result: VoteResult =
+    vote.kind === 'election'
+      ? tallyElection(
+          vote.seats ?? 0,
+          (await listCandidates(vote)).map((c) => ({ candidateId: c.personId, name: c.name })),
+          totals,
+          ballots,
+          { purpose: vote.purpose ?? 'committee', households: vote.households ?? 0 },
+        )
+      : tallyResolution(vote.matter, totals, ballots);
   return { result, ballots, log: buildLog(ballots) };
 }
 
 export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem> {
   if (vote.status !== 'open') throw conflict(`the vote is ${vote.status}, not open`);
   const now = clock.nowIso();
-  const countFrom = new Date(Date.parse(vote.closesAt) + CLOSE_GRACE_MS).toISOString();
-  if (now < countFrom) throw notReady(`voting runs until ${vote.closesAt}; the count starts at ${countFrom}`);
+  const from = countFrom(vote.closesAt);
+  if (now < from) throw notReady(`voting runs until ${vote.closesAt}; the count starts at ${from}`);
   const { result, ballots, log } = await tally(vote);
+  const logHead = headOf(log);
+  // The log is stored under its head before the write that records the head: a reader never finds a head without its log.
+  const logChunks = await writeLog(vote, logHead, log);
   const changes = {
     status: 'preliminary' as const,
     result,
-    logHead: headOf(log),
+    outcome: result.outcome,
+    logHead,
+    logChunks,
     ballotCount: ballots.length,
     closedAt: now,
     closedBy: actor,
     objectionEndsAt: addDays(now, DEFAULT_VOTE_RULES.objectionDays),
   };
-  if (!(await store.transition(vote, 'open', changes))) throw conflict('the vote was closed meanwhile');
+  const { totalArea, totalHeadcount, participatingArea, participatingHeadcount } = result.figures;
+  const closed = VoteClosed.create(
+    { compoundId: vote.compoundId, voteId: vote.voteId, ballotCount: ballots.length, figures: { totalArea, totalHeadcount, participatingArea, participatingHeadcount }, outcome: result.outcome, logHead, objectionEndsAt: changes.objectionEndsAt },
+    context(vote, actor, now, `closed-${vote.compoundId}-${vote.voteId}`),
+  );
+  if (!(await transition(vote, 'open', changes, [closed]))) throw conflict('the vote was closed meanwhile');
   return { ...vote, ...changes };
 }
 
-/** Seats after the final negative-list check: a disqualified member's seat goes to the next eligible alternate. */
-async function finalSeats(result: ElectionResult) {
-  const eligible = async (personId: string) => (await store.disqualifications(personId)).filter((d) => d.active);
-  const elected: string[] = [];
-  const alternates: string[] = [];
-  const dropped: { personId: string; reason: store.Disqualification['reason']; sourceRef: string }[] = [];
-  for (const c of result.allocation.elected) {
-    const active = await eligible(c.candidateId);
-    if (active.length) dropped.push({ personId: c.candidateId, reason: active[0]!.reason, sourceRef: active[0]!.sourceRef });
-    else elected.push(c.candidateId);
-  }
-  for (const c of result.allocation.alternates) {
-    const active = await eligible(c.candidateId);
-    if (active.length) dropped.push({ personId: c.candidateId, reason: active[0]!.reason, sourceRef: active[0]!.sourceRef });
-    else alternates.push(c.candidateId);
-  }
-  while (elected.length < result.allocation.elected.length && alternates.length) elected.push(alternates.shift()!);
-  return { elected, alternates, dropped };
+function resolutionEvent(vote: VoteItem, result: VoteResult, outcome: VoteResult['outcome'], actor: string, now: string): BusEvent {
+  const figures = result.kind === 'resolution' ? result.figures : { ...result.figures, forArea: 0, forHeadcount: 0 };
+  const data = { compoundId: vote.compoundId, voteId: vote.voteId, matter: vote.matter, question: vote.question, figures, payload: vote.payload, decidedAt: now };
+  const ctx = context(vote, actor, now, `resolution-${vote.compoundId}-${vote.voteId}`);
+  return outcome.passed ? ResolutionPassed.create(data, ctx) : ResolutionFailed.create({ ...data, reason: outcome.reason }, ctx);
 }
 
 export async function finalizeVote(vote: VoteItem, actor: string): Promise<VoteItem> {
@@ -97,66 +127,83 @@ export async function finalizeVote(vote: VoteItem, actor: string): Promise<VoteI
   const now = clock.nowIso();
   if (vote.objectionEndsAt && now < vote.objectionEndsAt) throw notReady(`objections are open until ${vote.objectionEndsAt}`);
   const result = vote.result!;
-  const context = { compoundId: vote.compoundId, actor, occurredAt: now, correlationId: `vote-${vote.compoundId}-${vote.voteId}` };
   const events: BusEvent[] = [];
-  const changes: Partial<VoteItem> & Record<string, unknown> = { status: 'final', finalAt: now };
+  const changes: Partial<VoteItem> = { status: 'final', finalAt: now, outcome: result.outcome };
 
-  if (result.kind === 'resolution') {
-    const data = {
-      compoundId: vote.compoundId,
-      voteId: vote.voteId,
-      matter: vote.matter,
-      question: vote.question,
-      figures: result.figures,
-      payload: vote.payload,
-      decidedAt: now,
-    };
-    events.push(
-      result.outcome.passed
-        ? ResolutionPassed.create(data, { ...context, id: `resolution-${vote.compoundId}-${vote.voteId}` })
-        : ResolutionFailed.create({ ...data, reason: result.outcome.reason }, { ...context, id: `resolution-${vote.compoundId}-${vote.voteId}` }),
-    );
+  if (result.kind === 'election') {
+    const { outcome, finalCommittee, events: elected } = await finalElection(vote, result, actor, now);
+    changes.outcome = outcome;
+    changes.finalCommittee = finalCommittee;
+    events.push(...elected);
+    if (!outcome.passed) events.push(resolutionEvent(vote, result, outcome, actor, now));
   } else {
-    const seats = await finalSeats(result);
-    changes.finalCommittee = seats;
-    for (const d of seats.dropped) {
-      events.push(CandidateDisqualified.create({ compoundId: vote.compoundId, ...d }, { ...context, id: `disqualified-${vote.voteId}-${d.personId}` }));
-    }
-    const figures = { ...result.figures, forArea: 0, forHeadcount: 0 };
-    const base = { compoundId: vote.compoundId, voteId: vote.voteId, matter: vote.matter, question: vote.question, figures, decidedAt: now };
-    if (seats.elected.length >= 3) {
-      const termEnd = addYears(now, DEFAULT_COMMITTEE_RULES.termYears);
+    events.push(resolutionEvent(vote, result, result.outcome, actor, now));
+    if (vote.kind === 'removal' && result.outcome.passed) events.push(...(await removalEvents(vote, actor, now)));
+  }
+  if (!(await transition(vote, 'preliminary', changes, events))) throw conflict('the vote was finalized or annulled meanwhile');
+  return { ...vote, ...changes };
+}
+
+/** The final check of an election: the negative list, alternates stepping in, the committee rules. */
+async function finalElection(vote: VoteItem, result: ElectionResult, actor: string, now: string) {
+  const people = [...result.allocation.elected, ...result.allocation.alternates].map((c) => c.candidateId);
+  const listed = await disqualifiedAmong(people);
+  const purpose = vote.purpose ?? 'committee';
+  const { formation, dropped } = finalSeats(purpose, result.households, result.allocation, (p) => listed.has(p));
+  const outcome = electionOutcome(result.allocation.quorum, result.allocation.elected.length, formation);
+  const events: BusEvent[] = [];
+  if (formation.formed) {
+    const candidates = new Map((await listCandidates(vote)).map((c) => [c.personId, c]));
+    if (purpose === 'committee') {
       events.push(
         CommitteeElected.create(
           {
             compoundId: vote.compoundId,
             electionId: vote.voteId,
             // The chair and vice chair are chosen by the members within 7 days; until then all are members.
-            members: seats.elected.map((personId) => ({ personId, role: 'member' as const })),
-            alternates: seats.alternates,
+            members: formation.members.map((personId) => ({ personId, role: 'member' as const, name: candidates.get(personId)?.name, source: candidates.get(personId)?.source })),
+            alternates: formation.alternates,
             termStart: now,
-            termEnd,
+            termEnd: addYears(now, DEFAULT_COMMITTEE_RULES.termYears),
           },
-          { ...context, id: `committee-${vote.compoundId}-${vote.voteId}` },
+          context(vote, actor, now, `committee-${vote.compoundId}-${vote.voteId}`),
         ),
       );
-      await store.putCommittee({
-        compoundId: vote.compoundId,
-        kind: 'committee',
-        electionId: vote.voteId,
-        seats: vote.seats ?? seats.elected.length,
-        members: seats.elected.map((personId) => ({ personId, role: 'member' })),
-        alternates: seats.alternates,
-        termStart: now,
-        termEnd,
-        recordedAt: now,
-        recordedBy: actor,
-      });
     } else {
-      const reason = result.outcome.passed ? 'not_enough_votes' : result.outcome.reason;
-      events.push(ResolutionFailed.create({ ...base, reason }, { ...context, id: `resolution-${vote.compoundId}-${vote.voteId}` }));
+      for (const personId of formation.members) {
+        events.push(
+          CommitteeSeatFilled.create(
+            { compoundId: vote.compoundId, committeeId: vote.committeeId!, voteId: vote.voteId, personId, name: candidates.get(personId)?.name, from: 'by_election' },
+            context(vote, actor, now, `seat-${vote.compoundId}-${vote.voteId}-${personId}`),
+          ),
+        );
+      }
     }
   }
-  if (!(await store.transition(vote, 'preliminary', changes, events))) throw conflict('the vote was finalized or annulled meanwhile');
-  return { ...vote, ...changes };
+  return { outcome, finalCommittee: { formation, dropped }, events };
+}
+
+/** A passed removal: the members named who still sit leave; their seats go to eligible alternates in order, or wait for a by-election. */
+async function removalEvents(vote: VoteItem, actor: string, now: string): Promise<BusEvent[]> {
+  const committee = await getCommittee(vote.compoundId, true);
+  if (!committee || committee.committeeId !== vote.committeeId || committee.endedAt) return [];
+  const sitting = new Set(committee.members.map((m) => m.personId));
+  const removed = vote.removal!.members.filter((m) => sitting.has(m.personId));
+  if (removed.length === 0) return [];
+  const alternates = committee.alternates.map((a) => a.personId);
+  const listed = await disqualifiedAmong(alternates);
+  const fill = fillVacancies(removed.length, alternates, vote.removal!.then, (p) => listed.has(p));
+  const names = new Map(committee.alternates.map((a) => [a.personId, a.name]));
+  return [
+    CommitteeMembersRemoved.create(
+      { compoundId: vote.compoundId, committeeId: committee.committeeId, voteId: vote.voteId, removed, then: vote.removal!.then, vacancies: fill.vacancies },
+      context(vote, actor, now, `removed-${vote.compoundId}-${vote.voteId}`),
+    ),
+    ...fill.filledBy.map((personId) =>
+      CommitteeSeatFilled.create(
+        { compoundId: vote.compoundId, committeeId: committee.committeeId, voteId: vote.voteId, personId, name: names.get(personId), from: 'alternate' },
+        context(vote, actor, now, `seat-${vote.compoundId}-${vote.voteId}-${personId}`),
+      ),
+    ),
+  ];
 }

@@ -1,10 +1,10 @@
 import { clock } from '../../libs/clock';
 import { enqueue } from '../../libs/queue';
-import * as store from './store';
+import { committeesDueForTerm } from './store/committee';
 
-/** Daily: committees whose term ends within 3 months and whose street office was not reminded yet, one unit each. */
+/** Daily: committees whose term step is due (the reminder 3 months ahead, or the end), one unit each. */
 export const handler = async () => {
-  const due = await store.committeesDueForReminder(clock.nowIso());
+  const due = await committeesDueForTerm(clock.nowIso());
   await enqueue('term-reminders', due.map(({ compoundId }) => ({ compoundId })));
   return { enqueued: due.length };
 };

@@ -4,7 +4,7 @@ import { id } from '../../libs/ids';
 import { unitWorker } from '../../libs/jobs';
 import { logger } from '../../libs/logger';
 import { closeVote, finalizeVote, openVote } from './lifecycle';
-import * as store from './store';
+import { getVote } from './store/votes';
 
 const STEPS = { scheduled: openVote, open: closeVote, preliminary: finalizeVote } as const;
 
@@ -13,7 +13,7 @@ const STEPS = { scheduled: openVote, open: closeVote, preliminary: finalizeVote 
  * Each step is one conditional write, so a unit delivered twice, or raced by a manual call, does it once.
  */
 export const handler = unitWorker('elections', z.object({ compoundId: id, voteId: id }), async ({ compoundId, voteId }) => {
-  const vote = await store.getVote(compoundId, voteId, true);
+  const vote = await getVote(compoundId, voteId, true);
   const step = vote && STEPS[vote.status as keyof typeof STEPS];
   if (!vote || !step) return 'nothing due';
   try {

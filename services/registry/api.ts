@@ -1,121 +1,15 @@
-import { CompoundRegistered, GridRoleAssigned, UnitHolderChanged } from '../../events/catalogue';
-import { grantCovers, officialScope } from '../../libs/auth';
-import { clock } from '../../libs/clock';
-import { httpApi, implement } from '../../libs/http/api';
-import { forbidden, notFound, ruleBroken } from '../../libs/errors';
-import { formatArea, parseRoll } from './domain/roll';
+import { httpApi } from '../../libs/http/api';
+import { areaRoutes } from './http/areas';
+import { compoundRoutes } from './http/compounds';
+import { gridRoutes } from './http/grid';
+import { importRoutes } from './http/imports';
+import { rollRoutes } from './http/roll';
 import * as store from './store';
-import { routes } from './topology';
 
-const createCompound = implement(routes.createCompound, async ({ body, principal }) => {
-  const location = { compoundId: body.compoundId, districtId: body.districtId, streetId: body.streetId, communityId: body.communityId };
-  if (!principal.grantsFor(routes.createCompound.allow).some((g) => grantCovers(g, location))) {
-    throw forbidden(`you may register compounds only in your own district or street`);
-  }
-  const now = clock.nowIso();
-  const event = CompoundRegistered.create(
-    {
-      compoundId: body.compoundId,
-      name: body.name,
-      location: { districtId: body.districtId, streetId: body.streetId, communityId: body.communityId },
-      governance: body.governance,
-      developerId: body.developerId,
-    },
-    { compoundId: body.compoundId, actor: principal.subject, occurredAt: now },
-  );
-  const item = await store.createCompound({ ...body, createdBy: principal.subject }, [event]);
-  return { status: 201, body: store.publicCompound(item), headers: { location: `/compounds/${body.compoundId}` } };
-});
-
-const listCompounds = implement(routes.listCompounds, async ({ query, principal }) => {
-  const page = await store.listCompounds(officialScope(principal, query, ['bureau', 'department']), query.limit, query.cursor);
-  return { body: { items: page.items.map(store.publicCompound), nextCursor: page.nextCursor } };
-});
-
-const getCompound = implement(routes.getCompound, async ({ location }) => {
-  return { body: store.publicCompound(store.locatedCompound(location)) };
-});
-
-const importRoll = implement(routes.importRoll, async ({ location, body, principal }) => {
-  const compound = store.locatedCompound(location);
-  const parsed = parseRoll(body, compound.developerId);
-  if (parsed.errors.length) {
-    throw ruleBroken(`the roll has ${parsed.errors.length} bad row(s); nothing was imported`, parsed.errors.slice(0, 1000).map((e) => ({
-      field: `line ${e.line}: ${e.field}`,
-      reason: e.reason,
-    })));
-  }
-  const result = await store.importRoll(compound, parsed.units, principal.subject);
-  return { status: 201, body: { ...result, totalAreaM2: formatArea(result.totalArea) } };
-});
-
-const listUnits = implement(routes.listUnits, async ({ location, query }) => {
-  const compound = store.locatedCompound(location);
-  return { body: await store.listUnits(compound, query.buildingId, query.limit, query.cursor) };
-});
-
-const changeUnitHolder = implement(routes.changeUnitHolder, async ({ location, params, body, principal }) => {
-  const compound = store.locatedCompound(location);
-  const previous = await store.getUnit(compound, params.unitId);
-  if (!previous) throw notFound(`unit ${params.unitId} is not in the current roll`);
-  const ownerId = body.holding === 'unsold' ? compound.developerId : body.ownerId;
-  if (!ownerId) throw ruleBroken('ownerId is required unless the unit is unsold', [{ field: 'body.ownerId', reason: 'required' }]);
-  if (body.holding !== 'unsold' && ownerId === compound.developerId) {
-    throw ruleBroken('a unit the developer still holds is unsold', [{ field: 'body.holding', reason: 'use unsold' }]);
-  }
-  const next = { ...previous, holding: body.holding, ownerId, ownerName: body.ownerName ?? (body.holding === 'unsold' ? 'developer' : previous.ownerName), registered: body.registered };
-  const { ownerName: _, ...unit } = next;
-  const event = UnitHolderChanged.create(
-    { compoundId: compound.compoundId, rollVersion: compound.rollVersion, previousOwnerId: previous.ownerId, unit },
-    { compoundId: compound.compoundId, actor: principal.subject, occurredAt: clock.nowIso() },
-  );
-  await store.changeUnitHolder(compound, previous, next, event);
-  return { body: next };
-});
-
-const getOwner = implement(routes.getOwner, async ({ params, principal, location }) => {
-  // An owner sees only their own record; the other allowed roles see anyone in their compound.
-  const others = principal.grantsFor(['committee', 'community', 'street', 'district', 'bureau'], location);
-  if (others.length === 0 && principal.ownerIdIn(params.compoundId) !== params.ownerId) {
-    throw forbidden('an owner may read only their own record');
-  }
-  const compound = store.locatedCompound(location);
-  const units = await store.ownerUnits(compound, params.ownerId);
-  if (units.length === 0) throw notFound(`${params.ownerId} holds no unit in compound ${params.compoundId}`);
-  return { body: { ownerId: params.ownerId, units, totalArea: units.reduce((sum, u) => sum + u.area, 0) } };
-});
-
-const listBuildings = implement(routes.listBuildings, async ({ location }) => {
-  const compound = store.locatedCompound(location);
-  const items = Object.entries(compound.buildings)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([buildingId, unitCount]) => ({ buildingId, unitCount }));
-  return { body: { items } };
-});
-
-const assignGridRole = implement(routes.assignGridRole, async ({ location, params, body, principal }) => {
-  const compound = store.locatedCompound(location);
-  if (body.buildingId && !(body.buildingId in compound.buildings)) {
-    throw ruleBroken(`building ${body.buildingId} is not in the roll`, [{ field: 'body.buildingId', reason: 'unknown building' }]);
-  }
-  if ((body.role === 'building_head' || body.role === 'building_assistant') && !body.buildingId) {
-    throw ruleBroken('a building head or assistant needs a building', [{ field: 'body.buildingId', reason: 'required for this role' }]);
-  }
-  const event = GridRoleAssigned.create(
-    { compoundId: params.compoundId, role: body.role, personId: body.personId, name: body.name, buildingId: body.buildingId },
-    { compoundId: params.compoundId, actor: principal.subject, occurredAt: clock.nowIso() },
-  );
-  await store.putGridRole(params.compoundId, body, event);
-  return { status: 201, body };
-});
-
-const listGridRoles = implement(routes.listGridRoles, async ({ params, query }) => ({
-  body: await store.listGridRoles(params.compoundId, query.limit, query.cursor),
-}));
-
+/** The registry's HTTP function: areas, compounds, their rolls and their grid (handlers in ./http/). */
 export const handler = httpApi({
   service: 'registry',
   idempotency: true,
   locate: store.locateCompound,
-  implementations: [createCompound, listCompounds, getCompound, importRoll, listUnits, changeUnitHolder, getOwner, listBuildings, assignGridRole, listGridRoles],
+  implementations: [...areaRoutes, ...compoundRoutes, ...rollRoutes, ...importRoutes, ...gridRoutes],
 });

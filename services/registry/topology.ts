@@ -1,24 +1,29 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { CompoundRegistered, GridRoleAssigned, RollActivated, RollChunkPublished, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, RollImportCompleted, RollImportFailed, RollImportStarted, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
+import { GOVERNANCE_EVENTS } from './domain/governance';
 
 const compoundParams = z.strictObject({ compoundId: id });
+const importParams = z.strictObject({ compoundId: id, importId: id });
+const rollLanguage = z.strictObject({ lang: described(z._default(z.enum(['en', 'zh']), 'en'), 'column names and values in English or Chinese') });
+const areaName = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const compoundInput = z.strictObject({
   compoundId: id,
   name: z.string().check(z.minLength(1), z.maxLength(100)),
   address: z.string().check(z.minLength(1), z.maxLength(200)),
-  districtId: id,
-  streetId: id,
-  communityId: id,
+  communityId: described(id, 'a registered community; the street and district are the community’s'),
   governance: z._default(z.enum(['committee', 'temporary_committee', 'none']), 'none'),
   developerId: described(id, 'the developer, holder of unsold units'),
 });
 
 const compoundView = z.extend(compoundInput, {
+  districtId: id,
+  streetId: id,
+  governanceSince: z.optional(z.string()),
   rollVersion: z.int().check(z.nonnegative()),
   unitCount: z.int().check(z.nonnegative()),
   totalArea: described(z.int().check(z.nonnegative()), 'm² in hundredths'),
@@ -37,14 +42,77 @@ const unitView = z.object({
   registered: z.boolean(),
 });
 
+const districtView = z.object({ districtId: id, name: z.string() });
+const streetView = z.object({ streetId: id, districtId: id, name: z.string() });
+const communityView = z.object({ communityId: id, streetId: id, districtId: id, name: z.string() });
+
 const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const routes = {
+  registerDistrict: {
+    operationId: 'registerDistrict',
+    method: 'POST',
+    path: '/districts',
+    summary: 'Register a district of the city (bureau)',
+    allow: ['bureau'],
+    body: z.strictObject({ districtId: id, name: areaName }),
+    response: districtView,
+    successStatus: 201,
+  },
+  listDistricts: {
+    operationId: 'listDistricts',
+    method: 'GET',
+    path: '/districts',
+    summary: 'Districts of the city (city-wide roles); a district office sees its own',
+    allow: ['bureau', 'department', 'district'],
+    query: pageQuery,
+    response: page(districtView),
+  },
+  registerStreet: {
+    operationId: 'registerStreet',
+    method: 'POST',
+    path: '/streets',
+    summary: 'Register a street in a registered district (bureau, or that district’s office)',
+    allow: ['bureau', 'district'],
+    body: z.strictObject({ streetId: id, districtId: id, name: areaName }),
+    response: streetView,
+    successStatus: 201,
+  },
+  listStreets: {
+    operationId: 'listStreets',
+    method: 'GET',
+    path: '/districts/{districtId}/streets',
+    summary: 'Streets of a district (city-wide roles and the district office)',
+    allow: ['bureau', 'department', 'district'],
+    params: z.strictObject({ districtId: id }),
+    query: pageQuery,
+    response: page(streetView),
+  },
+  registerCommunity: {
+    operationId: 'registerCommunity',
+    method: 'POST',
+    path: '/communities',
+    summary: 'Register a community in a registered street (bureau, the street’s district office, the street office)',
+    allow: ['bureau', 'district', 'street'],
+    body: z.strictObject({ communityId: id, streetId: id, name: areaName }),
+    response: communityView,
+    successStatus: 201,
+  },
+  listCommunities: {
+    operationId: 'listCommunities',
+    method: 'GET',
+    path: '/streets/{streetId}/communities',
+    summary: 'Communities of a street (city-wide roles, its district office, street office and inspector)',
+    allow: ['bureau', 'department', 'district', 'street', 'inspector'],
+    params: z.strictObject({ streetId: id }),
+    query: pageQuery,
+    response: page(communityView),
+  },
   createCompound: {
     operationId: 'createCompound',
     method: 'POST',
     path: '/compounds',
-    summary: 'Register a compound (bureau, or the district/street office it belongs to)',
+    summary: 'Register a compound in a registered community (bureau, or the district or street office it lies in)',
     allow: ['bureau', 'district', 'street'],
     body: compoundInput,
     response: compoundView,
@@ -54,9 +122,9 @@ export const routes = {
     operationId: 'listCompounds',
     method: 'GET',
     path: '/compounds',
-    summary: 'List compounds, optionally within a district or street (city and district roles)',
-    allow: ['bureau', 'district', 'street', 'department'],
-    query: z.extend(pageQuery, { districtId: z.optional(id), streetId: z.optional(id) }),
+    summary: 'Compounds of the city, a district, a street or a community, within the caller’s area',
+    allow: ['bureau', 'department', 'district', 'street', 'inspector', 'community'],
+    query: z.extend(pageQuery, { districtId: z.optional(id), streetId: z.optional(id), communityId: z.optional(id) }),
     response: page(compoundView),
   },
   getCompound: {
@@ -78,6 +146,58 @@ export const routes = {
     bodyType: 'csv',
     maxBodyBytes: 5 * 1024 * 1024,
     successStatus: 201,
+  },
+  rollTemplate: {
+    operationId: 'rollTemplate',
+    method: 'GET',
+    path: '/roll/template.csv',
+    summary: 'An example roll to fill in (CSV, UTF-8 with BOM; lang=zh for Chinese headers and values)',
+    allow: 'public',
+    query: rollLanguage,
+  },
+  exportRoll: {
+    operationId: 'exportRoll',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll.csv',
+    summary: 'The current roll as CSV, which re-imports unchanged (committee and officials; lang=zh for Chinese)',
+    allow: ['committee', 'community', 'street', 'district', 'bureau'],
+    params: compoundParams,
+    query: rollLanguage,
+  },
+  createImport: {
+    operationId: 'createImport',
+    method: 'POST',
+    path: '/compounds/{compoundId}/roll/imports',
+    summary: 'Begin an upload import (any size up to 20,000 units): returns where to PUT the CSV (UTF-8 or GB18030) and the import id',
+    allow: ['street', 'community', 'bureau'],
+    params: compoundParams,
+    successStatus: 201,
+  },
+  startImport: {
+    operationId: 'startImport',
+    method: 'POST',
+    path: '/compounds/{compoundId}/roll/imports/{importId}/start',
+    summary: 'Import the uploaded file as a job (all rows or none); follow it with GET …/roll/imports/{importId}',
+    allow: ['street', 'community', 'bureau'],
+    params: importParams,
+    successStatus: 202,
+  },
+  getImport: {
+    operationId: 'getImport',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll/imports/{importId}',
+    summary: 'An import: its progress, then the activated roll version or the per-line report',
+    allow: ['street', 'community', 'district', 'bureau'],
+    params: importParams,
+  },
+  listImports: {
+    operationId: 'listImports',
+    method: 'GET',
+    path: '/compounds/{compoundId}/roll/imports',
+    summary: 'Roll imports of a compound, newest first',
+    allow: ['street', 'community', 'district', 'bureau'],
+    params: compoundParams,
+    query: pageQuery,
   },
   listUnits: {
     operationId: 'listUnits',
@@ -132,6 +252,15 @@ export const routes = {
     }),
     successStatus: 201,
   },
+  revokeGridRole: {
+    operationId: 'revokeGridRole',
+    method: 'DELETE',
+    path: '/compounds/{compoundId}/grid-roles/{role}/{personId}',
+    summary: 'End a grid role (community, street); buildingId names the building for building roles. Revoking twice is harmless',
+    allow: ['community', 'street', 'bureau'],
+    params: z.strictObject({ compoundId: id, role: gridRole, personId: id }),
+    query: z.strictObject({ buildingId: z.optional(id) }),
+  },
   listGridRoles: {
     operationId: 'listGridRoles',
     method: 'GET',
@@ -147,8 +276,49 @@ export const topology: ServiceTopology = {
   name: 'registry',
   source: 'gongzhi.registry',
   ownsTable: true,
-  api: { entry: 'services/registry/api.ts', routes: Object.values(routes) },
-  consumers: [],
-  schedules: [],
-  publishes: [CompoundRegistered, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned].map((e) => e.detailType),
+  api: { entry: 'services/registry/api.ts', routes: Object.values(routes), sendsTo: ['roll-imports'], table: { level: 'read-write', indexes: ['gsi1'] } },
+  files: true,
+  consumers: [
+    {
+      name: 'roll-activation',
+      entry: 'services/registry/consume-rolls.ts',
+      description: 'Publishes the chunks of a roll version once it is active (RollActivated), never before; records the import completed (RollImportCompleted)',
+      pattern: { source: [RollActivated.source], 'detail-type': [RollActivated.detailType, RollImportCompleted.detailType] },
+      table: { level: 'read-write' },
+    },
+    {
+      name: 'governance',
+      entry: 'services/registry/consume-governance.ts',
+      description: 'Keeps each compound’s governance (committee, temporary committee, none) from the elections service’s events',
+      pattern: {
+        source: [...new Set(Object.values(GOVERNANCE_EVENTS).map((e) => e.source))],
+        'detail-type': Object.keys(GOVERNANCE_EVENTS),
+      },
+      table: { level: 'read-write' },
+    },
+  ],
+  schedules: [
+    {
+      name: 'import-watch',
+      entry: 'services/registry/import-watch.ts',
+      description: 'Finds roll imports that stopped moving and puts each back on the import queue (resumed, or failed if it cannot go on)',
+      expression: 'rate(10 minutes)',
+      sendsTo: ['roll-imports'],
+      table: { level: 'read', indexes: ['due'] },
+    },
+  ],
+  queues: [
+    {
+      name: 'roll-imports',
+      entry: 'services/registry/import-worker.ts',
+      description: 'Imports an uploaded roll in bounded steps within each invocation’s time, re-queueing itself to go on; activates it at the end',
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      batchSize: 1,
+      maxConcurrency: 5,
+      sendsTo: ['roll-imports'],
+      table: { level: 'read-write' },
+    },
+  ],
+  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollImportStarted, RollImportCompleted, RollImportFailed, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),
 };

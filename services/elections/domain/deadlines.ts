@@ -54,3 +54,22 @@ export function scheduleVote(
   }
   return { noticeAt, opensAt, closesAt: addDays(opensAt, votingDays) };
 }
+
+/** Objections are taken while the result is preliminary and its objection period runs. */
+export const objectionOpen = (vote: { status: string; objectionEndsAt?: string }, now: string): boolean =>
+  vote.status === 'preliminary' && vote.objectionEndsAt !== undefined && now < vote.objectionEndsAt;
+
+/** Whether a ballot cast now is on time: the vote is open and the clock is within its voting period. */
+export const votingOpen = (vote: { status: string; opensAt: string; closesAt: string }, now: string): boolean =>
+  vote.status === 'open' && now >= vote.opensAt && now < vote.closesAt;
+
+/** When the count may start: the closing time plus the grace for ballots in flight. */
+export const countFrom = (closesAt: string): string => new Date(Date.parse(closesAt) + CLOSE_GRACE_MS).toISOString();
+
+/**
+ * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;
+ * Regulations art. 16): overdue when the deadline has passed and no chair is on record.
+ */
+export const officersDueBy = (termStart: string, officersDays: number): string => addDays(termStart, officersDays);
+export const officersOverdue = (committee: { kind: string; officersDueBy?: string; members: readonly { role: string }[] }, now: string): boolean =>
+  committee.kind === 'committee' && committee.officersDueBy !== undefined && now > committee.officersDueBy && !committee.members.some((m) => m.role === 'chair');

@@ -240,15 +240,18 @@ describe('tallies', () => {
       { choice: ['a', 'b', 'd'], area: 100, headcount: 1 },
       { choice: [], area: 100, headcount: 1 },
       { choice: ['c'], area: 100, headcount: 1 },
-    ]);
+    ], { purpose: 'committee', households: 9 });
     expect(result.figures.participatingHeadcount).toBe(6);
     // a: 4 of 6 (elected); b: 3 of 6, exactly half (alternate); c and d: 2 of 6.
     expect(result.allocation.elected.map((x) => x.candidateId)).toEqual(['a']);
     expect(result.allocation.alternates.map((x) => x.candidateId)).toEqual(['b']);
     expect(result.allocation.rejected.map((x) => x.candidateId)).toEqual(['c', 'd']);
-    expect(() => tallyElection(1, ['a', 'b'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'b'], area: 1, headcount: 1 }])).toThrow();
-    expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'a'], area: 1, headcount: 1 }])).toThrow();
-    expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['x'], area: 1, headcount: 1 }])).toThrow();
+    // One elected where a committee needs at least 3: no committee, and the outcome says so.
+    expect(result.outcome).toEqual({ passed: false, reason: 'too_few_elected' });
+    const context = { purpose: 'committee' as const, households: 1 };
+    expect(() => tallyElection(1, ['a', 'b'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'b'], area: 1, headcount: 1 }], context)).toThrow();
+    expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'a'], area: 1, headcount: 1 }], context)).toThrow();
+    expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['x'], area: 1, headcount: 1 }], context)).toThrow();
   });
 });
 
@@ -275,7 +278,7 @@ describe('deadlines', () => {
 describe('ballot log', () => {
   const ballot = (voterId: string, choice: string): BallotRecord => ({ voteId: 'V1', voterId, choice, area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `nonce-${voterId}` });
   const ballots = ['O1', 'O2', 'O3', 'O4'].map((o, i) => ballot(o, i % 2 ? 'for' : 'against'));
-  const entries = ballots.map((b) => ({ receipt: receiptOf(b), choice: b.choice, area: b.area, headcount: b.headcount }));
+  const entries = ballots.map((b) => ({ receipt: receiptOf(b), choice: b.choice, area: b.area, headcount: b.headcount, areaSalt: `salt-${b.voterId}` }));
 
   test('a receipt depends on every field, the nonce included', () => {
     const b = ballots[0]!;

@@ -1,4 +1,4 @@
-import { allocateSeats, type CandidateTally, type SeatAllocation } from './committee';
+import { allocateSeats, DEFAULT_COMMITTEE_RULES, formCommittee, type CandidateTally, type CommitteeRules, type Formation, type SeatAllocation } from './committee';
 import { decide, type Figures, type Matter, type Outcome } from './thresholds';
 
 export interface CastBallot {
@@ -24,17 +24,24 @@ export interface ResolutionResult {
 
 export interface ElectionResult {
   kind: 'election';
+  purpose: 'committee' | 'by_election';
+  seats: number;
+  households: number;
   figures: Omit<Figures, 'forArea' | 'forHeadcount'>;
   candidates: CandidateTally[];
   allocation: SeatAllocation;
+  /** What the count forms by the committee rules (before the final negative-list check). */
+  committee: Formation;
   outcome: Outcome;
 }
+
+export type VoteResult = ResolutionResult | ElectionResult;
 
 /** Everyone who cast a ballot takes part, abstentions included. */
 export function tallyResolution(matter: Matter, totals: Totals, ballots: readonly CastBallot[]): ResolutionResult {
   const sum = { for: [0, 0], against: [0, 0], abstain: [0, 0] } as Record<string, [number, number]>;
   for (const b of ballots) {
-    const bucket = sum[b.choice as string];
+    const bucket = typeof b.choice === 'string' ? sum[b.choice] : undefined;
     if (!bucket) throw new Error(`unknown choice ${JSON.stringify(b.choice)}`);
     bucket[0] += b.area;
     bucket[1] += b.headcount;
@@ -57,9 +64,27 @@ export function tallyResolution(matter: Matter, totals: Totals, ballots: readonl
   };
 }
 
-/** Each ballot names up to `seats` candidates; an empty ballot takes part without supporting anyone. */
-export function tallyElection(seats: number, candidateIds: readonly string[], totals: Totals, ballots: readonly CastBallot[]): ElectionResult {
-  const byCandidate = new Map<string, CandidateTally>(candidateIds.map((candidateId) => [candidateId, { candidateId, forArea: 0, forHeadcount: 0 }]));
+export interface ElectionContext {
+  purpose: 'committee' | 'by_election';
+  /** Households of the compound (units on the roll): decides whether 3 seats may form a committee. */
+  households: number;
+  rules?: CommitteeRules;
+}
+
+export type CandidateRef = string | { candidateId: string; name?: string };
+
+/**
+ * Each ballot names up to `seats` candidates; an empty ballot takes part without supporting anyone.
+ * The outcome follows the committee rules: passed only when the elected form a committee (or, in a
+ * by-election, fill at least one seat).
+ */
+export function tallyElection(seats: number, candidateRefs: readonly CandidateRef[], totals: Totals, ballots: readonly CastBallot[], context: ElectionContext): ElectionResult {
+  const byCandidate = new Map<string, CandidateTally>(
+    candidateRefs.map((ref) => {
+      const { candidateId, name } = typeof ref === 'string' ? { candidateId: ref, name: undefined } : ref;
+      return [candidateId, { candidateId, ...(name !== undefined ? { name } : {}), forArea: 0, forHeadcount: 0 }];
+    }),
+  );
   let participatingArea = 0;
   let participatingHeadcount = 0;
   for (const b of ballots) {
@@ -77,10 +102,13 @@ export function tallyElection(seats: number, candidateIds: readonly string[], to
   const figures = { ...totals, participatingArea, participatingHeadcount };
   const candidates = [...byCandidate.values()];
   const allocation = allocateSeats(seats, figures, candidates);
-  const outcome: Outcome = !allocation.quorum
-    ? { passed: false, reason: 'no_quorum' }
-    : allocation.elected.length > 0
-      ? { passed: true }
-      : { passed: false, reason: 'not_enough_votes' };
-  return { kind: 'election', figures, candidates, allocation, outcome };
+  const committee = formCommittee(context.purpose, context.households, allocation.elected.map((c) => c.candidateId), allocation.alternates.map((c) => c.candidateId), context.rules ?? DEFAULT_COMMITTEE_RULES);
+  return { kind: 'election', purpose: context.purpose, seats, households: context.households, figures, candidates, allocation, committee, outcome: electionOutcome(allocation.quorum, allocation.elected.length, committee) };
+}
+
+/** No quorum; nobody with a majority; a majority for some but no committee by the rules; or passed. */
+export function electionOutcome(quorum: boolean, elected: number, formation: Formation): Outcome {
+  if (!quorum) return { passed: false, reason: 'no_quorum' };
+  if (elected === 0) return { passed: false, reason: 'not_enough_votes' };
+  return formation.formed ? { passed: true } : { passed: false, reason: 'too_few_elected' };
 }

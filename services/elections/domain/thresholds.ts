@@ -24,7 +24,12 @@ export interface Figures {
   forHeadcount: number;
 }
 
-export type Outcome = { passed: true } | { passed: false; reason: 'no_quorum' | 'not_enough_votes' };
+/**
+ * `too_few_elected` is an election's: some candidates won a majority, but fewer than the committee
+ * rules need (docs/elections.md).
+ */
+export type FailureReason = 'no_quorum' | 'not_enough_votes' | 'too_few_elected';
+export type Outcome = { passed: true } | { passed: false; reason: FailureReason };
 
 /** part / whole ≥ num / den, exactly (BigInt, so no bound on the size of a province). */
 export const atLeast = (part: number, whole: number, num: number, den: number): boolean =>

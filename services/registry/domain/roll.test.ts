@@ -1,4 +1,7 @@
-import { formatArea, parseAreaHundredths, parseRoll, summarizeRoll } from './roll';
+import fc from 'fast-check';
+import { areaHundredths, MAX_AREA_HUNDREDTHS } from '../../../events/catalogue';
+import { areaSourceProblem, formatArea, parseAreaHundredths, summarizeRoll } from './roll';
+import { parseRoll } from './roll-csv';
 
 const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
 const roll = (...rows: string[]) => [HEADER, ...rows].join('\n');
@@ -10,12 +13,27 @@ describe('areas are exact integer hundredths of a m²', () => {
     ['89', 8900],
     ['0.01', 1],
     ['0.1', 10],
-    ['12345678.99', 1234567899],
+    ['9999999.99', 999999999],
+    ['10000000', 1_000_000_000],
+    ['10000000.00', 1_000_000_000],
+    ['0010', 1000],
   ])('%s → %d', (text, value) => expect(parseAreaHundredths(text)).toBe(value));
 
-  test.each(['0', '0.00', '-1', '1.234', '1,5', 'abc', '', '.5', '1e3', '123456789'])('%s is refused', (text) =>
+  test.each(['0', '0.00', '-1', '1.234', '1,5', 'abc', '', '.5', '1e3', '10000000.01', '12345678.99', '123456789', '1000000000'])('%s is refused', (text) =>
     expect(parseAreaHundredths(text)).toBeUndefined(),
   );
+
+  test('the parser and the event schema share one limit: every area the parser accepts, an event accepts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), (n) => {
+        const text = `${Math.trunc(n / 100)}.${String(n % 100).padStart(2, '0')}`;
+        const parsed = parseAreaHundredths(text);
+        expect(parsed === undefined ? false : areaHundredths.safeParse(parsed).success).toBe(areaHundredths.safeParse(n).success);
+      }),
+    );
+    expect(areaHundredths.safeParse(MAX_AREA_HUNDREDTHS).success).toBe(true);
+    expect(areaHundredths.safeParse(MAX_AREA_HUNDREDTHS + 1).success).toBe(false);
+  });
 
   test('0.1 + 0.2 style drift cannot happen: sums are integers', () => {
     const units = ['0.10', '0.20'].map((a) => parseAreaHundredths(a)!);
@@ -72,6 +90,26 @@ describe('parseRoll', () => {
     expect(at(9)).toEqual(['owner_id']);
     expect(at(10)).toEqual(['building']);
     expect(at(11)).toEqual(expect.arrayContaining(['area', 'area_source', 'holding', 'registered']));
+  });
+
+  test('a registered unit must use its registered area (SPC interpretation art. 8); an unregistered one may use any source', () => {
+    const parsed = parseRoll(
+      roll(
+        'B1,101,80,register,owned,O1,A,yes',
+        'B1,102,80,survey,owned,O2,B,yes',
+        'B1,103,80,contract,owned,O3,C,yes',
+        'B1,104,80,register,owned,O4,D,no',
+        'B1,105,80,survey,owned,O5,E,no',
+        'B1,106,80,contract,sold_undelivered,O6,F,no',
+      ),
+      'DEV',
+    );
+    expect(parsed.errors).toEqual([
+      { line: 3, field: 'area_source', reason: expect.stringMatching(/registered area.*art\. 8.*not survey/), value: 'survey' },
+      { line: 4, field: 'area_source', reason: expect.stringMatching(/registered area.*not contract/), value: 'contract' },
+    ]);
+    expect(areaSourceProblem(true, 'register')).toBeUndefined();
+    expect(areaSourceProblem(false, 'contract')).toBeUndefined();
   });
 
   test('the header must be exactly the roll columns', () => {

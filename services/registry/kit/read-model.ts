@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
+import { CompoundGovernanceChanged, CompoundRegistered, RollActivated, RollChunkPublished, UnitHolderChanged, type UnitRecord } from '../../../events/catalogue';
 import type { DeliveredEvent } from '../../../events/envelope';
 import type { AreaScope, CompoundLocation } from '../../../libs/auth';
 import { areaPrefix, compoundSortKey, COMPOUNDS_PARTITION, inScope } from './keys';
@@ -12,12 +12,16 @@ import { assignments, db, isConditionFailed, queryAll, stripKeys, updateExpressi
  *   COMPOUND#c / META                      location, developer, active roll (gsi1: COMPOUNDS / district#street#community#c)
  *   COMPOUND#c / ROLL#000002#CHUNK#0003     a chunk of roll 2's units
  *   COMPOUND#c / ROLL#000002#CHANGE#B1-101  a unit's latest holder change in roll 2
+ *   REGISTRY#STREET#s / DISTRICT            the district of street s (a street lies in one district), so a
+ *                                           street is a key prefix of the compounds' index without its district
  * Events may arrive in any order and more than once; every write here tolerates both.
  */
 export interface CompoundView extends CompoundLocation {
   name: string;
   developerId: string;
   governance: string;
+  /** When the current governance began, once a CompoundGovernanceChanged has arrived. */
+  governanceSince?: string;
   activeRoll?: number;
   activeRollChunks?: number;
   unitCount?: number;
@@ -26,6 +30,7 @@ export interface CompoundView extends CompoundLocation {
 export { REGISTRY_EVENTS } from './events';
 
 const compoundKey = (c: string): Key => ({ pk: `COMPOUND#${c}`, sk: 'META' });
+const streetKey = (s: string): Key => ({ pk: `REGISTRY#STREET#${s}`, sk: 'DISTRICT' });
 const rollPrefix = (v: number) => `ROLL#${String(v).padStart(6, '0')}#`;
 
 export class RegistryReadModel {
@@ -36,6 +41,10 @@ export class RegistryReadModel {
       case CompoundRegistered.detailType: {
         const { data } = CompoundRegistered.parse(event);
         return this.putCompound({ compoundId: data.compoundId, name: data.name, ...data.location, developerId: data.developerId, governance: data.governance });
+      }
+      case CompoundGovernanceChanged.detailType: {
+        const { data } = CompoundGovernanceChanged.parse(event);
+        return this.putGovernance(data.compoundId, data.governance, data.since);
       }
       case RollChunkPublished.detailType: {
         const { data } = RollChunkPublished.parse(event);
@@ -54,17 +63,34 @@ export class RegistryReadModel {
     }
   }
 
-  async putCompound(item: Omit<CompoundView, 'activeRoll' | 'activeRollChunks' | 'unitCount'>): Promise<void> {
-    // Registration carries no roll; keep whatever roll state arrived first.
+  async putCompound(item: Omit<CompoundView, 'activeRoll' | 'activeRollChunks' | 'unitCount' | 'governanceSince'>): Promise<void> {
+    // Registration carries no roll; keep whatever roll state arrived first. Its governance is only the
+    // starting one: a governance change that arrived first is kept.
+    const { governance, ...rest } = item;
     const fields: Record<string, unknown> = {
-      ...item,
+      ...rest,
       gsi1pk: COMPOUNDS_PARTITION,
       gsi1sk: compoundSortKey(item),
     };
     const update = assignments(fields);
+    update.set.push('#governance = if_not_exists(#governance, :governance)');
+    update.names['#governance'] = 'governance';
+    update.values[':governance'] = governance;
+    await this.putStreet(item.streetId, item.districtId);
     await db().send(
       new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: updateExpression(update.set), ExpressionAttributeNames: update.names, ExpressionAttributeValues: update.values }),
     );
+  }
+
+  /** A street lies in one district for good: the entry is put once (append-only tables may keep it too). */
+  private async putStreet(streetId: string, districtId: string): Promise<void> {
+    try {
+      await db().send(
+        new PutCommand({ TableName: this.table(), Item: { ...streetKey(streetId), streetId, districtId }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   async getCompound(compoundId: string): Promise<CompoundView | undefined> {
@@ -79,6 +105,12 @@ export class RegistryReadModel {
 
   /** Compounds of a district, a street, or the whole city. */
   async compoundsIn(scope: AreaScope): Promise<CompoundView[]> {
+    if (scope.streetId && !scope.districtId) {
+      // A street's district, from the compounds seen in it: then the street is a key prefix.
+      const { Item } = await db().send(new GetCommand({ TableName: this.table(), Key: streetKey(scope.streetId) }));
+      // A copy made before these entries existed has none: the filter below still answers correctly.
+      if (Item) scope = { districtId: Item.districtId as string, streetId: scope.streetId };
+    }
     const prefix = areaPrefix(scope);
     const items = await queryAll({
       TableName: this.table(),
@@ -93,6 +125,23 @@ export class RegistryReadModel {
     await db().send(
       new PutCommand({ TableName: this.table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
     );
+  }
+
+  /** A later governance replaces an earlier one, whatever the order of arrival. */
+  async putGovernance(compoundId: string, governance: string, since: string): Promise<void> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: this.table(),
+          Key: compoundKey(compoundId),
+          UpdateExpression: 'SET governance = :g, governanceSince = :since',
+          ConditionExpression: 'attribute_not_exists(governanceSince) OR governanceSince < :since',
+          ExpressionAttributeValues: { ':g': governance, ':since': since },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   /** Only a newer roll replaces the active one. */
