@@ -195,9 +195,11 @@ describe('the runtime keeps its journal, dead letters and clock in its data fold
     expect(system.bus.deadLetters).toHaveLength(1);
     await system.scheduler.advance(3 * 86_400_000);
     crashProbe.hang = true;
+    crashProbe.started = [];
     await system.bus.put([event('evt-1')]);
     await system.queues.send('crashprobe/work', ['u1', 'u2']);
-    await waitFor(() => crashProbe.started.length === 4);
+    // The event's consumer and the batch's first unit are running (and hang).
+    await waitFor(() => crashProbe.started.includes('event:evt-1') && crashProbe.started.some((id) => id.startsWith('unit:')));
     // Stopped without waiting for them (as Ctrl-C after its bound, or kill -9).
     await system.close({ drainMs: 0 });
     clock.reset();

@@ -518,13 +518,22 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       queues.stop();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
-      if (running > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([new Promise<void>((done) => drainWaiters.push(done)), new Promise<void>((done) => (timer = setTimeout(done, drainMs)))]);
-        clearTimeout(timer);
-      }
+      // What runs finishes, with its bookkeeping (a delivery done in the journal, a seed step recorded),
+      // before the store closes under it; past `drainMs` it is left to the next start.
+      const drained = Promise.all([
+        running > 0 ? new Promise<void>((done) => drainWaiters.push(done)) : undefined,
+        bus.idle(),
+        queues.idle(),
+        seeding.finished,
+      ]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise<void>((done) => (timer = setTimeout(done, drainMs)))]);
+      clearTimeout(timer);
       server.closeAllConnections();
       await closed;
+      // A seed call cut off with its connection settles the seed at once.
+      await Promise.race([seeding.finished, new Promise<void>((done) => (timer = setTimeout(done, Math.min(drainMs, 1_000))))]);
+      clearTimeout(timer);
       setPublisher(undefined);
       setQueueSender(undefined);
       setFileStore(undefined);
