@@ -47,5 +47,5 @@ export async function benchStartup(runs = 5): Promise<void> {
     for (let i = 0; i < runs; i++) times.push(await once(command, args, 3900 + i));
     console.log(`${label.padEnd(28)} median ${median(times).toFixed(0)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`);
   }
-  console.log('reference: a tiny Architect sandbox app answers its first request ~300 ms after start (DESIGN.md)');
+  console.log('reference: a tiny Architect sandbox app answers its first request ~300 ms after start');
 }

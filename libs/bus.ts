@@ -10,8 +10,15 @@ export function setPublisher(next: Publisher | undefined): void {
   publisher = next;
 }
 
+/** Told of every publish before it is attempted (the local runtime counts what each request caused). */
+let observer: ((events: readonly BusEvent[]) => void) | undefined;
+export function observePublishes(next: ((events: readonly BusEvent[]) => void) | undefined): void {
+  observer = next;
+}
+
 export async function publish(events: readonly BusEvent[]): Promise<void> {
   if (events.length === 0) return;
+  observer?.(events);
   publisher ??= eventBridgePublisher();
   await publisher(events);
 }

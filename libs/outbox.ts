@@ -7,7 +7,7 @@ import { logger } from './logger';
 import { OUTBOX_INDEX } from './table';
 
 /**
- * The transactional outbox of DESIGN.md, with single-item atomicity: the events a change causes
+ * The transactional outbox (docs/design.md), with single-item atomicity: the events a change causes
  * are written inside the item that changed, in the same write. After the write they are published
  * and removed; whatever a crash leaves behind is found through the sparse `outbox` index and
  * republished by the sweep. Delivery is therefore at least once, and consumers dedupe by event id.

@@ -38,6 +38,12 @@ export interface RouteDecl {
   response?: z.ZodMiniType;
   /** Successful status (documentation and default). */
   successStatus?: number;
+  /**
+   * Why a successful call of this mutating route may publish no event (every other change leaves an
+   * audit record, which the test suite checks for every call it makes): e.g. each ballot is in the
+   * vote's hash-chained ballot log, and the closing event carries their count.
+   */
+  unaudited?: string;
 }
 
 /** An EventBridge event pattern (the subset the local bus implements: see infra/local/event-pattern.ts). */

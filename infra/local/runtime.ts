@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { DeliveredEvent } from '../../events/envelope';
-import { setPublisher } from '../../libs/bus';
+import { observePublishes, setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
 import { runAsFunction } from '../../libs/config';
 import { db, resetDb } from '../../libs/db';
@@ -18,6 +18,7 @@ import { createTableInput } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionName, functionsOf, OUTBOX_SWEEP, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
 import { createDynalite } from './atomic-dynalite';
+import { mutationLogWriter, notePublished, noteQueued, traceCauses } from './mutation-log';
 import { LocalBus } from './bus';
 import { LocalFileStore } from './files';
 import { installLocalUserDirectory } from './users';
@@ -220,6 +221,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const warn = (message: string, error: unknown) => console.error(`[local runtime] ${message}:`, (error as Error)?.message ?? error);
   const bus = new LocalBus({ maxAttempts: options.busMaxAttempts, retryDelayMs: options.busRetryDelayMs, journal: busJournal(store), warn });
   setPublisher((events) => bus.put(events));
+  observePublishes((events) => notePublished(events.length));
   for (const service of topologies) {
     for (const consumer of service.consumers) {
       const fn = fnOf(service, consumer.name);
@@ -241,7 +243,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     queueJournal(store),
     warn,
   );
-  setQueueSender((service, queue, bodies) => queues.send(`${service}/${queue}`, bodies));
+  setQueueSender((service, queue, bodies) => {
+    noteQueued(bodies.length);
+    return queues.send(`${service}/${queue}`, bodies);
+  });
 
   const scheduler = new LocalScheduler(
     topologies.flatMap((service) =>
@@ -284,6 +289,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     }
   }
 
+  const logMutation = mutationLogWriter(topologies.flatMap((service) => service.api?.routes ?? []));
   const signingKey = options.dataDir ? loadOrCreateSigningKey(options.dataDir) : randomBytes(32);
   let baseUrl = '';
   const files = new LocalFileStore(() => baseUrl, signingKey, options.dataDir ? join(options.dataDir, 'files') : undefined);
@@ -404,7 +410,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       return send(res, await callHttp(meta, event));
     }
     if (!claims) (event.requestContext as { authorizer?: unknown }).authorizer = undefined;
-    return send(res, await callHttp(match.r.service, event));
+    if (method === 'GET' || method === 'HEAD' || !logMutation) return send(res, await callHttp(match.r.service, event));
+    const { result, events, units } = await traceCauses(() => callHttp(match.r.service, event));
+    const status = result.statusCode ?? 200;
+    if (status < 300 && !result.headers?.['idempotent-replayed']) logMutation({ route: routeKey(match.r.route), status, events, units, path: url.pathname });
+    return send(res, result);
   }
 
   async function adminRoute(method: string, url: URL, body: string): Promise<HttpResult> {
@@ -535,6 +545,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       await Promise.race([seeding.finished, new Promise<void>((done) => (timer = setTimeout(done, Math.min(drainMs, 1_000))))]);
       clearTimeout(timer);
       setPublisher(undefined);
+      observePublishes(undefined);
       setQueueSender(undefined);
       setFileStore(undefined);
       setUserDirectory(undefined);

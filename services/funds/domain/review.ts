@@ -1,5 +1,5 @@
 /**
- * 业账社审: every owners'-committee expense is reviewed before it is paid, tier by tier. DOMAIN.md
+ * 业账社审: every owners'-committee expense is reviewed before it is paid, tier by tier. docs/domain.md
  * defaults (per-city configuration): below 2,000 yuan one community reviewer; 2,000 to 20,000 yuan
  * adds the community party branch and residents' committee; above 20,000 yuan adds the street office
  * and the discipline inspector is notified. Payments to one payee within 30 days are reviewed as one
