@@ -81,38 +81,48 @@ export class RuntimeStore {
     await this.batch(keys.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
-  private deletions = new Map<string, { key: { pk: string; sk: string }; done: { resolve: () => void; reject: (error: unknown) => void }[] }>();
+  private queued = new Map<string, { request: Record<string, unknown>; done: { resolve: () => void; reject: (error: unknown) => void }[] }>();
   private flushScheduled = false;
 
   /**
-   * Deletes made within one turn of the event loop go together, 25 to a BatchWriteItem: when a burst
-   * of deliveries finishes (a fan-out's events), one request instead of one each. Resolves once written.
+   * Writes made within one turn of the event loop go together, 25 to a BatchWriteItem: when a burst
+   * of events is published or delivered (a fan-out), one request instead of one each. Two writes of
+   * one key in the same turn: the later wins, as if sent in order. Resolves once written.
    */
+  putSoon(items: readonly Item[]): Promise<void> {
+    return this.queue(items.map((Item) => ({ key: { pk: Item.pk as string, sk: Item.sk as string }, request: { PutRequest: { Item } } })));
+  }
+
   deleteSoon(keys: readonly { pk: string; sk: string }[]): Promise<void> {
-    const waits = keys.map(
-      (key) =>
+    return this.queue(keys.map((key) => ({ key, request: { DeleteRequest: { Key: key } } })));
+  }
+
+  private queue(writes: { key: { pk: string; sk: string }; request: Record<string, unknown> }[]): Promise<void> {
+    const waits = writes.map(
+      ({ key, request }) =>
         new Promise<void>((resolve, reject) => {
           const id = `${key.pk}\u0000${key.sk}`;
-          const entry = this.deletions.get(id) ?? { key, done: [] };
+          const entry = this.queued.get(id) ?? { request, done: [] };
+          entry.request = request;
           entry.done.push({ resolve, reject });
-          this.deletions.set(id, entry);
+          this.queued.set(id, entry);
         }),
     );
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => void this.flushDeletions());
+      setImmediate(() => void this.flush());
     }
     return Promise.all(waits).then(() => undefined);
   }
 
-  private async flushDeletions(): Promise<void> {
-    const entries = [...this.deletions.values()];
-    this.deletions = new Map();
+  private async flush(): Promise<void> {
+    const entries = [...this.queued.values()];
+    this.queued = new Map();
     this.flushScheduled = false;
     for (let i = 0; i < entries.length; i += 25) {
       const chunk = entries.slice(i, i + 25);
       try {
-        await this.batch(chunk.map((e) => ({ DeleteRequest: { Key: e.key } })));
+        await this.batch(chunk.map((e) => e.request));
         chunk.forEach((e) => e.done.forEach((d) => d.resolve()));
       } catch (error) {
         chunk.forEach((e) => e.done.forEach((d) => d.reject(error)));
@@ -195,7 +205,7 @@ const queueDeadKey = (queue: string, messageId: string) => ({ pk: DEAD, sk: `que
 export function busJournal(store: RuntimeStore): BusJournal {
   const item = (d: PendingDelivery) => ({ pk: BUS, sk: d.key, target: d.target, attempts: d.attempts, event: JSON.stringify(d.event) });
   return {
-    save: (deliveries) => store.put(deliveries.map(item)),
+    save: (deliveries) => store.putSoon(deliveries.map(item)),
     async done(delivery, deadLetter) {
       // The dead letter first: a crash between the two leaves the delivery to be tried (and parked) again, under the same key.
       if (deadLetter) await store.put([{ ...busDeadKey(delivery), kind: 'bus', record: JSON.stringify(deadLetter) }]);
@@ -206,7 +216,7 @@ export function busJournal(store: RuntimeStore): BusJournal {
 
 export function queueJournal(store: RuntimeStore): QueueJournal {
   return {
-    save: (queue, messages) => store.put(messages.map((m) => ({ pk: queuePk(queue), sk: m.key, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, sentAt: m.sentAt }))),
+    save: (queue, messages) => store.putSoon(messages.map((m) => ({ pk: queuePk(queue), sk: m.key, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, sentAt: m.sentAt }))),
     done: (queue, messages) => store.deleteSoon(messages.map((m) => ({ pk: queuePk(queue), sk: m.key }))),
     async deadLetter(queue, message, deadLetter) {
       await store.put([{ ...queueDeadKey(queue, message.messageId), kind: 'queue', record: JSON.stringify(deadLetter) }]);
