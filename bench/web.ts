@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startLocal } from '../infra/local/runtime';
-import { seedDemo } from '../infra/local/seed';
+import { DEMO_SEED } from '../infra/local/seed';
 import { buildWeb } from '../web/build.mjs';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -38,8 +38,9 @@ export async function benchWeb(runs = 7): Promise<void> {
 
   await buildWeb();
   const { chromium } = await import('playwright-core');
-  const system = await startLocal({});
-  await seedDemo(system);
+  const system = await startLocal({ seed: DEMO_SEED });
+  const seeded = await system.seed.finished;
+  if (seeded.state !== 'done') throw new Error(`the demo seed ended ${seeded.state}`);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const first: number[] = [];

@@ -30,6 +30,24 @@ export function currentFunction(): FunctionIdentity | undefined {
   return service ? { service, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? service, table: process.env.TABLE_NAME } : undefined;
 }
 
+/**
+ * Locally: the id of this run of the local runtime, which is the only one using its data folder
+ * (infra/local/instance.ts). A claim (libs/consume.ts, libs/http/idempotency.ts) that another run
+ * made was made by a process that is gone, so it need not wait out its lease. Deployed: undefined
+ * (concurrent Lambda instances are alive, and only a lease tells when a holder has gone).
+ */
+export const localRuntimeInstance = (): string | undefined => process.env.GONGZHI_LOCAL_INSTANCE || undefined;
+
+/**
+ * The condition under which a claim item (`#status`, `claimedUntil`, `claimedBy`) may be taken over:
+ * its lease ran out, or (locally) a previous, dead run of the runtime made it. Uses `:now` and, locally, `:me`.
+ */
+export function staleClaimCondition(): { condition: string; values: Record<string, unknown> } {
+  const me = localRuntimeInstance();
+  if (!me) return { condition: 'claimedUntil < :now', values: {} };
+  return { condition: '(claimedUntil < :now OR attribute_not_exists(claimedBy) OR claimedBy <> :me)', values: { ':me': me } };
+}
+
 export function currentService(): string {
   const found = currentFunction();
   if (!found) throw new Error('no gongzhi function is running here (GONGZHI_SERVICE is not set)');

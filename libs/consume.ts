@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredEvent } from '../events/envelope';
 import { clock } from './clock';
+import { localRuntimeInstance, staleClaimCondition } from './config';
 import { db, isConditionFailed } from './db';
 import { Busy } from './errors';
 import { logger } from './logger';
@@ -44,7 +45,8 @@ export type ConsumeOutcome = 'processed' | 'duplicate';
  * written conditionally before the effect and marked done after it:
  *  - done already: a duplicate, nothing to do;
  *  - claimed by an invocation that may still run: ClaimHeld (retryable), so nothing is lost;
- *  - claimed, but the lease ran out (the holder crashed or timed out): this delivery takes over.
+ *  - claimed, but the lease ran out (the holder crashed or timed out): this delivery takes over;
+ *  - locally, claimed by a previous run of the local runtime (killed): taken over at once (libs/config.ts).
  * A failed effect releases the claim so the retry runs it at once. The effect itself must tolerate
  * running twice (a crash after the effect and before `DONE` repeats it), as every conditional write does.
  */
@@ -59,14 +61,15 @@ export async function consumeOnce(
   const now = clock.now().getTime();
   const claimedUntil = now + claimLeaseMs(invocation);
   const claimId = randomUUID();
+  const stale = staleClaimCondition();
   try {
     await db().send(
       new PutCommand({
         TableName: table,
-        Item: { ...key, status: 'IN_PROGRESS', claimId, claimedAt: new Date(now).toISOString(), claimedUntil },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND claimedUntil < :now)',
+        Item: { ...key, status: 'IN_PROGRESS', claimId, claimedAt: new Date(now).toISOString(), claimedUntil, claimedBy: localRuntimeInstance() },
+        ConditionExpression: `attribute_not_exists(pk) OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
+        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now, ...stale.values },
       }),
     );
   } catch (error) {

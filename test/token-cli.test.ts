@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseGrant } from '../libs/auth';
 import { grantsClaim } from '../libs/config';
 import { grantFromFlags, loadOrCreateSigningKey, signToken, verifyToken } from '../infra/local/tokens';
+import { localUserDirectory } from '../infra/local/users';
 
 /** `npm run token` is infra/local/token-cli.mjs: spawned here as npm runs it, checked against the TypeScript side. */
 const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-token-'));
@@ -74,6 +75,26 @@ test('--grant is repeatable and adds to --role; --sub and --expires are honoured
   expect((grantsOnly.exp as number) - (grantsOnly.iat as number)).toBe(7200);
 });
 
+test('--sub alone carries the grants the access service recorded for that user in the local directory, or refuses in one line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gongzhi-token-users-'));
+  try {
+    const none = await cli(['--sub', 'alice'], dir);
+    expect(none).toEqual({ code: 2, stdout: '', stderr: `token: no grants are recorded for alice in ${join(dir, 'users.json')}; give --role or --grant, or grant some with PUT /users/alice/grants/{grant}\n` });
+    // What the access service writes through the local directory (infra/local/users.ts), the CLI reads.
+    const directory = localUserDirectory(dir);
+    await directory.setGrants('alice', 'street:donghu inspector:donghu');
+    await directory.setGrants('bob', '');
+    const claims = await mint(['--sub', 'alice'], dir);
+    expect(claims).toMatchObject({ sub: 'alice', [grantsClaim()]: 'street:donghu inspector:donghu' });
+    expect((await cli(['--sub', 'bob'], dir)).stderr).toMatch(/^token: no grants are left for bob in /);
+    expect((await cli(['--sub', 'carol'], dir)).code).toBe(2);
+    // Flags still win: --sub with --role names the subject only.
+    expect(await mint(['--sub', 'alice', '--role', 'bureau'], dir)).toMatchObject({ sub: 'alice', [grantsClaim()]: 'bureau' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a raw grant is accepted exactly when the server can parse it', async () => {
   const grants = ['street:S1', 'owner:C1:O2', 'bureau', 'department:fire-rescue', 'bureau:x', 'owner:C1', 'committee:C1:O2', 'mayor:X', 'street:S 1', 'street:', 'street:S1:x', ''];
   const runs = await Promise.all(grants.map((grant) => cli(['--grant', grant])));
@@ -87,7 +108,7 @@ test.each([
   [['--role', 'mayor'], 'unknown role mayor: owner, committee, property, community, street, district, inspector, department or bureau'],
   [['--role', 'owner', '--compound', 'C1'], '--role owner needs --owner'],
   [['--role', 'street'], '--role street needs --street'],
-  [[], 'give --role (and its scope) or --grant role:scope'],
+  [[], 'give --role (and its scope), --grant role:scope, or --sub of a user with recorded grants'],
   [['--role', 'bureau', '--expires', 'soon'], '--expires takes a duration such as 30m, 2h or 7d, not soon'],
   [['--grant', 'owner:C1'], 'owner:C1 is not a grant: role:scope (owner:compound:owner, or bureau alone), ids of letters, digits, _ or -'],
 ])('%j: exit status 2 and one line', async (args, message) => {

@@ -27,8 +27,9 @@ const startupFailure = (error: unknown) => {
   process.exit(1);
 };
 process.on('uncaughtException', startupFailure);
-const [{ startLocal }, { DEMO, seedDemo }] = await Promise.all([import('./runtime'), import('./seed')]);
-const system = await startLocal({ port, dataDir, autoTick: true }).catch((error: unknown) => startupFailure(error) as never);
+const [{ startLocal }, { DEMO, DEMO_SEED, seededMessage }] = await Promise.all([import('./runtime'), import('./seed')]);
+const seed = process.env.GONGZHI_SEED === 'off' ? undefined : DEMO_SEED;
+const system = await startLocal({ port, dataDir, autoTick: true, seed }).catch((error: unknown) => startupFailure(error) as never);
 process.off('uncaughtException', startupFailure);
 instance.update({ port: Number(new URL(system.url).port), url: system.url });
 const readyMs = Math.round(performance.now() - started);
@@ -47,17 +48,30 @@ Get a token (prints it alone), then call the API:
   npm run --silent token -- --role owner --compound ${DEMO.compoundId} --owner O2
 
 Local-only admin (never deployed): GET /_local/schedules, POST /_local/schedules/{service}/{name}/fire,
-  POST /_local/clock/advance {"days":7}, GET /_local/dead-letters, GET /_local/events, POST /_local/bus/idle
+  POST /_local/clock/advance {"days":7}, GET /_local/dead-letters, GET /_local/events, GET /_local/bus,
+  POST /_local/bus/idle, GET /_local/ready (200 once seeded; POST /_local/ready?wait=1 waits for it)
 OpenAPI: ${system.url}/openapi.json    Data: ${dataDir}/ (npm run reset wipes it)`);
 
-if (process.env.GONGZHI_SEED !== 'off') {
-  void seedDemo(system)
-    .then((seeded) => seeded && console.log(`Seeded the demo compound ${DEMO.compoundId} (27 buildings, ${DEMO.buildings * DEMO.unitsPerBuilding} units).`))
-    .catch((error) => console.error('seeding failed:', error));
+const seeding = system.seed.status();
+if (seeding.state === 'running') {
+  const what = seeding.doneBefore.length
+    ? `Resuming the demo seed an earlier start left unfinished (done: ${seeding.doneBefore.join(', ')}; left: ${seeding.left.join(', ')})`
+    : `Seeding the demo compound ${DEMO.compoundId} in the background`;
+  console.log(`${what}; to wait for it: curl -X POST ${system.url}/_local/ready?wait=1`);
+  void system.seed.finished.then((status) => {
+    if (status.state === 'done') console.log(seededMessage);
+    else if (status.state === 'failed') console.error(`Seeding failed: ${status.error}\nThe next start resumes it (npm start); npm run reset starts afresh.`);
+  });
 }
 
+// Ctrl-C or a TERM: refuse new requests, let running invocations finish (10 s at most), exit. What was
+// not delivered yet is in the store and goes on at the next start; a second Ctrl-C stops at once,
+// which loses nothing either.
+let stopping = false;
 const stop = async () => {
-  await system.close();
+  if (stopping) process.exit(130);
+  stopping = true;
+  await system.close({ drainMs: 10_000 });
   process.exit(0);
 };
 process.on('SIGINT', stop);

@@ -8,13 +8,14 @@ import type { DeliveredEvent } from '../../events/envelope';
 import { observePublishes, setPublisher } from '../../libs/bus';
 import { clock } from '../../libs/clock';
 import { runAsFunction } from '../../libs/config';
-import { resetDb } from '../../libs/db';
+import { db, resetDb } from '../../libs/db';
 import type { HttpEvent, HttpResult } from '../../libs/http/api';
 import { setFileStore } from '../../libs/files';
 import { setUserDirectory } from '../../services/access/directory';
+import { sweepOutbox } from '../../libs/outbox';
 import { setQueueSender } from '../../libs/queue';
 import { createTableInput } from '../../libs/table';
-import { DEFAULT_TIME_ZONE, functionName, functionsOf, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
+import { DEFAULT_TIME_ZONE, functionName, functionsOf, OUTBOX_SWEEP, routeKey, schedulesOf, type FunctionDecl, type RouteDecl, type ServiceTopology } from '../../libs/topology';
 import { services as allServices } from '../../services/index';
 import { createDynalite } from './atomic-dynalite';
 import { mutationLogWriter, notePublished, noteQueued, traceCauses } from './mutation-log';
@@ -24,7 +25,10 @@ import { installLocalUserDirectory } from './users';
 import { installLocalNotificationSink } from './notification-sink';
 import { setChannelAdapters } from '../../services/notifications/channels/port';
 import { LocalQueues } from './queues';
+import { busJournal, loadJournal, queueJournal, RuntimeStore } from './runtime-store';
 import { LocalScheduler } from './scheduler';
+import { Seeding, seedingOff, type SeedRun, type SeedStatus, type SeedStep } from './seeding';
+import { tableAccessGuard } from './table-access';
 import { loadOrCreateSigningKey, signToken, verifyToken } from './tokens';
 import { webAsset } from './web';
 
@@ -38,6 +42,13 @@ export interface LocalOptions {
   services?: readonly ServiceTopology[];
   busMaxAttempts?: number;
   busRetryDelayMs?: number;
+  /** Seed steps to run (or resume) in the background once the server listens (npm start: the demo). */
+  seed?: readonly SeedStep[];
+}
+
+export interface CloseOptions {
+  /** How long running invocations may take to finish before the store closes under them (default 10 s). */
+  drainMs?: number;
 }
 
 export interface LocalSystem {
@@ -55,7 +66,13 @@ export interface LocalSystem {
   token(grants: readonly string[], subject?: string, expiresIn?: string | number): Promise<string>;
   /** Call a declared function directly, as Lambda would (for tests of consumers and schedules). */
   invoke(service: string, part: string, event: unknown): Promise<unknown>;
-  close(): Promise<void>;
+  /** The seed's progress now, and when it ends (done, failed, or stopped by close). */
+  seed: { status(): SeedStatus; finished: Promise<SeedStatus> };
+  /**
+   * Stop: refuse new requests, start no more deliveries, let running invocations finish (up to
+   * `drainMs`), close the store. Whatever is not delivered yet stays in the journal for the next start.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -110,6 +127,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   process.env.STAGE = 'local';
   process.env.EVENT_BUS_NAME = 'gongzhi-local';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // This run of the runtime: claims made by an earlier (dead) run are taken over at once (libs/config.ts).
+  process.env.GONGZHI_LOCAL_INSTANCE = randomUUID();
   const tables: Record<string, string> = {};
   for (const service of topologies) if (service.ownsTable) tables[service.name] = `gongzhi-local-${service.name}`;
   resetDb();
@@ -120,8 +139,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const existing = new Set((await admin.send(new ListTablesCommand({}))).TableNames ?? []);
-  await Promise.all(
-    Object.values(tables).map(async (name) => {
+  const store = new RuntimeStore(process.env.DYNAMODB_ENDPOINT);
+  await Promise.all([
+    store.ensureTable(existing),
+    ...Object.values(tables).map(async (name) => {
       if (!existing.has(name)) return admin.send(new CreateTableCommand(createTableInput(name)));
       // A table made by an older version lacks indexes added since: add them (they start empty).
       const wanted = createTableInput(name).GlobalSecondaryIndexes ?? [];
@@ -137,9 +158,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
         );
       }
     }),
-  );
+  ]);
   admin.destroy();
   trace('tables ready');
+
+  // The clock as it was moved before the last stop (votes opened, levies charged at that time stay in the past).
+  const offset = (await store.getState<number>('clock')) ?? 0;
+  if (offset > clock.offsetMs()) clock.advance(offset - clock.offsetMs());
 
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (entry: string): Promise<LambdaHandler> => {
@@ -159,10 +184,27 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
 
   const functions = new Map<string, FunctionDecl>();
   for (const service of topologies) for (const fn of functionsOf(service)) functions.set(fn.name, fn);
+  // Each function may do with its table what its declaration says, as IAM allows deployed.
+  db().middlewareStack.add(tableAccessGuard((name) => functions.get(name)), { step: 'initialize', name: 'gongzhiTableAccess' });
+
+  // Invocations running now, until they return or time out (then Lambda would have stopped them): what a stop waits for.
+  let running = 0;
+  let drainWaiters: (() => void)[] = [];
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    running++;
+    return work.finally(() => {
+      running--;
+      if (running === 0) {
+        const waiters = drainWaiters;
+        drainWaiters = [];
+        waiters.forEach((w) => w());
+      }
+    });
+  };
 
   /** Invoke a function as Lambda would: its own identity (and table), its timeout, its context. */
-  async function invokeFunction(fn: FunctionDecl, event: unknown): Promise<unknown> {
-    const handler = await load(fn.entry);
+  async function invokeFunction(fn: FunctionDecl, event: unknown, direct?: () => Promise<unknown>): Promise<unknown> {
+    const handler = direct ? undefined : await load(fn.entry);
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const identity = { service: fn.service.name, functionName: fn.name, table: tables[fn.service.name] };
     let timer: NodeJS.Timeout | undefined;
@@ -171,14 +213,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       timer.unref();
     });
     try {
-      return await Promise.race([runAsFunction(identity, () => handler(event, lambdaContext(fn, deadline))), timeout]);
+      const work = runAsFunction(identity, () => (direct ? direct() : handler!(event, lambdaContext(fn, deadline))));
+      return await track(Promise.race([work, timeout]));
     } finally {
       clearTimeout(timer);
     }
   }
   const fnOf = (service: ServiceTopology, part: string) => functions.get(functionName(service.name, part))!;
 
-  const bus = new LocalBus({ maxAttempts: options.busMaxAttempts, retryDelayMs: options.busRetryDelayMs });
+  const warn = (message: string, error: unknown) => console.error(`[local runtime] ${message}:`, (error as Error)?.message ?? error);
+  const bus = new LocalBus({ maxAttempts: options.busMaxAttempts, retryDelayMs: options.busRetryDelayMs, journal: busJournal(store), warn });
   setPublisher((events) => bus.put(events));
   observePublishes((events) => notePublished(events.length));
   for (const service of topologies) {
@@ -199,6 +243,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       })),
     ),
     options.busRetryDelayMs,
+    queueJournal(store),
+    warn,
   );
   setQueueSender((service, queue, bodies) => {
     noteQueued(bodies.length);
@@ -215,6 +261,27 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       })),
     ),
   );
+  scheduler.onAdvance({
+    before: (offsetMs) => store.setState('clock', offsetMs),
+    // A claim's lease is on this clock: deliveries waiting for one may go now.
+    after: () => {
+      bus.wake();
+      queues.wake();
+    },
+  });
+
+  // Events a crash left in an outbox (written, not yet published) are published now rather than at the
+  // first sweep: nothing else runs yet, so every outbox is left over, whatever its age.
+  await Promise.all(
+    topologies
+      .filter((service) => schedulesOf(service).includes(OUTBOX_SWEEP))
+      .map((service) => invokeFunction(fnOf(service, OUTBOX_SWEEP.name), {}, () => sweepOutbox(tables[service.name]!, 0))),
+  );
+  // Then what the last run accepted and had not delivered yet.
+  const left = await loadJournal(store, queues.ids());
+  bus.resume(left.deliveries, left.busDeadLetters);
+  queues.resume(left.messages, left.queueDeadLetters);
+  trace(`resumed ${left.deliveries.length} deliveries, ${[...left.messages.values()].flat().length} messages`);
   if (options.autoTick) scheduler.start();
 
   /** Bus deliveries start queue work and queue work raises events: idle is when both are, at once. */
@@ -258,7 +325,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
     }
   }
 
+  let stopping = false;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (stopping) {
+      req.resume();
+      const problem = localProblem(503, 'Service Unavailable', 'gongzhi is stopping');
+      return send(res, { ...problem, headers: { ...problem.headers, connection: 'close', 'retry-after': '1' } });
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const chunks: Buffer[] = [];
@@ -374,6 +447,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       const fired = await scheduler.advance(ms);
       return json({ now: clock.nowIso(), fired });
     }
+    if (path === '/_local/ready' && (method === 'GET' || method === 'POST')) {
+      // ?wait=1 (or a number of seconds, at most 600) waits for the seed to end.
+      const wait = url.searchParams.get('wait');
+      if (wait !== null && seeding.status.state === 'running') {
+        const seconds = Math.min(600, Number(wait) > 1 ? Number(wait) : 600);
+        await Promise.race([seeding.finished, new Promise((r) => setTimeout(r, seconds * 1000).unref())]);
+      }
+      const status = seeding.status;
+      const ready = status.state === 'done' || status.state === 'off';
+      const result = json({ ready, seed: status }, ready ? 200 : status.state === 'running' ? 503 : 500);
+      return status.state === 'running' ? { ...result, headers: { ...result.headers, 'retry-after': '1' } } : result;
+    }
+    if (method === 'GET' && path === '/_local/bus') return json({ bus: bus.state(), queues: queues.depth(), invocations: running });
     if (method === 'GET' && path === '/_local/dead-letters') return json({ events: bus.deadLetters, queues: queues.deadLetters });
     if (method === 'GET' && path === '/_local/queues') return json(queues.depth());
     if (method === 'GET' && path === '/_local/events') {
@@ -404,6 +490,22 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   baseUrl = `http://127.0.0.1:${port}`;
   trace('http listening');
 
+  const seeding: SeedRun = options.seed
+    ? await Seeding.prepare(
+        { url: baseUrl, store, token: (grants, subject) => signToken(signingKey, subject, grants), settle: async () => {
+          // Deliveries start queue work and queue work raises events: settled when a pass finds nothing left of either.
+          for (let pass = 0; pass < 10; pass++) {
+            if (bus.isIdle() && queues.isIdle()) return;
+            await bus.barrier();
+            await queues.barrier();
+          }
+        } },
+        options.seed,
+        (message) => console.error(message),
+      )
+    : seedingOff();
+  seeding.start();
+
   return {
     url: `http://127.0.0.1:${port}`,
     bus,
@@ -422,18 +524,40 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       if (!fn) throw new Error(`no function ${functionName(service, part)}`);
       return invokeFunction(fn, event);
     },
-    async close() {
+    seed: { status: () => seeding.status, finished: seeding.finished },
+    async close({ drainMs = 10_000 }: CloseOptions = {}) {
+      // New requests are refused (503 on a kept-alive connection), no delivery starts: only what runs finishes.
+      stopping = true;
+      seeding.stop();
       scheduler.stop();
-      await idle();
+      bus.stop();
+      queues.stop();
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      // What runs finishes, with its bookkeeping (a delivery done in the journal, a seed step recorded),
+      // before the store closes under it; past `drainMs` it is left to the next start.
+      const drained = Promise.all([
+        running > 0 ? new Promise<void>((done) => drainWaiters.push(done)) : undefined,
+        bus.idle(),
+        queues.idle(),
+        seeding.finished,
+      ]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise<void>((done) => (timer = setTimeout(done, drainMs)))]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+      // A seed call cut off with its connection settles the seed at once.
+      await Promise.race([seeding.finished, new Promise<void>((done) => (timer = setTimeout(done, Math.min(drainMs, 1_000))))]);
+      clearTimeout(timer);
       setPublisher(undefined);
       observePublishes(undefined);
       setQueueSender(undefined);
       setFileStore(undefined);
       setUserDirectory(undefined);
       setChannelAdapters(undefined);
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
       resetDb();
+      store.destroy();
       await new Promise<void>((done) => dynamo.close(() => done()));
     },
   };

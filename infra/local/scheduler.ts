@@ -36,6 +36,8 @@ export class LocalScheduler {
   private readonly next = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
   readonly fired: { id: string; at: string }[] = [];
+  /** Called with the clock's offset-to-be before it moves (to keep it), and after it moved. */
+  private readonly hooks: { before?: (offsetMs: number) => Promise<void>; after?: () => void } = {};
 
   constructor(private readonly schedules: readonly LocalSchedule[]) {
     const now = clock.now();
@@ -72,8 +74,17 @@ export class LocalScheduler {
     return due.map((s) => s.id);
   }
 
+  /** The local runtime keeps the moved clock across restarts (`before`) and wakes deliveries waiting on it (`after`). */
+  onAdvance(hooks: { before?: (offsetMs: number) => Promise<void>; after?: () => void }): void {
+    Object.assign(this.hooks, hooks);
+  }
+
   async advance(ms: number): Promise<string[]> {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('the clock only moves forward');
+    // Kept before it moves: nothing can happen at the new time that a restart would take back.
+    await this.hooks.before?.(clock.offsetMs() + ms);
     clock.advance(ms);
+    this.hooks.after?.();
     return this.tick();
   }
 }

@@ -35,7 +35,9 @@ Options:
   --grant <grant>         a grant as written in the token, e.g. street:S1, owner:C1:O2, bureau, or
                           grid:C1:B03 (the building head of B03);
                           repeat it for several (added to --role's)
-  --sub <subject>         the token's subject (default owner-<owner>, or <role>-local)
+  --sub <subject>         the token's subject (default owner-<owner>, or <role>-local); given
+                          alone, the token carries the grants the access service recorded for
+                          that user in the local user directory ($GONGZHI_DATA_DIR/users.json)
   --expires <duration>    how long it is valid: 30m, 2h, 7d ... (default 12h)
   -h, --help              this text
 
@@ -43,9 +45,22 @@ Examples:
   npm run --silent token -- --role owner --compound demo-donghu --owner O2
   npm run --silent token -- --role committee --compound demo-donghu --expires 30m
   npm run --silent token -- --grant street:donghu --grant inspector:donghu --sub inspector-7
+  npm run --silent token -- --sub alice
 `;
 
 class UsageError extends Error {}
+
+/** infra/local/users.ts localGrantsOf: the grants the access service recorded for a user, or undefined. */
+function recordedGrants(dataDir, userId) {
+  let users;
+  try {
+    users = JSON.parse(readFileSync(join(dataDir, 'users.json'), 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw new Error(`${join(dataDir, 'users.json')} is not readable: ${error.message}`);
+  }
+  return Object.hasOwn(users, userId) ? users[userId] : undefined;
+}
 
 const options = {
   role: { type: 'string' },
@@ -136,13 +151,22 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return;
   }
-  const grants = [...(values.role ? [grantFromFlags(values)] : []), ...(values.grant ?? [])];
-  if (grants.length === 0) throw new UsageError('give --role (and its scope) or --grant role:scope');
+  const dataDir = process.env.GONGZHI_DATA_DIR ?? '.data';
+  let grants = [...(values.role ? [grantFromFlags(values)] : []), ...(values.grant ?? [])];
+  if (grants.length === 0 && values.sub) {
+    // As Cognito would: the user's grants as the access service set them (PUT /users/{userId}/grants/{grant}).
+    const recorded = recordedGrants(dataDir, values.sub);
+    if (!recorded?.length) {
+      throw new Error(`${recorded ? 'no grants are left' : 'no grants are recorded'} for ${values.sub} in ${join(dataDir, 'users.json')}; give --role or --grant, or grant some with PUT /users/${values.sub}/grants/{grant}`);
+    }
+    grants = recorded;
+  }
+  if (grants.length === 0) throw new UsageError('give --role (and its scope), --grant role:scope, or --sub of a user with recorded grants');
   for (const grant of grants) {
     if (!validGrant(grant)) throw new UsageError(`${grant} is not a grant: role:scope (owner:compound:owner, or bureau alone), ids of letters, digits, _ or -`);
   }
   if (!DURATION.test(values.expires)) throw new UsageError(`--expires takes a duration such as 30m, 2h or 7d, not ${values.expires}`);
-  const key = loadOrCreateSigningKey(process.env.GONGZHI_DATA_DIR ?? '.data');
+  const key = loadOrCreateSigningKey(dataDir);
   const subject = values.sub ?? (values.owner ? `owner-${values.owner}` : `${values.role ?? 'user'}-local`);
   const { SignJWT } = await import('jose/jwt/sign');
   const token = await new SignJWT({ [process.env.GRANTS_CLAIM ?? 'custom:grants']: grants.join(' ') })

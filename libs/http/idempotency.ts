@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { clock } from '../clock';
+import { localRuntimeInstance, staleClaimCondition } from '../config';
 import { db, isConditionFailed } from '../db';
 import { conflict, invalid, ruleBroken } from '../errors';
 
@@ -41,15 +42,15 @@ export async function beginIdempotent(
   }
   const key = { pk: `IDEMPOTENCY#${caller}`, sk: `${routeKey}#${idempotencyKey}` };
   const now = clock.now().getTime();
+  const stale = staleClaimCondition();
   try {
     await db().send(
       new PutCommand({
         TableName: table,
-        Item: { ...key, status: 'IN_PROGRESS', fingerprint: print, expiresAt: now + REMEMBER_MS, claimedUntil: now + CLAIM_MS },
-        ConditionExpression:
-          'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND claimedUntil < :now)',
+        Item: { ...key, status: 'IN_PROGRESS', fingerprint: print, expiresAt: now + REMEMBER_MS, claimedUntil: now + CLAIM_MS, claimedBy: localRuntimeInstance() },
+        ConditionExpression: `attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS' },
+        ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS', ...stale.values },
       }),
     );
     return { claim: { table, key } };
