@@ -56,7 +56,8 @@ beforeAll(async () => {
   // Money in the maintenance fund and people in the reserve pool, for the funds and pool charts.
   const committee = await system.token([`committee:${C}`], 'committee-secretary');
   const deposit = { clientRef: 'deposit-2026-001', source: 'deposits', grossFen: 60_000_000, memo: 'maintenance fund transferred by the city fund centre', sourceDocument: { type: 'bank_statement', ref: 'BS-2026-001' } };
-  expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: committee, body: deposit })).status).toBe(201);
+  // The maintenance fund is held by the city's fund centre: the bureau records what comes in.
+  expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: bureau, body: deposit })).status).toBe(201);
   const street = await system.token([`street:${DEMO.streetId}`], 'street-donghu');
   for (const [personId, name, partyMember] of [['P-chen', '陈明', true], ['P-lin', '林芳', false], ['P-wu', '吴建国', true]] as const) {
     expect((await call('POST', '/pool', { token: street, body: { personId, name, attributes: { partyMember }, compounds: [C] } })).status).toBe(201);
