@@ -54,7 +54,6 @@ beforeAll(async () => {
   await seedDisputesDemo(demoCall);
   await seedEnforcementDemo(system);
   // Money in the maintenance fund and people in the reserve pool, for the funds and pool charts.
-  const committee = await system.token([`committee:${C}`], 'committee-secretary');
   const deposit = { clientRef: 'deposit-2026-001', source: 'deposits', grossFen: 60_000_000, memo: 'maintenance fund transferred by the city fund centre', sourceDocument: { type: 'bank_statement', ref: 'BS-2026-001' } };
   // The maintenance fund is held by the city's fund centre: the bureau records what comes in.
   expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: bureau, body: deposit })).status).toBe(201);
