@@ -5,6 +5,7 @@ import { clock } from './clock';
 import { localRuntimeInstance, staleClaimCondition } from './config';
 import { db, isConditionFailed } from './db';
 import { Busy } from './errors';
+import { TTL_ATTRIBUTE, ttlAt } from './table';
 import { logger } from './logger';
 import { DEFAULT_SETTINGS } from './topology';
 
@@ -12,6 +13,13 @@ import { DEFAULT_SETTINGS } from './topology';
 export interface Invocation {
   getRemainingTimeInMillis(): number;
 }
+
+/**
+ * How long a consumer remembers an event it handled: longer than anything can redeliver it
+ * (EventBridge retries for 24 h at most, Lambda's on-failure and the dead-letter queues keep
+ * messages 14 days, and an operator may redrive them until then), after which DynamoDB deletes it.
+ */
+export const CLAIM_RETENTION_MS = 30 * 24 * 3600_000;
 
 /** Slack for clocks that differ between the host that claimed and the host that retries. */
 export const LEASE_MARGIN_MS = 5_000;
@@ -66,7 +74,7 @@ export async function consumeOnce(
     await db().send(
       new PutCommand({
         TableName: table,
-        Item: { ...key, status: 'IN_PROGRESS', claimId, claimedAt: new Date(now).toISOString(), claimedUntil, claimedBy: localRuntimeInstance() },
+        Item: { ...key, status: 'IN_PROGRESS', claimId, claimedAt: new Date(now).toISOString(), claimedUntil, claimedBy: localRuntimeInstance(), [TTL_ATTRIBUTE]: ttlAt(claimedUntil + CLAIM_RETENTION_MS) },
         ConditionExpression: `attribute_not_exists(pk) OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now, ...stale.values },
@@ -99,10 +107,10 @@ export async function consumeOnce(
       new UpdateCommand({
         TableName: table,
         Key: key,
-        UpdateExpression: 'SET #status = :done, doneAt = :at REMOVE claimedUntil',
+        UpdateExpression: 'SET #status = :done, doneAt = :at, #ttl = :ttl REMOVE claimedUntil',
         ConditionExpression: ours.ConditionExpression,
-        ExpressionAttributeNames: ours.names,
-        ExpressionAttributeValues: { ':done': 'DONE', ':at': clock.nowIso(), ':inProgress': 'IN_PROGRESS', ':mine': claimId },
+        ExpressionAttributeNames: { ...ours.names, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':done': 'DONE', ':at': clock.nowIso(), ':ttl': ttlAt(clock.now().getTime() + CLAIM_RETENTION_MS), ':inProgress': 'IN_PROGRESS', ':mine': claimId },
       }),
     );
   } catch (error) {

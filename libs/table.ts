@@ -20,6 +20,18 @@ export const TABLE_INDEXES: readonly IndexShape[] = [
   { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
 ];
 
+/**
+ * The table's TTL attribute (epoch seconds). Only bookkeeping carries it — consumer claims and
+ * Idempotency-Key records, whose use ends within days — so DynamoDB deletes them for free once
+ * nothing can retry any more. Records of governance (ballots, electorates, journals, the audit
+ * trail) never carry it: they are kept for the year an owner may challenge a decision, and longer.
+ * dynalite has no TTL; locally these items stay, and the code never relies on their deletion.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
+
+/** The TTL value for an item that may be deleted after `ms` (epoch milliseconds). */
+export const ttlAt = (ms: number): number => Math.ceil(ms / 1000);
+
 export const OUTBOX_INDEX = 'outbox';
 export const DUE_INDEX = 'due';
 export const GSI1 = 'gsi1';

@@ -90,6 +90,10 @@ describe('CDK stack from the topology (the platform stack and every service stac
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'outbox' }), Match.objectLike({ IndexName: 'due' })],
     });
+    // Every table expires what carries a `ttl` (consumer claims, Idempotency-Key records; never a governance record).
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+    }
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Runtime === 'nodejs24.x');
     const declared = all.flatMap(functionsOf);
     expect(functions).toHaveLength(declared.length);

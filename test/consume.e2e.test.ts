@@ -2,7 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredEvent } from '../events/envelope';
 import { fixtures } from '../events/fixtures';
 import { clock } from '../libs/clock';
-import { ClaimHeld, consumeOnce, LEASE_MARGIN_MS } from '../libs/consume';
+import { CLAIM_RETENTION_MS, ClaimHeld, consumeOnce, LEASE_MARGIN_MS } from '../libs/consume';
+import { TTL_ATTRIBUTE } from '../libs/table';
 import { db } from '../libs/db';
 import type { ServiceTopology } from '../libs/topology';
 import type { LocalSystem } from '../infra/local/runtime';
@@ -101,6 +102,17 @@ describe('a consumer that dies mid-effect loses nothing', () => {
     expect(await first).toBe('processed');
     expect(await system.asService('probe', () => consumeOnce(table, 'race', delivered('evt-race'), effect))).toBe('duplicate');
     expect(effects).toBe(1);
+  });
+
+  test('a handled event is remembered 30 days past any redelivery, then DynamoDB may delete the claim (TTL)', async () => {
+    const table = system.tables.probe!;
+    const before = clock.now().getTime();
+    expect(await system.asService('probe', () => consumeOnce(table, 'ttl', delivered('evt-ttl'), async () => undefined))).toBe('processed');
+    const claim = await readClaim(system, 'evt-ttl', 'ttl');
+    expect(claim).toMatchObject({ status: 'DONE' });
+    const ttl = claim![TTL_ATTRIBUTE] as number;
+    expect(ttl).toBeGreaterThanOrEqual(Math.floor((before + CLAIM_RETENTION_MS) / 1000));
+    expect(ttl).toBeLessThanOrEqual(Math.ceil((clock.now().getTime() + CLAIM_RETENTION_MS) / 1000));
   });
 });
 

@@ -14,7 +14,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_INDEXES, TABLE_KEY } from '../../libs/table';
+import { TABLE_INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../../libs/table';
 import { DEFAULT_TIME_ZONE, functionsOf, schedulesOf, type ServiceTopology } from '../../libs/topology';
 import type { Alarms } from './alarms';
 import { deployedQueueName, FunctionFactory, pascal } from './functions';
@@ -90,6 +90,7 @@ export class ServiceStack extends NestedStack {
         deletionProtection: prod,
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: TTL_ATTRIBUTE,
       });
       for (const index of TABLE_INDEXES) {
         this.table.addGlobalSecondaryIndex({

@@ -5,6 +5,7 @@ import { clock } from '../clock';
 import { localRuntimeInstance, staleClaimCondition } from '../config';
 import { db, isConditionFailed } from '../db';
 import { conflict, invalid, ruleBroken } from '../errors';
+import { TTL_ATTRIBUTE, ttlAt } from '../table';
 
 /**
  * `Idempotency-Key` on POST (IETF draft-ietf-httpapi-idempotency-key): the first request with a key
@@ -47,7 +48,8 @@ export async function beginIdempotent(
     await db().send(
       new PutCommand({
         TableName: table,
-        Item: { ...key, status: 'IN_PROGRESS', fingerprint: print, expiresAt: now + REMEMBER_MS, claimedUntil: now + CLAIM_MS, claimedBy: localRuntimeInstance() },
+        // Deleted by DynamoDB a day after it stops mattering; until then `expiresAt` decides.
+        Item: { ...key, status: 'IN_PROGRESS', fingerprint: print, expiresAt: now + REMEMBER_MS, claimedUntil: now + CLAIM_MS, claimedBy: localRuntimeInstance(), [TTL_ATTRIBUTE]: ttlAt(now + 2 * REMEMBER_MS) },
         ConditionExpression: `attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS', ...stale.values },
