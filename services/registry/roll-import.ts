@@ -6,7 +6,7 @@ import { readObject } from '../../libs/files';
 import { logger } from '../../libs/logger';
 import { decodeRollBytes, type RollEncoding } from './domain/encoding';
 import { MAX_ROLL_ROWS, summarizeRoll, type RollUnit } from './domain/roll';
-import { parseRoll, type RollRowError } from './domain/roll-csv';
+import { badRows, parseRoll, type RollRowError } from './domain/roll-csv';
 import * as store from './store';
 import type { CompoundItem, FailureReason, ImportItem } from './store';
 
@@ -102,7 +102,7 @@ export async function importPass(compoundId: string, importId: string, budget: B
   }
   const parsed = parseRoll(decoded.text, compound.developerId, MAX_ROLL_ROWS);
   if (parsed.errors.length) {
-    await fail(job, 'invalid_rows', `the roll has ${parsed.errors.length} bad row(s); nothing was imported`, job.createdBy, parsed.errors);
+    await fail(job, 'invalid_rows', `the roll has ${badRows(parsed.errors)} bad row(s); nothing was imported`, job.createdBy, parsed.errors);
     return 'done';
   }
   if (job.status === 'queued') {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { toCsv } from '../../../libs/csv';
-import { CHINESE_COLUMNS, describeRowError, formatRoll, parseRoll, ROLL_COLUMNS, templateRoll } from './roll-csv';
+import { badRows, CHINESE_COLUMNS, describeRowError, formatRoll, parseRoll, ROLL_COLUMNS, templateRoll } from './roll-csv';
 import type { RollUnit } from './roll';
 
 const HEADER = ROLL_COLUMNS.join(',');
@@ -114,4 +114,10 @@ describe('an export re-imports unchanged', () => {
       expect(parseRoll(toCsv(header, rows), 'dev-haixi')).toEqual({ units: templateRoll('dev-haixi'), errors: [] });
     }
   });
+});
+
+test('a row with several bad fields is one bad row', () => {
+  const { errors } = parseRoll(['building,unit,area,area_source,holding,owner_id,owner_name,registered', 'B1,101,-5,guessed,owned,,Li,maybe', 'B1,102,92.00,register,owned,O1002,Lin,yes'].join('\n'));
+  expect(errors.length).toBeGreaterThan(1);
+  expect(badRows(errors)).toBe(1);
 });

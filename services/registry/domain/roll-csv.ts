@@ -68,6 +68,9 @@ const unneutralised = (text: string) => (/^'[=+\-@\t\r]/.test(text) ? text.slice
 
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
+/** Rows, not problems: one row may have several bad fields. */
+export const badRows = (errors: readonly Pick<RollRowError, 'line'>[]): number => new Set(errors.map((e) => e.line)).size;
+
 /** A roll's text (already decoded: see ./encoding.ts) → units, or every bad row with its line, field and value. */
 export function parseRoll(csv: string, developerId: string, maxRows: number = MAX_ROLL_ROWS): ParsedRoll {
   const errors: RollRowError[] = [];

@@ -4,7 +4,7 @@ import { forbidden, notFound, ruleBroken } from '../../../libs/errors';
 import { implement, type HttpEvent } from '../../../libs/http/api';
 import { checkDecodedText, decodeRollBytes, type Decoded } from '../domain/encoding';
 import { areaSourceProblem, formatArea, MAX_SYNC_ROLL_ROWS } from '../domain/roll';
-import { describeRowError, formatRoll, parseRoll, templateRoll, type RollRowError } from '../domain/roll-csv';
+import { badRows, describeRowError, formatRoll, parseRoll, templateRoll, type RollRowError } from '../domain/roll-csv';
 import { toCsv } from '../../../libs/csv';
 import { importFromRequest } from '../roll-import';
 import * as store from '../store';
@@ -12,7 +12,7 @@ import { routes } from '../topology';
 
 const refuse = (errors: readonly RollRowError[]) =>
   ruleBroken(
-    `the roll has ${errors.length} bad row(s); nothing was imported`,
+    `the roll has ${badRows(errors)} bad row(s); nothing was imported`,
     errors.slice(0, 1000).map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: describeRowError(e) })),
   );
 
