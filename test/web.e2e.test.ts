@@ -144,9 +144,15 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
     expect(r.status).toBe(201);
   }
   await system.scheduler.advance(60_000); // the turnout snapshot is at most half a minute old
-  await page.reload();
-  const turnout = (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: await system.token([`owner:${C}:O2`], 'person-O2') })).json.turnout;
+  // The snapshot is refreshed by a read; the page is reloaded once the server's figure is the new one.
+  const ownerToken = await system.token([`owner:${C}:O2`], 'person-O2');
+  let turnout = (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: ownerToken })).json.turnout;
+  for (let i = 0; i < 50 && turnout.participatingHeadcount !== 5; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    turnout = (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: ownerToken })).json.turnout;
+  }
   expect(turnout.participatingHeadcount).toBe(5);
+  await page.reload();
   await expectText(page, '.meter-track[aria-label="按人数"] + .meter-value', `${turnout.headcountPercent}%`);
 
   await system.scheduler.advance(8 * DAY);
