@@ -240,6 +240,9 @@ test('the committee submits an expense, the community reviewer approves it, the 
   const owner = await signedIn('person-O2');
   await owner.goto(`${system.url}/#/funds`);
   await expectText(owner, `[data-expense="${expenseId}"]`, '社区审核员');
+  // The owner checks the maintenance fund's ledger here, from every page of the export.
+  await owner.getByRole('button', { name: '在浏览器中核验' }).click();
+  await expectText(owner, '[role="status"] [data-verdict="ok"][data-fund="maintenance"]', '核验通过');
   await shot(owner, 'owner-funds');
   await owner.context().close();
 });
