@@ -3,8 +3,9 @@
 //
 // It also holds every mutating route to the audit trail: the local runtime logs, for each successful
 // change through the API, how many events it published and units it queued
-// (infra/local/mutation-log.ts). A change that caused neither leaves no audit record, and fails the
-// run unless its route declares why (`unaudited`). On a run of the whole suite, a mutating route that
+// (infra/local/mutation-log.ts). A creation (201) that caused neither leaves no audit record, and fails
+// the run unless its route declares why (`unaudited`); a 200 or 204 that caused nothing is an
+// "already so" answer (a grant given twice, a finding recorded again), which changes nothing. On a run of the whole suite, a mutating route that
 // no test called successfully fails the run too: every route is exercised, not only declared.
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -44,7 +45,7 @@ class SummaryReporter {
         }
         const seen = calls.get(record.route) ?? { calls: 0, silent: 0, example: '' };
         seen.calls++;
-        if (record.events + record.units === 0) {
+        if (record.events + record.units === 0 && record.status === 201) {
           seen.silent++;
           seen.example ||= `${record.path} → ${record.status}`;
         }
@@ -55,7 +56,7 @@ class SummaryReporter {
     if (declared.size === 0) return undefined;
     const problems = [];
     for (const [route, seen] of calls) {
-      if (seen.silent > 0 && !declared.get(route)) problems.push(`  ${route}: ${seen.silent} of ${seen.calls} successful calls published no event and queued no work (no audit record), e.g. ${seen.example}`);
+      if (seen.silent > 0 && !declared.get(route)) problems.push(`  ${route}: ${seen.silent} of ${seen.calls} successful calls created something but published no event and queued no work (no audit record), e.g. ${seen.example}`);
     }
     const wholeSuite = !this.globalConfig.testPathPatterns?.isSet?.() && !this.globalConfig.testNamePattern && !this.globalConfig.onlyChanged && results.numFailedTests === 0;
     const never = wholeSuite ? [...declared.keys()].filter((route) => !calls.has(route)) : [];

@@ -78,6 +78,7 @@ export const routes = {
     path: '/compounds/{compoundId}/funds/{fund}/income',
     summary: 'Record income by source, less reasonable costs; idempotent by clientRef. The maintenance fund by the city fund centre (bureau), public revenue by the property company or committee, the others by the committee',
     allow: ['committee', 'property', 'bureau'],
+    unaudited: 'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
     params: fundParams,
     body: z.strictObject({
       clientRef: ref,
@@ -195,6 +196,7 @@ export const routes = {
     path: '/compounds/{compoundId}/levy/payments',
     summary: 'Record a levy receipt for one unit, or one receipt for several units (`lines`); up to 12 months ahead; each receipt once per compound',
     allow: ['property', 'committee'],
+    unaudited: 'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
     params: compoundParams,
     body: z.union([
       z.strictObject({ receiptRef: ref, unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)) }),

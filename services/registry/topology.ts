@@ -169,6 +169,7 @@ export const routes = {
     method: 'POST',
     path: '/compounds/{compoundId}/roll/imports',
     summary: 'Begin an upload import (any size up to 20,000 units): returns where to PUT the CSV (UTF-8 or GB18030) and the import id',
+    unaudited: 'it only reserves an upload slot; the import is recorded (RollImportStarted, then completed or failed) when it is started',
     allow: ['street', 'community', 'bureau'],
     params: compoundParams,
     successStatus: 201,

@@ -11,6 +11,7 @@ export const probeRoutes = {
     allow: 'public',
     bodyType: 'form',
     errorFormat: 'plain',
+    unaudited: 'a probe of body decoding: it stores nothing',
     body: z.strictObject({ name: z.string().check(z.minLength(2)), attribute: z.optional(z.record(z.string(), z.string())), media: z.optional(z.array(z.string())) }),
   },
 } as const satisfies Record<string, RouteDecl>;

@@ -92,7 +92,7 @@ const importPool = implement(routes.importPool, async ({ body, query, principal 
   const fingerprint = createHash('sha256').update(body).digest('hex');
   const earlier = await getPoolImport(query.importId);
   if (earlier && earlier.fingerprint !== fingerprint) throw conflict(`import ${query.importId} was another file`);
-  if (earlier?.status === 'done') return { status: 201, body: { importId: query.importId, imported: earlier.count, districtId: earlier.districtId, streetId: earlier.streetId } };
+  if (earlier?.status === 'done') return { status: 201, headers: { 'idempotent-replayed': 'true' }, body: { importId: query.importId, imported: earlier.count, districtId: earlier.districtId, streetId: earlier.streetId } };
   // People this very import wrote before it stopped are not "already in the pool": a retry resumes.
   const existing = await poolPeople(parsed.rows.map((r) => r.personId));
   for (const row of parsed.rows) {
