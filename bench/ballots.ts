@@ -84,7 +84,9 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
     await call('POST', '/compounds/bench/votes', { token: committee, body: { kind: 'resolution', voteId: 'v1', matter: 'other_major', question: 'Benchmark question?', votingDays: 7 } });
     await system.scheduler.advance(15 * DAY);
     await system.idle();
-    const owners = Array.from({ length: 20_000 }, (_, i) => i + 1).filter((n) => n % 40 !== 0 && n % 500 !== 1).map((n) => `O${n}`);
+    const owners = Array.from({ length: 20_000 }, (_, i) => i + 1)
+      .filter((n) => n % 40 !== 0 && n % 500 !== 1)
+      .map((n) => `O${n}`);
     owners.push('O1');
     const tokens = await Promise.all(owners.map((o) => system.token([`owner:bench:${o}`], o)));
     const ballot = async (i: number) => {
@@ -103,7 +105,9 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
     const half = count / 2;
     for (const round of [0, 1]) {
       rawMs += await inParallel(width, half, async (i) => {
-        await db().send(new PutCommand({ TableName: name, Item: { pk: 'BENCH#raw', sk: `BALLOT#${round}-${i}`, choice: 'for', area: 8000, headcount: 1 }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await db().send(
+          new PutCommand({ TableName: name, Item: { pk: 'BENCH#raw', sk: `BALLOT#${round}-${i}`, choice: 'for', area: 8000, headcount: 1 }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
       });
       counter.reset();
       httpMs += await inParallel(width, half, (i) => ballot(1 + round * half + i));
@@ -128,7 +132,9 @@ export async function benchBallots(count = 2000, width = 16): Promise<void> {
       let started = performance.now();
       const { ballots, result, log } = await tally(vote, consumed);
       const tallyMs = performance.now() - started;
-      console.log(`tally of ${ballots.length} ballots (read all, count exactly, build the hash chain): ${tallyMs.toFixed(0)} ms, ${consumed.units.toFixed(1)} RCU (strongly consistent), ${log.length} log entries, outcome ${JSON.stringify(result.outcome)}`);
+      console.log(
+        `tally of ${ballots.length} ballots (read all, count exactly, build the hash chain): ${tallyMs.toFixed(0)} ms, ${consumed.units.toFixed(1)} RCU (strongly consistent), ${log.length} log entries, outcome ${JSON.stringify(result.outcome)}`,
+      );
       clock.advance(8 * DAY);
       started = performance.now();
       const closed = await closeVote(vote, 'bench');

@@ -12,9 +12,11 @@ import { client } from '../test/helpers';
 async function inParallel(width: number, count: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let i = next++; i < count; i = next++) await task(i);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -36,7 +38,20 @@ export async function benchDisputes(compounds = 2000, cases = 10_000, intake = 3
     // The items the registry read model keeps (services/registry/kit), written in batches rather than one event at a time.
     const loadStarted = performance.now();
     await system.asService('disputes', () =>
-      batchPut(table(), Array.from({ length: compounds }, (_, n) => ({ pk: `COMPOUND#${place(n).compoundId}`, sk: 'META', ...place(n), name: `Compound ${n}`, developerId: 'dev', governance: 'committee', gsi1pk: COMPOUNDS_PARTITION, gsi1sk: compoundSortKey(place(n)) })), 8),
+      batchPut(
+        table(),
+        Array.from({ length: compounds }, (_, n) => ({
+          pk: `COMPOUND#${place(n).compoundId}`,
+          sk: 'META',
+          ...place(n),
+          name: `Compound ${n}`,
+          developerId: 'dev',
+          governance: 'committee',
+          gsi1pk: COMPOUNDS_PARTITION,
+          gsi1sk: compoundSortKey(place(n)),
+        })),
+        8,
+      ),
     );
     const loadMs = performance.now() - loadStarted;
     if (!(await system.asService('disputes', () => registry.getCompound('city-1999')))) throw new Error('the city was not loaded');
@@ -48,14 +63,19 @@ export async function benchDisputes(compounds = 2000, cases = 10_000, intake = 3
     const latencies: number[] = [];
     const intakeMs = await inParallel(width, intake, async (i) => {
       const t = performance.now();
-      const r = await call('POST', `/compounds/city-${(i % 100) * 17}/complaints`, { token: tokens[i % 100]!, body: { category: ['parking', 'noise', 'leaks_repairs', 'property_service', 'pets'][i % 5], description: `benchmark complaint number ${i}` } });
+      const r = await call('POST', `/compounds/city-${(i % 100) * 17}/complaints`, {
+        token: tokens[i % 100]!,
+        body: { category: ['parking', 'noise', 'leaks_repairs', 'property_service', 'pets'][i % 5], description: `benchmark complaint number ${i}` },
+      });
       if (r.status !== 201) throw new Error(`intake ${i}: ${r.status} ${r.text}`);
       latencies.push(performance.now() - t);
     });
     const drainStarted = performance.now();
     await system.idle();
     const drainMs = performance.now() - drainStarted;
-    console.log(`intake through the local runtime: ${(intake / (intakeMs / 1000)).toFixed(0)} complaints/s (${intake} complaints, ${width} in flight, median ${median(latencies).toFixed(0)} ms each); events counted and listed ${(drainMs / 1000).toFixed(1)} s after the last answer`);
+    console.log(
+      `intake through the local runtime: ${(intake / (intakeMs / 1000)).toFixed(0)} complaints/s (${intake} complaints, ${width} in flight, median ${median(latencies).toFixed(0)} ms each); events counted and listed ${(drainMs / 1000).toFixed(1)} s after the last answer`,
+    );
 
     // A year of cases as the statistics consumer leaves them.
     const year = new Date(clock.now().getTime() + 8 * 3600_000).getUTCFullYear() - 1;
@@ -71,7 +91,7 @@ export async function benchDisputes(compounds = 2000, cases = 10_000, intake = 3
       }
     };
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < cases; i++) {
       const n = Math.floor(random() * compounds);
       const chance = (p: number) => random() < p;
@@ -88,7 +108,13 @@ export async function benchDisputes(compounds = 2000, cases = 10_000, intake = 3
       if (chance(0.1)) add(n, 'PetitionRecorded', at, { receivedOn: at.slice(0, 10), category: 'fees' });
     }
     const writeMs = performance.now();
-    await system.asService('disputes', () => batchPut(table(), [...rows.values()].map((r) => ({ pk: r.pk, sk: r.sk, ...r.counters })), 8));
+    await system.asService('disputes', () =>
+      batchPut(
+        table(),
+        [...rows.values()].map((r) => ({ pk: r.pk, sk: r.sk, ...r.counters })),
+        8,
+      ),
+    );
     console.log(`a year of ${cases} cases as counters: ${rows.size} monthly rows written in ${((performance.now() - writeMs) / 1000).toFixed(1)} s`);
 
     const bureau = await system.token(['bureau']);
@@ -106,7 +132,8 @@ export async function benchDisputes(compounds = 2000, cases = 10_000, intake = 3
         const r = await call('GET', `/reports/disputes?period=${year}${query}`, { token: bureau });
         times.push(performance.now() - t);
         if (r.status !== 200) throw new Error(`report ${label}: ${r.status} ${r.text}`);
-        if (r.json) summary = `accepted ${r.json.figures.accepted}, mediated ${r.json.figures.mediatedSuccessfully}, court visits ${r.json.figures.courtVisits}, settled on site ${r.json.figures.settledOnSite}, petitions ${r.json.petitions.current}`;
+        if (r.json)
+          summary = `accepted ${r.json.figures.accepted}, mediated ${r.json.figures.mediatedSuccessfully}, court visits ${r.json.figures.courtVisits}, settled on site ${r.json.figures.settledOnSite}, petitions ${r.json.petitions.current}`;
       }
       console.log(`report for a year, ${label.padEnd(30)} median ${median(times).toFixed(0).padStart(4)} ms   ${summary}`);
     }

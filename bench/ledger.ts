@@ -41,7 +41,12 @@ export async function benchLedger(clients = 100, seconds = 15): Promise<void> {
     };
 
     console.log('\n## Ledger appends through the local runtime (POST …/funds/public_revenue/income)');
-    console.log(`machine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `machine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os'))
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
     // One hot ledger, 100 clients for `seconds`: 4 in 5 requests append, 1 in 5 reads the compound's funds or journal.
     // A client told 503 Busy waits as Retry-After says (1 s) and tries again.
@@ -104,7 +109,9 @@ export async function benchLedger(clients = 100, seconds = 15): Promise<void> {
       const elapsed = (performance.now() - started) / 1000;
       counter.stop();
       latencies.sort((a, b) => a - b);
-      console.log(`100 ledgers round robin, 16 in flight: ${(count / elapsed).toFixed(0)} appends/s; p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ${(counter.calls() / count).toFixed(1)} DynamoDB calls per request`);
+      console.log(
+        `100 ledgers round robin, 16 in flight: ${(count / elapsed).toFixed(0)} appends/s; p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ${(counter.calls() / count).toFixed(1)} DynamoDB calls per request`,
+      );
     }
 
     // Separate instances racing for one ledger (as concurrent Lambda instances would): bounded retries, then Busy.
@@ -122,7 +129,23 @@ export async function benchLedger(clients = 100, seconds = 15): Promise<void> {
             for (;;) {
               const t = performance.now();
               try {
-                await store.append('ledger-1', 'neighbours', { kind: 'donation', postings: [{ account: 'cash', amountFen: 100 }, { account: 'income:donations', amountFen: -100 }], memo: `race ${k}/${n}`, sourceDocument: { type: 'receipt', ref: `X-${i}` }, actor: 'bench', clientRef: `race-${i}`, at: clock.nowIso() }, { serialize: false, stats });
+                await store.append(
+                  'ledger-1',
+                  'neighbours',
+                  {
+                    kind: 'donation',
+                    postings: [
+                      { account: 'cash', amountFen: 100 },
+                      { account: 'income:donations', amountFen: -100 },
+                    ],
+                    memo: `race ${k}/${n}`,
+                    sourceDocument: { type: 'receipt', ref: `X-${i}` },
+                    actor: 'bench',
+                    clientRef: `race-${i}`,
+                    at: clock.nowIso(),
+                  },
+                  { serialize: false, stats },
+                );
                 latencies.push(performance.now() - t);
                 break;
               } catch (error) {
@@ -145,7 +168,23 @@ export async function benchLedger(clients = 100, seconds = 15): Promise<void> {
     await system.asService('funds', async () => {
       const counter = countCalls();
       const stats = { attempts: 0, writeUnits: 0 };
-      await store.append('ledger-2', 'public_revenue', { kind: 'income', postings: [{ account: 'cash', amountFen: 5 }, { account: 'income:parking', amountFen: -5 }], memo: 'probe', sourceDocument: { type: 'receipt', ref: 'probe' }, actor: 'bench', clientRef: 'probe', at: clock.nowIso() }, { stats });
+      await store.append(
+        'ledger-2',
+        'public_revenue',
+        {
+          kind: 'income',
+          postings: [
+            { account: 'cash', amountFen: 5 },
+            { account: 'income:parking', amountFen: -5 },
+          ],
+          memo: 'probe',
+          sourceDocument: { type: 'receipt', ref: 'probe' },
+          actor: 'bench',
+          clientRef: 'probe',
+          at: clock.nowIso(),
+        },
+        { stats },
+      );
       counter.stop();
       console.log(`one append alone: ${counter.calls()} DynamoDB calls (claim, head, block put, claim done, outbox read and clear, summary), ${stats.writeUnits} WCU for the block`);
     });

@@ -51,7 +51,10 @@ async function seed(system: LocalSystem, n: number): Promise<void> {
           await recordLocation(location);
           await ledger.append(compoundId, 'public_revenue', {
             kind: 'income',
-            postings: [{ account: 'cash', amountFen: 100_000 + c }, { account: 'income:advertising', amountFen: -(100_000 + c) }],
+            postings: [
+              { account: 'cash', amountFen: 100_000 + c },
+              { account: 'income:advertising', amountFen: -(100_000 + c) },
+            ],
             memo: 'lift advertising',
             sourceDocument: { type: 'contract', ref: `AD-${c}` },
             actor: 'bench',
@@ -102,7 +105,11 @@ async function runCity(n: number): Promise<{ levyMs: number; levyCpuMs: number; 
 
 export async function benchLevy(sizes: readonly number[] = [200, 2000]): Promise<void> {
   console.log(`\n## The levy and the funds report at city scale (${UNITS} units per compound; local runtime, queue concurrency 5)`);
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const results: Record<number, Awaited<ReturnType<typeof runCity>>> = {};
   for (const n of sizes) {
     const r = (results[n] = await runCity(n));

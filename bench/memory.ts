@@ -226,7 +226,9 @@ export async function benchMemory(options: MemoryOptions = {}): Promise<void> {
       if (requestsSince > 0) console.log(`RSS growth over the second half of the load: ${(((endOfLoad.rss - mid.rss) / 1024 / requestsSince) * 1000).toFixed(0)} KB per 1000 requests`);
     }
     if (errors) console.log(`server output (last lines):\n${output.trim().split('\n').slice(-15).join('\n')}`);
-    console.log(`JS heap used MB: before ${MB(baseline.heapUsed).trim()}, end of load ${MB(endOfLoad.heapUsed).trim()}; external ${MB(endOfLoad.external).trim()}, array buffers ${MB(endOfLoad.arrayBuffers).trim()}`);
+    console.log(
+      `JS heap used MB: before ${MB(baseline.heapUsed).trim()}, end of load ${MB(endOfLoad.heapUsed).trim()}; external ${MB(endOfLoad.external).trim()}, array buffers ${MB(endOfLoad.arrayBuffers).trim()}`,
+    );
   } finally {
     child.kill('SIGTERM');
     await exited;

@@ -15,7 +15,15 @@ function roll(count: number): UnitRecord[] {
   return Array.from({ length: count }, (_, i) => {
     const n = i + 1;
     const buildingId = `B${String(Math.ceil(n / 100)).padStart(3, '0')}`;
-    return { unitId: `${buildingId}-${String(((n - 1) % 100) + 1).padStart(3, '0')}`, buildingId, area: 8_000 + (n % 4_000), areaSource: 'register', holding: 'owned', ownerId: `O${n}`, registered: true };
+    return {
+      unitId: `${buildingId}-${String(((n - 1) % 100) + 1).padStart(3, '0')}`,
+      buildingId,
+      area: 8_000 + (n % 4_000),
+      areaSource: 'register',
+      holding: 'owned',
+      ownerId: `O${n}`,
+      registered: true,
+    };
   });
 }
 
@@ -38,8 +46,13 @@ export async function benchNotifications(units = 20_000, withPhones = 1_000): Pr
     const records = roll(units);
     const chunks = Math.ceil(units / 500);
     const at = { compoundId: C, actor: 'bench', occurredAt: clock.nowIso() };
-    for (let c = 0; c < chunks; c++) await system.bus.put([RollChunkPublished.create({ compoundId: C, rollVersion: 1, chunkIndex: c, chunkCount: chunks, units: records.slice(c * 500, (c + 1) * 500) }, { ...at, id: `bench-roll-${c}` })]);
-    await system.bus.put([RollActivated.create({ compoundId: C, rollVersion: 1, chunkCount: chunks, unitCount: units, totalArea: records.reduce((s, u) => s + u.area, 0) }, { ...at, id: 'bench-roll-active' })]);
+    for (let c = 0; c < chunks; c++)
+      await system.bus.put([
+        RollChunkPublished.create({ compoundId: C, rollVersion: 1, chunkIndex: c, chunkCount: chunks, units: records.slice(c * 500, (c + 1) * 500) }, { ...at, id: `bench-roll-${c}` }),
+      ]);
+    await system.bus.put([
+      RollActivated.create({ compoundId: C, rollVersion: 1, chunkCount: chunks, unitCount: units, totalArea: records.reduce((s, u) => s + u.area, 0) }, { ...at, id: 'bench-roll-active' }),
+    ]);
     await system.idle();
 
     // Every 20th owner registered a phone for SMS.
@@ -66,7 +79,8 @@ export async function benchNotifications(units = 20_000, withPhones = 1_000): Pr
       const name = table();
       await Promise.all(
         Array.from({ length: 16 }, async () => {
-          for (let i = rawNext++; i < raw; i = rawNext++) await putIfAbsent(name, { pk: `INBOX#bench:${i}`, sk: 'raw', gsi1pk: 'BCAST#raw#B', gsi1sk: `bench:${i}`, message: { zh: { title: '标题', body: '正文'.repeat(40) } } });
+          for (let i = rawNext++; i < raw; i = rawNext++)
+            await putIfAbsent(name, { pk: `INBOX#bench:${i}`, sk: 'raw', gsi1pk: 'BCAST#raw#B', gsi1sk: `bench:${i}`, message: { zh: { title: '标题', body: '正文'.repeat(40) } } });
         }),
       );
     });
@@ -76,7 +90,17 @@ export async function benchNotifications(units = 20_000, withPhones = 1_000): Pr
     const started = performance.now();
     await system.bus.put([
       VoteAnnounced.create(
-        { compoundId: C, voteId: 'v1', kind: 'resolution', matter: 'other_major', question: 'Benchmark question?', noticeAt: clock.nowIso(), opensAt: new Date(now + 15 * DAY).toISOString(), closesAt: new Date(now + 22 * DAY).toISOString(), warnings: [] },
+        {
+          compoundId: C,
+          voteId: 'v1',
+          kind: 'resolution',
+          matter: 'other_major',
+          question: 'Benchmark question?',
+          noticeAt: clock.nowIso(),
+          opensAt: new Date(now + 15 * DAY).toISOString(),
+          closesAt: new Date(now + 22 * DAY).toISOString(),
+          warnings: [],
+        },
         { ...at, occurredAt: clock.nowIso(), id: 'bench-announced' },
       ),
     ]);
@@ -92,7 +116,9 @@ export async function benchNotifications(units = 20_000, withPhones = 1_000): Pr
     console.log(`\n## Notifications: a vote announcement to a ${units.toLocaleString('en')}-unit compound (${units / 100} buildings), ${registered.length} owners with SMS`);
     console.log(`event → every inbox notice and SMS delivered   ${(ms / 1000).toFixed(1).padStart(7)} s`);
     console.log(`inbox notices                                   ${notices.toString().padStart(7)}    ${(notices / (ms / 1000)).toFixed(0).padStart(6)} notices/s`);
-    console.log(`raw conditional PutItem, same table and index   ${raw.toString().padStart(7)}    ${rawRate.toFixed(0).padStart(6)} /s   (notices are ${((100 * notices) / (ms / 1000) / rawRate).toFixed(0)} % of it)`);
+    console.log(
+      `raw conditional PutItem, same table and index   ${raw.toString().padStart(7)}    ${rawRate.toFixed(0).padStart(6)} /s   (notices are ${((100 * notices) / (ms / 1000) / rawRate).toFixed(0)} % of it)`,
+    );
     console.log(`SMS delivered to the local sink                 ${sent.toString().padStart(7)}    (within the same time: claimed in the log, sent, marked reached)`);
     console.log(`units of work on the recipients queue           ${(units / 100 + 1).toString().padStart(7)}    (one per building, one for the officials; the largest writes 100 notices)`);
     console.log(`building B001: ${reach.owners} owners, ${reach.reached} reached so far (SMS delivered or read in the app)`);

@@ -45,9 +45,12 @@ function countWrites(): Map<string, Tally> {
 function print(label: string, tallies: Map<string, Tally>, ms: number, units: number) {
   const total = [...tallies.values()].reduce((a, t) => ({ requests: a.requests + t.requests, items: a.items + t.items, wcu: a.wcu + t.wcu }), { requests: 0, items: 0, wcu: 0 });
   console.log(`${label}: ${(ms / 1000).toFixed(1)} s, ${Math.round(units / (ms / 1000))} units/s`);
-  for (const [key, t] of [...tallies.entries()].sort()) console.log(`  ${key.padEnd(26)} ${String(t.requests).padStart(6)} requests ${String(t.items).padStart(7)} items ${String(Math.round(t.wcu)).padStart(8)} WCU`);
+  for (const [key, t] of [...tallies.entries()].sort())
+    console.log(`  ${key.padEnd(26)} ${String(t.requests).padStart(6)} requests ${String(t.items).padStart(7)} items ${String(Math.round(t.wcu)).padStart(8)} WCU`);
   const registry = [...tallies.entries()].filter(([k]) => k.startsWith('registry')).reduce((n, [, t]) => n + t.wcu, 0);
-  console.log(`  ${'all tables'.padEnd(26)} ${String(total.requests).padStart(6)} requests ${String(total.items).padStart(7)} items ${String(Math.round(total.wcu)).padStart(8)} WCU; the registry's own: ${Math.round(registry)} WCU (${(registry / units).toFixed(2)} per unit)`);
+  console.log(
+    `  ${'all tables'.padEnd(26)} ${String(total.requests).padStart(6)} requests ${String(total.items).padStart(7)} items ${String(Math.round(total.wcu)).padStart(8)} WCU; the registry's own: ${Math.round(registry)} WCU (${(registry / units).toFixed(2)} per unit)`,
+  );
   tallies.clear();
 }
 
@@ -78,7 +81,9 @@ export async function benchRollImport(units = 20_000): Promise<void> {
     await system.idle();
     const ms = performance.now() - started;
     if (job.status !== 'completed') throw new Error(`import ended ${job.status}: ${JSON.stringify(job.failure)}`);
-    console.log(`file: ${(Buffer.byteLength(csv) / 1e6).toFixed(2)} MB, uploaded in ${uploadedMs.toFixed(0)} ms; ${job.passes} worker invocation(s), ${job.chunkCount} chunks; roll active after ${(activatedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `file: ${(Buffer.byteLength(csv) / 1e6).toFixed(2)} MB, uploaded in ${uploadedMs.toFixed(0)} ms; ${job.passes} worker invocation(s), ${job.chunkCount} chunks; roll active after ${(activatedMs / 1000).toFixed(1)} s`,
+    );
     print(`${units} units as a job (upload → activated → chunks published)`, tallies, ms, units);
 
     const small = rollCsv(2000);

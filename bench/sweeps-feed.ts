@@ -31,7 +31,20 @@ export async function feedQuanzhouYear(system: LocalSystem, districtId: string, 
     const c = compound(i);
     events.push(
       FindingConfirmed.create(
-        { compoundId: c, findingId: `F${findings}`, source: 'sweep', category, severity: 'general', department, responsibleParty: { kind: 'other' }, location: { commonPart: 'bench' }, deadline: '2030-01-01T00:00:00.000Z', legalBasis: 'bench', publicInterest: true, criminal: false },
+        {
+          compoundId: c,
+          findingId: `F${findings}`,
+          source: 'sweep',
+          category,
+          severity: 'general',
+          department,
+          responsibleParty: { kind: 'other' },
+          location: { commonPart: 'bench' },
+          deadline: '2030-01-01T00:00:00.000Z',
+          legalBasis: 'bench',
+          publicInterest: true,
+          criminal: false,
+        },
         ctx(c),
       ),
     );
@@ -40,11 +53,21 @@ export async function feedQuanzhouYear(system: LocalSystem, districtId: string, 
   const rectified = (f: { c: string; findingId: string }, category: EnforcementCategory, department: string, abatement?: 'demolition') =>
     events.push(FindingRectified.create({ compoundId: f.c, findingId: f.findingId, category, department, how: abatement ? 'abatement' : 'reinspection', abatement }, ctx(f.c)));
   const step = (f: { c: string; findingId: string }, category: EnforcementCategory, stepName: 'administrative_case' | 'procuratorate_recommendation' | 'police_case', department: string) =>
-    events.push(EnforcementEscalated.create({ compoundId: f.c, findingId: f.findingId, category, step: stepName, department, legalBasis: 'bench', caseRef: `${f.c}/${f.findingId}/${stepName}`, dueAt: '2030-01-01T00:00:00.000Z' }, ctx(f.c)));
+    events.push(
+      EnforcementEscalated.create(
+        { compoundId: f.c, findingId: f.findingId, category, step: stepName, department, legalBasis: 'bench', caseRef: `${f.c}/${f.findingId}/${stepName}`, dueAt: '2030-01-01T00:00:00.000Z' },
+        ctx(f.c),
+      ),
+    );
 
   for (let i = 0; i < k(1391); i++) {
     const c = compound(i);
-    events.push(InspectionRecorded.create({ campaignId: 'bench', compoundId: c, department: 'urban-management', checklist: [{ category: 'illegal_construction_common_part', result: i < k(96) ? 'fail' : 'pass' }], findings: [] }, ctx(c)));
+    events.push(
+      InspectionRecorded.create(
+        { campaignId: 'bench', compoundId: c, department: 'urban-management', checklist: [{ category: 'illegal_construction_common_part', result: i < k(96) ? 'fail' : 'pass' }], findings: [] },
+        ctx(c),
+      ),
+    );
   }
   for (let i = 0; i < k(365); i++) {
     const f = found(i, i % 2 ? 'fire_lane_blocked' : 'ebike_indoor_charging', 'fire-rescue');
@@ -61,7 +84,17 @@ export async function feedQuanzhouYear(system: LocalSystem, districtId: string, 
   for (let i = 0; i < k(20); i++) step(found(i, 'group_rental', 'police'), 'group_rental', 'administrative_case', 'police');
   for (let i = 0; i < k(4); i++) step(found(i, 'public_order', 'police'), 'public_order', 'police_case', 'police');
 
-  const delivered = (e: BusEvent): DeliveredEvent => ({ version: '0', id: randomUUID(), 'detail-type': e.detailType, source: e.source, account: '000000000000', time: e.detail.metadata.occurredAt, region: 'local', resources: [], detail: e.detail });
+  const delivered = (e: BusEvent): DeliveredEvent => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': e.detailType,
+    source: e.source,
+    account: '000000000000',
+    time: e.detail.metadata.occurredAt,
+    region: 'local',
+    resources: [],
+    detail: e.detail,
+  });
   let next = 0;
   const started = performance.now();
   await Promise.all(

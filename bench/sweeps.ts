@@ -23,8 +23,25 @@ async function generate(system: LocalSystem, districtId: string, count: number):
     const items: Record<string, unknown>[] = [];
     for (let n = 0; n < count; n++) {
       const location = { compoundId: `${districtId}-c${n}`, districtId, streetId: `${districtId}-s${n % 20}`, communityId: `${districtId}-k${n % 60}` };
-      items.push({ pk: `COMPOUND#${location.compoundId}`, sk: 'META', ...location, name: `Compound ${n}`, developerId: 'DEV', governance: 'committee', gsi1pk: COMPOUNDS_PARTITION, gsi1sk: compoundSortKey(location) });
-      const risk: Record<string, unknown> = { pk: `COMPOUND#${location.compoundId}`, sk: 'RISK', compoundId: location.compoundId, builtYear: 1975 + (n % 50), openHazards: n % 7 === 0 ? 2 : 0, previousFindings: n % 5, openReferrals: n % 11 === 0 ? 1 : 0 };
+      items.push({
+        pk: `COMPOUND#${location.compoundId}`,
+        sk: 'META',
+        ...location,
+        name: `Compound ${n}`,
+        developerId: 'DEV',
+        governance: 'committee',
+        gsi1pk: COMPOUNDS_PARTITION,
+        gsi1sk: compoundSortKey(location),
+      });
+      const risk: Record<string, unknown> = {
+        pk: `COMPOUND#${location.compoundId}`,
+        sk: 'RISK',
+        compoundId: location.compoundId,
+        builtYear: 1975 + (n % 50),
+        openHazards: n % 7 === 0 ? 2 : 0,
+        previousFindings: n % 5,
+        openReferrals: n % 11 === 0 ? 1 : 0,
+      };
       if (n % 3 === 0) risk.lastSweptAt = swept;
       items.push(risk);
     }
@@ -50,7 +67,8 @@ export async function benchSweeps(sizes = [200, 2000]): Promise<void> {
       const started = performance.now();
       await Promise.all(
         Array.from({ length: 16 }, async () => {
-          for (let i = next++; i < 500; i = next++) await db().send(new PutCommand({ TableName: system.tables.enforcement!, Item: { pk: 'BENCH#raw', sk: String(i) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+          for (let i = next++; i < 500; i = next++)
+            await db().send(new PutCommand({ TableName: system.tables.enforcement!, Item: { pk: 'BENCH#raw', sk: String(i) }, ConditionExpression: 'attribute_not_exists(pk)' }));
         }),
       );
       return 500 / ((performance.now() - started) / 1000);
@@ -87,14 +105,18 @@ export async function benchSweeps(sizes = [200, 2000]): Promise<void> {
       const state = (await call('GET', `/enforcement/campaigns/${campaign.campaignId}`, { token: bureau })).json;
       const dead = system.queues.deadLetters.filter((d) => d.queue.startsWith('enforcement/')).length;
       console.log(`sweep-plan compounds=${size} seconds=${seconds.toFixed(2)}`);
-      console.log(`  in scope ${state.compoundsInScope}, sweeps planned ${planned}, not due ${size - planned}, campaign ${state.status}, dead letters ${dead}, ${(size / seconds).toFixed(0)} compounds/s`);
+      console.log(
+        `  in scope ${state.compoundsInScope}, sweeps planned ${planned}, not due ${size - planned}, campaign ${state.status}, dead letters ${dead}, ${(size / seconds).toFixed(0)} compounds/s`,
+      );
     }
     if (timings[200] && timings[2000]) console.log(`t(2000)/t(200) = ${(timings[2000] / timings[200]).toFixed(2)} (goal ≤ 11; 2,000 in under 60 s)`);
 
     const scale = Number(process.env.SWEEPS_FEED_SCALE ?? 0.1);
     console.log(`\n## Statistics: ${scale === 1 ? 'a year' : `${scale} of a year`} of Quanzhou's activity fed through the statistics consumer (SWEEPS_FEED_SCALE=1 for all of it), then the query`);
     const feed = await feedQuanzhouYear(system, 'bench2000', scale);
-    console.log(`fed ${feed.events} events (${feed.sweeps} inspections, ${feed.findings} findings, their rectifications and escalations) in ${feed.seconds.toFixed(1)} s, ${(feed.events / feed.seconds).toFixed(0)} events/s`);
+    console.log(
+      `fed ${feed.events} events (${feed.sweeps} inspections, ${feed.findings} findings, their rectifications and escalations) in ${feed.seconds.toFixed(1)} s, ${(feed.events / feed.seconds).toFixed(0)} events/s`,
+    );
     const year = feed.year;
     const queries: [string, string][] = [
       ['city, year, JSON', `level=city&period=${year}`],

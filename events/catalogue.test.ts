@@ -23,7 +23,9 @@ describe('event catalogue', () => {
   });
 
   test('create refuses bad data; parse refuses another event, another version and unknown fields', () => {
-    expect(() => RollActivated.create({ compoundId: 'C1', rollVersion: 0, chunkCount: 1, unitCount: 1, totalArea: 1 }, { compoundId: 'C1', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z' })).toThrow();
+    expect(() =>
+      RollActivated.create({ compoundId: 'C1', rollVersion: 0, chunkCount: 1, unitCount: 1, totalArea: 1 }, { compoundId: 'C1', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z' }),
+    ).toThrow();
     const passed = fixtures.ResolutionPassed!;
     expect(() => RollActivated.parse(delivered(passed))).toThrow(/expected gongzhi.registry\/RollActivated/);
     const v2 = { ...passed.detail, metadata: { ...passed.detail.metadata, version: 2 } };
@@ -35,7 +37,10 @@ describe('event catalogue', () => {
   test('the correlation id defaults to the event id and survives when given', () => {
     const own = RollActivated.create({ compoundId: 'C1', rollVersion: 1, chunkCount: 1, unitCount: 1, totalArea: 1 }, { compoundId: 'C1', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z' });
     expect(own.detail.metadata.correlationId).toBe(own.detail.metadata.id);
-    const caused = RollActivated.create({ compoundId: 'C1', rollVersion: 1, chunkCount: 1, unitCount: 1, totalArea: 1 }, { compoundId: 'C1', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'root' });
+    const caused = RollActivated.create(
+      { compoundId: 'C1', rollVersion: 1, chunkCount: 1, unitCount: 1, totalArea: 1 },
+      { compoundId: 'C1', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'root' },
+    );
     expect(caused.detail.metadata.correlationId).toBe('root');
   });
 

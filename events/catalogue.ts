@@ -23,8 +23,7 @@ export * from './disputes';
 export * from './access';
 export * from './notifications';
 
-const isEvent = (value: unknown): value is EventDefinition<never> =>
-  typeof value === 'object' && value !== null && 'detailType' in value && 'source' in value && 'create' in value;
+const isEvent = (value: unknown): value is EventDefinition<never> => typeof value === 'object' && value !== null && 'detailType' in value && 'source' in value && 'create' in value;
 
 export const catalogue: readonly EventDefinition<never>[] = [registry, elections, funds, enforcement, disputes, access, notifications].flatMap((m) => Object.values(m).filter(isEvent));
 void common;

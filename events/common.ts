@@ -40,4 +40,3 @@ export const unitRecord = z.strictObject({
   registered: z.boolean(),
 });
 export type UnitRecord = z.infer<typeof unitRecord>;
-

@@ -64,12 +64,7 @@ export const ComplaintAcknowledged = defineEvent(
   z.strictObject({ ...complaintRef, handler: complaintHandler, minutesToAcknowledge: minutes, onTime: z.boolean() }),
 );
 
-export const ComplaintInProgress = defineEvent(
-  'gongzhi.disputes',
-  'ComplaintInProgress',
-  1,
-  z.strictObject({ ...complaintRef, handler: complaintHandler }),
-);
+export const ComplaintInProgress = defineEvent('gongzhi.disputes', 'ComplaintInProgress', 1, z.strictObject({ ...complaintRef, handler: complaintHandler }));
 
 /** A deadline passed without the step it asked for: the case moves one level up (community → street → district). */
 export const ComplaintEscalated = defineEvent(
@@ -107,12 +102,7 @@ export const ComplaintResolved = defineEvent(
   }),
 );
 
-export const ComplaintReopened = defineEvent(
-  'gongzhi.disputes',
-  'ComplaintReopened',
-  1,
-  z.strictObject({ ...complaintRef, resolveBy: isoTime }),
-);
+export const ComplaintReopened = defineEvent('gongzhi.disputes', 'ComplaintReopened', 1, z.strictObject({ ...complaintRef, resolveBy: isoTime }));
 
 export const ComplaintClosed = defineEvent(
   'gongzhi.disputes',
@@ -128,12 +118,7 @@ export const ComplaintClosed = defineEvent(
 
 const mediatorKind = z.enum(['community', 'centre']);
 
-export const MediationOpened = defineEvent(
-  'gongzhi.disputes',
-  'MediationOpened',
-  1,
-  z.strictObject({ ...complaintRef, mediatorKind, parties: z.int().check(z.minimum(2), z.maximum(20)) }),
-);
+export const MediationOpened = defineEvent('gongzhi.disputes', 'MediationOpened', 1, z.strictObject({ ...complaintRef, mediatorKind, parties: z.int().check(z.minimum(2), z.maximum(20)) }));
 
 export const MediationSessionRecorded = defineEvent(
   'gongzhi.disputes',
@@ -142,12 +127,7 @@ export const MediationSessionRecorded = defineEvent(
   z.strictObject({ ...complaintRef, sessionNo: z.int().check(z.positive()), status: z.enum(['scheduled', 'held', 'cancelled']), at: isoTime }),
 );
 
-export const MediationAgreementDrafted = defineEvent(
-  'gongzhi.disputes',
-  'MediationAgreementDrafted',
-  1,
-  z.strictObject({ ...complaintRef, termsHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }),
-);
+export const MediationAgreementDrafted = defineEvent('gongzhi.disputes', 'MediationAgreementDrafted', 1, z.strictObject({ ...complaintRef, termsHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }));
 
 export const MediationAgreementConfirmed = defineEvent(
   'gongzhi.disputes',
@@ -164,12 +144,7 @@ export const MediationAgreementSigned = defineEvent(
   z.strictObject({ ...complaintRef, mediatorKind, termsHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)), signedAt: isoTime }),
 );
 
-export const MediationFailed = defineEvent(
-  'gongzhi.disputes',
-  'MediationFailed',
-  1,
-  z.strictObject({ ...complaintRef, mediatorKind, reason: z.string().check(z.minLength(1), z.maxLength(1000)) }),
-);
+export const MediationFailed = defineEvent('gongzhi.disputes', 'MediationFailed', 1, z.strictObject({ ...complaintRef, mediatorKind, reason: z.string().check(z.minLength(1), z.maxLength(1000)) }));
 
 /** Litigation referral (诉调对接): the case goes to the court. */
 export const CaseReferredToCourt = defineEvent(
@@ -252,7 +227,12 @@ export const CompoundLocated = defineEvent(
   'gongzhi.disputes',
   'CompoundLocated',
   1,
-  z.strictObject({ compoundId: id, lat: z.number().check(z.minimum(-90), z.maximum(90)), long: z.number().check(z.minimum(-180), z.maximum(180)), radiusMetres: z.int().check(z.positive(), z.maximum(2000)) }),
+  z.strictObject({
+    compoundId: id,
+    lat: z.number().check(z.minimum(-90), z.maximum(90)),
+    long: z.number().check(z.minimum(-180), z.maximum(180)),
+    radiusMetres: z.int().check(z.positive(), z.maximum(2000)),
+  }),
 );
 
 /** The working calendar of a year (public holidays and make-up working days) that deadlines are counted in. */

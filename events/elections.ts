@@ -76,7 +76,9 @@ export const CommitteeElected = defineEvent(
   z.strictObject({
     compoundId: id,
     electionId: id,
-    members: z.array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']), name: z.optional(z.string()), source: z.optional(z.enum(['owners', 'pool'])) })).check(z.minLength(3), z.maxLength(11)),
+    members: z
+      .array(z.strictObject({ personId: id, role: z.enum(['chair', 'vice_chair', 'member']), name: z.optional(z.string()), source: z.optional(z.enum(['owners', 'pool'])) }))
+      .check(z.minLength(3), z.maxLength(11)),
     alternates: z.array(id),
     termStart: isoTime,
     termEnd: isoTime,
@@ -184,7 +186,12 @@ export const VoteAnnulled = defineEvent('gongzhi.elections', 'VoteAnnulled', 1, 
 const objectionKind = z.enum(['ballot', 'result']);
 
 /** `ballot`: an owner says the ballot recorded for them is not theirs; `result`: an objection to the preliminary result. */
-export const ObjectionFiled = defineEvent('gongzhi.elections', 'ObjectionFiled', 1, z.strictObject({ compoundId: id, voteId: id, objectionId: id, reason: z.string(), kind: z.optional(objectionKind) }));
+export const ObjectionFiled = defineEvent(
+  'gongzhi.elections',
+  'ObjectionFiled',
+  1,
+  z.strictObject({ compoundId: id, voteId: id, objectionId: id, reason: z.string(), kind: z.optional(objectionKind) }),
+);
 
 /**
  * The street office decided an objection. A ballot objection upheld strikes that ballot from the
@@ -250,7 +257,16 @@ export const ProxyRegistered = defineEvent(
   'gongzhi.elections',
   'ProxyRegistered',
   1,
-  z.strictObject({ compoundId: id, proxyId: id, ownerId: id, holder: z.strictObject({ personId: id, name: z.string() }), voteId: z.optional(id), from: isoTime, until: isoTime, documentRef: z.string() }),
+  z.strictObject({
+    compoundId: id,
+    proxyId: id,
+    ownerId: id,
+    holder: z.strictObject({ personId: id, name: z.string() }),
+    voteId: z.optional(id),
+    from: isoTime,
+    until: isoTime,
+    documentRef: z.string(),
+  }),
 );
 
 export const ProxyRevoked = defineEvent('gongzhi.elections', 'ProxyRevoked', 1, z.strictObject({ compoundId: id, proxyId: id, ownerId: id, holderId: id }));
@@ -348,15 +364,37 @@ export const PoolPersonAdded = defineEvent(
   'gongzhi.elections',
   'PoolPersonAdded',
   1,
-  z.strictObject({ personId: id, name: z.string(), districtId: id, streetId: id, communityId: z.optional(id), compounds: z.array(id), attributes: poolAttributes, nonOwnerException: z.optional(z.string()), importId: z.optional(id) }),
+  z.strictObject({
+    personId: id,
+    name: z.string(),
+    districtId: id,
+    streetId: id,
+    communityId: z.optional(id),
+    compounds: z.array(id),
+    attributes: poolAttributes,
+    nonOwnerException: z.optional(z.string()),
+    importId: z.optional(id),
+  }),
 );
 
 export const PoolStatusChanged = defineEvent(
   'gongzhi.elections',
   'PoolStatusChanged',
   1,
-  z.strictObject({ personId: id, streetId: id, status: z.enum(['available', 'serving', 'suspended']), previous: z.enum(['available', 'serving', 'suspended']), compoundId: z.optional(id), reason: z.optional(z.string()) }),
+  z.strictObject({
+    personId: id,
+    streetId: id,
+    status: z.enum(['available', 'serving', 'suspended']),
+    previous: z.enum(['available', 'serving', 'suspended']),
+    compoundId: z.optional(id),
+    reason: z.optional(z.string()),
+  }),
 );
 
 /** A bulk import (all rows or none): one event for the file, the people are in the pool. */
-export const PoolImported = defineEvent('gongzhi.elections', 'PoolImported', 1, z.strictObject({ importId: id, districtId: id, streetId: id, count: z.int().check(z.positive()), personIds: z.array(id) }));
+export const PoolImported = defineEvent(
+  'gongzhi.elections',
+  'PoolImported',
+  1,
+  z.strictObject({ importId: id, districtId: id, streetId: id, count: z.int().check(z.positive()), personIds: z.array(id) }),
+);

@@ -91,12 +91,7 @@ export const DepartmentRemitChanged = defineEvent(
 );
 
 /** Building age and other facts the registry does not keep, for sweep risk. */
-export const CompoundProfileUpdated = defineEvent(
-  'gongzhi.enforcement',
-  'CompoundProfileUpdated',
-  1,
-  z.strictObject({ compoundId: id, builtYear: z.optional(z.int()) }),
-);
+export const CompoundProfileUpdated = defineEvent('gongzhi.enforcement', 'CompoundProfileUpdated', 1, z.strictObject({ compoundId: id, builtYear: z.optional(z.int()) }));
 
 const campaignScope = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('city') }),
@@ -123,12 +118,7 @@ export const CampaignCreated = defineEvent(
 );
 
 /** Every compound in scope was put on the planning queue (each becomes a sweep or is found not due). */
-export const CampaignPlanned = defineEvent(
-  'gongzhi.enforcement',
-  'CampaignPlanned',
-  1,
-  z.strictObject({ campaignId: id, compoundsInScope: z.int().check(z.nonnegative()) }),
-);
+export const CampaignPlanned = defineEvent('gongzhi.enforcement', 'CampaignPlanned', 1, z.strictObject({ campaignId: id, compoundsInScope: z.int().check(z.nonnegative()) }));
 
 export const SweepPlanned = defineEvent(
   'gongzhi.enforcement',
@@ -196,27 +186,12 @@ export const FindingConfirmed = defineEvent(
   }),
 );
 
-export const FindingDismissed = defineEvent(
-  'gongzhi.enforcement',
-  'FindingDismissed',
-  1,
-  z.strictObject({ compoundId: id, findingId: id, department: id, reason: z.string() }),
-);
+export const FindingDismissed = defineEvent('gongzhi.enforcement', 'FindingDismissed', 1, z.strictObject({ compoundId: id, findingId: id, department: id, reason: z.string() }));
 
-export const EvidenceAttached = defineEvent(
-  'gongzhi.enforcement',
-  'EvidenceAttached',
-  1,
-  z.strictObject({ compoundId: id, findingId: id, evidenceId: id, contentType: z.string(), department: id }),
-);
+export const EvidenceAttached = defineEvent('gongzhi.enforcement', 'EvidenceAttached', 1, z.strictObject({ compoundId: id, findingId: id, evidenceId: id, contentType: z.string(), department: id }));
 
 /** A re-inspection that found the hazard still there (a rectified one publishes FindingRectified). */
-export const ReinspectionFailed = defineEvent(
-  'gongzhi.enforcement',
-  'ReinspectionFailed',
-  1,
-  z.strictObject({ compoundId: id, findingId: id, department: id, note: z.string(), deadline: isoTime }),
-);
+export const ReinspectionFailed = defineEvent('gongzhi.enforcement', 'ReinspectionFailed', 1, z.strictObject({ compoundId: id, findingId: id, department: id, note: z.string(), deadline: isoTime }));
 
 export const FindingRectified = defineEvent(
   'gongzhi.enforcement',

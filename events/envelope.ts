@@ -54,12 +54,7 @@ export interface EventDefinition<S extends z.ZodMiniType> {
   parse(event: Pick<DeliveredEvent, 'detail-type' | 'source' | 'detail'>): { metadata: EventMetadata; data: z.infer<S> };
 }
 
-export function defineEvent<S extends z.ZodMiniType>(
-  source: EventSource,
-  detailType: string,
-  version: number,
-  data: S,
-): EventDefinition<S> {
+export function defineEvent<S extends z.ZodMiniType>(source: EventSource, detailType: string, version: number, data: S): EventDefinition<S> {
   const detail = z.strictObject({
     metadata: z.extend(eventMetadata, { version: z.literal(version) }),
     data,

@@ -11,4 +11,12 @@ import { registryFixtures } from './fixtures/registry';
  * One valid example of every event in the catalogue (events/fixtures/<service>.ts). Producers' tests
  * compare their output's shape against these; consumers' tests feed them in.
  */
-export const fixtures: Record<string, BusEvent> = { ...registryFixtures, ...electionsFixtures, ...fundsFixtures, ...enforcementFixtures, ...disputesFixtures, ...accessFixtures, ...notificationsFixtures };
+export const fixtures: Record<string, BusEvent> = {
+  ...registryFixtures,
+  ...electionsFixtures,
+  ...fundsFixtures,
+  ...enforcementFixtures,
+  ...disputesFixtures,
+  ...accessFixtures,
+  ...notificationsFixtures,
+};

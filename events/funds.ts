@@ -16,12 +16,7 @@ export const ArrearsRecorded = defineEvent(
     arrearsId: id,
   }),
 );
-export const ArrearsCleared = defineEvent(
-  'gongzhi.funds',
-  'ArrearsCleared',
-  1,
-  z.strictObject({ compoundId: id, ownerId: id, unitId: id, arrearsId: id }),
-);
+export const ArrearsCleared = defineEvent('gongzhi.funds', 'ArrearsCleared', 1, z.strictObject({ compoundId: id, ownerId: id, unitId: id, arrearsId: id }));
 
 const fund = z.enum(['maintenance', 'small_maintenance', 'public_revenue', 'neighbours']);
 const reviewStep = z.enum(['community_reviewer', 'branch_and_residents_committee', 'street_office']);
@@ -73,12 +68,7 @@ export const ExpenseReviewed = defineEvent(
   }),
 );
 
-export const ExpenseReviewOverdue = defineEvent(
-  'gongzhi.funds',
-  'ExpenseReviewOverdue',
-  1,
-  z.strictObject({ compoundId: id, projectId: id, expenseId: id, step: reviewStep, dueAt: isoTime }),
-);
+export const ExpenseReviewOverdue = defineEvent('gongzhi.funds', 'ExpenseReviewOverdue', 1, z.strictObject({ compoundId: id, projectId: id, expenseId: id, step: reviewStep, dueAt: isoTime }));
 
 export const ExpensePaid = defineEvent(
   'gongzhi.funds',
@@ -93,7 +83,6 @@ export const DisclosurePublished = defineEvent(
   1,
   z.strictObject({ compoundId: id, period: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)), funds: z.array(z.strictObject({ fund, headHash: z.string().check(z.length(64)), cashFen: fen })) }),
 );
-
 
 const period = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/));
 
@@ -140,7 +129,14 @@ export const LevyMonthCharged = defineEvent(
   'gongzhi.funds',
   'LevyMonthCharged',
   1,
-  z.strictObject({ compoundId: id, period, units: z.int().check(z.nonnegative()), totalFen: fen.check(z.nonnegative()), developerFen: fen.check(z.nonnegative()), entrySeq: z.int().check(z.positive()) }),
+  z.strictObject({
+    compoundId: id,
+    period,
+    units: z.int().check(z.nonnegative()),
+    totalFen: fen.check(z.nonnegative()),
+    developerFen: fen.check(z.nonnegative()),
+    entrySeq: z.int().check(z.positive()),
+  }),
 );
 
 /** A passed resolution carried money the funds service will not move, and why (its matter cannot authorise it). */

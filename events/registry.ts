@@ -112,7 +112,6 @@ export const GridRoleAssigned = defineEvent(
   }),
 );
 
-
 /** A grid role ended: the person no longer answers for the building or the compound. */
 export const GridRoleRevoked = defineEvent(
   'gongzhi.registry',

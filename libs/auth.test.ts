@@ -113,7 +113,7 @@ describe('authorize', () => {
     expect(Principal.fromClaims({ ...claims('bureau'), token_use: 'id' })).toBeUndefined();
   });
 
-  test('grants in the authorizer\'s array rendering authorize like a string', () => {
+  test("grants in the authorizer's array rendering authorize like a string", () => {
     expect(status(() => authorize({ sub: 'u1', 'custom:grants': '[owner:C1:O1 committee:C1]' }, ['committee'], here))).toBe(200);
     expect(status(() => authorize({ sub: 'u1', 'custom:grants': '[owner:C1:O1 committee:C2]' }, ['committee'], here))).toBe(403);
   });

@@ -17,18 +17,7 @@ import { unauthorized } from './http/problem';
  *   department:fire-rescue  an enforcement department of the 8+X alliance, city-wide
  *   bureau         the city housing bureau: everything
  */
-export const ROLES = [
-  'owner',
-  'grid',
-  'committee',
-  'property',
-  'community',
-  'street',
-  'district',
-  'inspector',
-  'department',
-  'bureau',
-] as const;
+export const ROLES = ['owner', 'grid', 'committee', 'property', 'community', 'street', 'district', 'inspector', 'department', 'bureau'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Grant {
@@ -47,7 +36,6 @@ export interface CompoundLocation {
   streetId: string;
   districtId: string;
 }
-
 
 export function parseGrant(text: string): Grant | undefined {
   const [role, scope = '', third, ...rest] = text.split(':');
@@ -86,7 +74,10 @@ function grantTexts(claim: unknown): string[] {
     } catch {
       // Not JSON: the authorizer's `[a b]` form, split below.
     }
-    return text.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+    return text
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
   }
   return text.split(/\s+/).filter(Boolean);
 }
@@ -156,11 +147,7 @@ export class Principal {
 export type Allow = readonly Role[] | 'public';
 
 /** The check every route runs: 401 without a caller, 403 without a matching grant. */
-export function authorize(
-  claims: Record<string, unknown> | undefined,
-  allow: Allow,
-  location?: CompoundLocation,
-): Principal | undefined {
+export function authorize(claims: Record<string, unknown> | undefined, allow: Allow, location?: CompoundLocation): Principal | undefined {
   if (allow === 'public') return Principal.fromClaims(claims);
   const principal = Principal.fromClaims(claims);
   if (!principal && claims?.token_use === 'id') throw unauthorized('send the access token (Authorization: Bearer <access token>), not the ID token');

@@ -58,13 +58,7 @@ export type ConsumeOutcome = 'processed' | 'duplicate';
  * A failed effect releases the claim so the retry runs it at once. The effect itself must tolerate
  * running twice (a crash after the effect and before `DONE` repeats it), as every conditional write does.
  */
-export async function consumeOnce(
-  table: string,
-  consumer: string,
-  event: Pick<DeliveredEvent, 'detail'>,
-  effect: () => Promise<void>,
-  invocation?: Invocation,
-): Promise<ConsumeOutcome> {
+export async function consumeOnce(table: string, consumer: string, event: Pick<DeliveredEvent, 'detail'>, effect: () => Promise<void>, invocation?: Invocation): Promise<ConsumeOutcome> {
   const key = { pk: `CONSUMED#${consumer}`, sk: event.detail.metadata.id };
   const now = clock.now().getTime();
   const claimedUntil = now + claimLeaseMs(invocation);
@@ -74,7 +68,15 @@ export async function consumeOnce(
     await db().send(
       new PutCommand({
         TableName: table,
-        Item: { ...key, status: 'IN_PROGRESS', claimId, claimedAt: new Date(now).toISOString(), claimedUntil, claimedBy: localRuntimeInstance(), [TTL_ATTRIBUTE]: ttlAt(claimedUntil + CLAIM_RETENTION_MS) },
+        Item: {
+          ...key,
+          status: 'IN_PROGRESS',
+          claimId,
+          claimedAt: new Date(now).toISOString(),
+          claimedUntil,
+          claimedBy: localRuntimeInstance(),
+          [TTL_ATTRIBUTE]: ttlAt(claimedUntil + CLAIM_RETENTION_MS),
+        },
         ConditionExpression: `attribute_not_exists(pk) OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now, ...stale.values },
@@ -95,7 +97,13 @@ export async function consumeOnce(
   } catch (error) {
     try {
       await db().send(
-        new DeleteCommand({ TableName: table, Key: key, ConditionExpression: ours.ConditionExpression, ExpressionAttributeNames: ours.names, ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':mine': claimId } }),
+        new DeleteCommand({
+          TableName: table,
+          Key: key,
+          ConditionExpression: ours.ConditionExpression,
+          ExpressionAttributeNames: ours.names,
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':mine': claimId },
+        }),
       );
     } catch (release) {
       if (!isConditionFailed(release)) logger('consume').error('could not release a claim; it expires with its lease', { consumer, eventId: key.sk, error: String(release) });

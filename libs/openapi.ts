@@ -16,12 +16,14 @@ const problemSchema = {
   },
 };
 
-const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output') =>
-  toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
 
 function parameters(route: RouteDecl) {
   const out: Record<string, unknown>[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
@@ -53,10 +55,7 @@ export function buildOpenApi(topologies: readonly ServiceTopology[]): Record<str
         },
       };
       if (route.method === 'POST') {
-        operation.parameters = [
-          ...(operation.parameters as unknown[]),
-          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
-        ];
+        operation.parameters = [...(operation.parameters as unknown[]), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }];
       }
       if (route.bodyType === 'csv') {
         operation.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' } } } };

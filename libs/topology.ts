@@ -186,8 +186,7 @@ export const OUTBOX_SWEEP: ScheduleDecl = {
 };
 
 /** The schedules a service runs: what it declares, plus its outbox sweep when it publishes. */
-export const schedulesOf = (service: ServiceTopology): readonly ScheduleDecl[] =>
-  service.publishes.length > 0 && service.ownsTable ? [...service.schedules, OUTBOX_SWEEP] : service.schedules;
+export const schedulesOf = (service: ServiceTopology): readonly ScheduleDecl[] => (service.publishes.length > 0 && service.ownsTable ? [...service.schedules, OUTBOX_SWEEP] : service.schedules);
 
 export type FunctionKind = 'api' | 'consumer' | 'schedule' | 'queue' | 'trigger';
 

@@ -30,9 +30,13 @@ afterAll(async () => {
 });
 
 const outbox = async () =>
-  ((await doc.send(new QueryCommand({ TableName: TABLE, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'OUTBOX' } }))).Items ?? []).map((i) => `${i.pk}:${i.v}`);
+  ((await doc.send(new QueryCommand({ TableName: TABLE, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'OUTBOX' } }))).Items ?? []).map(
+    (i) => `${i.pk}:${i.v}`,
+  );
 const gsi1 = async (p: string) =>
-  ((await doc.send(new QueryCommand({ TableName: TABLE, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': p } }))).Items ?? []).map((i) => `${i.pk}:${i.gsi1sk}`);
+  ((await doc.send(new QueryCommand({ TableName: TABLE, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': p } }))).Items ?? []).map(
+    (i) => `${i.pk}:${i.gsi1sk}`,
+  );
 
 test('puts, updates, deletes and batch writes keep the indexes as DynamoDB does', async () => {
   await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'A', sk: '1', v: 1, gsi1pk: 'G', gsi1sk: 'a', outboxPk: 'OUTBOX', outboxSince: '1' } }));
@@ -41,7 +45,14 @@ test('puts, updates, deletes and batch writes keep the indexes as DynamoDB does'
   expect(await gsi1('G')).toEqual(['A:a', 'B:b']);
 
   // Into the sparse index, out of it, and a non-key change that the entry must follow.
-  await doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'B', sk: '1' }, UpdateExpression: 'SET outboxPk = :p, outboxSince = :s, v = :v', ExpressionAttributeValues: { ':p': 'OUTBOX', ':s': '2', ':v': 2 } }));
+  await doc.send(
+    new UpdateCommand({
+      TableName: TABLE,
+      Key: { pk: 'B', sk: '1' },
+      UpdateExpression: 'SET outboxPk = :p, outboxSince = :s, v = :v',
+      ExpressionAttributeValues: { ':p': 'OUTBOX', ':s': '2', ':v': 2 },
+    }),
+  );
   await doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'A', sk: '1' }, UpdateExpression: 'REMOVE outboxPk, outboxSince' }));
   await doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'B', sk: '1' }, UpdateExpression: 'SET v = :v, gsi1pk = :g', ExpressionAttributeValues: { ':v': 3, ':g': 'H' } }));
   expect(await outbox()).toEqual(['B:3']);
@@ -49,9 +60,9 @@ test('puts, updates, deletes and batch writes keep the indexes as DynamoDB does'
   expect(await gsi1('H')).toEqual(['B:b']);
 
   // A failed condition writes nothing, index entries included.
-  await expect(
-    doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'A', sk: '1', gsi1pk: 'X', gsi1sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' })),
-  ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  await expect(doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'A', sk: '1', gsi1pk: 'X', gsi1sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' }))).rejects.toMatchObject({
+    name: 'ConditionalCheckFailedException',
+  });
   expect(await gsi1('X')).toEqual([]);
 
   await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'B', sk: '1' } }));
@@ -72,7 +83,11 @@ test('puts, updates, deletes and batch writes keep the indexes as DynamoDB does'
   expect((await outbox()).length).toBe(10);
 
   // Many concurrent writes to one item: the per-key lock still serialises them.
-  await Promise.all(Array.from({ length: 30 }, (_, i) => doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'C0', sk: '1' }, UpdateExpression: 'SET gsi1sk = :s', ExpressionAttributeValues: { ':s': `z${i}` } }))));
+  await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'C0', sk: '1' }, UpdateExpression: 'SET gsi1sk = :s', ExpressionAttributeValues: { ':s': `z${i}` } })),
+    ),
+  );
   expect((await gsi1('G')).filter((e) => e.startsWith('C0:'))).toHaveLength(1);
 });
 

@@ -35,8 +35,16 @@ function memoryQueueJournal() {
       const kept = (messages.get(queue) ?? []).filter((m) => !list.some((n) => n.key === m.key));
       messages.set(queue, [...kept, ...list.map((m) => structuredClone(m))]);
     },
-    done: async (queue, list) => void messages.set(queue, (messages.get(queue) ?? []).filter((m) => !list.some((n) => n.key === m.key))),
-    deadLetter: async (queue, message) => void messages.set(queue, (messages.get(queue) ?? []).filter((m) => m.key !== message.key)),
+    done: async (queue, list) =>
+      void messages.set(
+        queue,
+        (messages.get(queue) ?? []).filter((m) => !list.some((n) => n.key === m.key)),
+      ),
+    deadLetter: async (queue, message) =>
+      void messages.set(
+        queue,
+        (messages.get(queue) ?? []).filter((m) => m.key !== message.key),
+      ),
   };
   return { journal, messages };
 }
@@ -248,7 +256,12 @@ describe('idempotent consumption', () => {
     const table = system.tables.registry!;
     const claim = (id: string, claimedBy: string) =>
       system.asService('registry', () =>
-        db().send(new PutCommand({ TableName: table, Item: { pk: 'CONSUMED#test-consumer', sk: id, status: 'IN_PROGRESS', claimId: 'old', claimedAt: clock.nowIso(), claimedUntil: clock.now().getTime() + 3600_000, claimedBy } })),
+        db().send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: 'CONSUMED#test-consumer', sk: id, status: 'IN_PROGRESS', claimId: 'old', claimedAt: clock.nowIso(), claimedUntil: clock.now().getTime() + 3600_000, claimedBy },
+          }),
+        ),
       );
     let effects = 0;
     const effect = async () => void effects++;

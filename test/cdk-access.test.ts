@@ -66,7 +66,16 @@ describe('least privilege', () => {
 
   test('no function may scan, read a stream, describe a table or use a wildcard action or index', () => {
     const all = text(ofType('AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument));
-    for (const forbidden of ['dynamodb:Scan', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams', 'dynamodb:DescribeTable', 'dynamodb:*', '/index/*']) {
+    for (const forbidden of [
+      'dynamodb:Scan',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:DescribeStream',
+      'dynamodb:ListStreams',
+      'dynamodb:DescribeTable',
+      'dynamodb:*',
+      '/index/*',
+    ]) {
       expect(all).not.toContain(forbidden);
     }
   });
@@ -195,7 +204,11 @@ describe('sign-in', () => {
     test('http is allowed for localhost only', () => expect(webOriginsFrom('http://localhost:3001,http://127.0.0.1:8080', 'dev')).toHaveLength(2));
 
     test('a stack built without them (tests, dev) still gets a client with the dev origin', () => {
-      const stack = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'NoOrigins', { stage: 'dev', services: services.filter((s) => s.name === 'meta'), root: process.cwd() });
+      const stack = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'NoOrigins', {
+        stage: 'dev',
+        services: services.filter((s) => s.name === 'meta'),
+        root: process.cwd(),
+      });
       mergedTemplate(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: [`${DEV_WEB_ORIGIN}${CALLBACK_PATH}`] });
     });
   });

@@ -102,7 +102,9 @@ describe('deployed, nothing is lost', () => {
         Action: 'sqs:SendMessage',
         Resource: { 'Fn::GetAtt': [dlq, 'Arn'] },
         // Rules on a custom bus are `rule/<bus name>/<rule name>`; the bus's Ref is its name.
-        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/', { Ref: bus }, '/*']] } } },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/', { Ref: bus }, '/*']] } },
+        },
       }),
     ]);
     // Scheduler parks with each schedule's own role.
@@ -114,7 +116,9 @@ describe('deployed, nothing is lost', () => {
   });
 
   test("every SNS subscription of a function (an extension's) dead-letters what it could not deliver to a queue that alarms", () => {
-    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties).filter((s) => s.Protocol === 'lambda');
+    const subscriptions = ofType('AWS::SNS::Subscription')
+      .map(([, s]) => s.Properties)
+      .filter((s) => s.Protocol === 'lambda');
     expect(subscriptions.length).toBeGreaterThan(0);
     for (const subscription of subscriptions) expectDeadLetterQueue(getAtt(subscription.RedrivePolicy?.deadLetterTargetArn));
   });
@@ -143,7 +147,12 @@ describe('deployed, nothing is lost', () => {
   });
 
   test('alarm emails from the context subscribe to the topic', () => {
-    const withEmails = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'Emails', { stage: 'dev', services: services.filter((s) => s.name === 'meta'), root: process.cwd(), alarmEmails: ['duty@example.gov.cn'] });
+    const withEmails = new GongzhiStack(new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false }), 'Emails', {
+      stage: 'dev',
+      services: services.filter((s) => s.name === 'meta'),
+      root: process.cwd(),
+      alarmEmails: ['duty@example.gov.cn'],
+    });
     mergedTemplate(withEmails).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'duty@example.gov.cn' });
   });
 

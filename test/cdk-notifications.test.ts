@@ -63,17 +63,27 @@ describe('the notification channels (infra/cdk/notifications.ts)', () => {
   });
 
   test('a function not named a sender may send nothing', () => {
-    expect(statementsOf(bystander).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('sns:') || a.startsWith('ses:'))).toEqual([]);
+    expect(
+      statementsOf(bystander)
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('sns:') || a.startsWith('ses:')),
+    ).toEqual([]);
   });
 
   test('the senders know the address and the configuration set', () => {
-    const configured = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ EMAIL_FROM: 'notices@gongzhi.example.gov.cn', EMAIL_CONFIGURATION_SET: 'gongzhi-dev-notifications' }) } } });
+    const configured = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ EMAIL_FROM: 'notices@gongzhi.example.gov.cn', EMAIL_CONFIGURATION_SET: 'gongzhi-dev-notifications' }) } },
+    });
     expect(Object.keys(configured).sort()).toEqual(senders.map((s) => stack.getLogicalId(s.node.defaultChild as never)).sort());
   });
 
   test('a verified domain identity and a configuration set that keeps reputation and suppresses bounces', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'gongzhi.example.gov.cn' });
-    template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'gongzhi-dev-notifications', ReputationOptions: { ReputationMetricsEnabled: true }, SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'gongzhi-dev-notifications',
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
   });
 
   test('alarms on SMS failures and spend, e-mail bounces and complaints, to the Alarms topic', () => {

@@ -43,6 +43,11 @@ export const mailingExtension: ServiceExtension = ({ stack, platform, fn }) => {
   configurationSet.addEventDestination('Feedback', { destination: ses.EventDestination.snsTopic(feedback), events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT] });
   const sender = new ses.EmailIdentity(stack, 'MailingSender', { identity: ses.Identity.domain('notify.example.cn'), configurationSet });
   sender.grantSendEmail(fn('units-0'));
-  const undelivered = platform.alarms.deadLetterQueue(stack, 'MailingFeedbackDeadLetters', 'Mail feedback the consumer could not take', deployedQueueName(platform.stage, 'mailing-feedback-dead-letters'));
+  const undelivered = platform.alarms.deadLetterQueue(
+    stack,
+    'MailingFeedbackDeadLetters',
+    'Mail feedback the consumer could not take',
+    deployedQueueName(platform.stage, 'mailing-feedback-dead-letters'),
+  );
   feedback.addSubscription(new subscriptions.LambdaSubscription(fn('on-0'), { deadLetterQueue: undelivered }));
 };

@@ -31,7 +31,6 @@ const stack = build('Gongzhi-dev', services);
 const templates = templatesOf(stack);
 
 describe(`every template stays under ${MAX_RESOURCES} resources`, () => {
-
   test.each(templates.map((t) => [t.path, t.resources, Math.round(t.bytes / 1000), t] as const))('%s: %d resources, %d kB', (_, __, ___, template) => {
     expectWithinLimits(template);
   });

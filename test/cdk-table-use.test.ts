@@ -31,7 +31,16 @@ function allowed(access: TableAccess): string[] {
 }
 
 async function used(fn: FunctionDecl): Promise<{ actions: string[]; indexes: string[] }> {
-  const bundle = await build({ entryPoints: [join(process.cwd(), fn.entry)], bundle: true, write: false, platform: 'node', format: 'esm', packages: 'external', treeShaking: true, logLevel: 'silent' });
+  const bundle = await build({
+    entryPoints: [join(process.cwd(), fn.entry)],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    treeShaking: true,
+    logLevel: 'silent',
+  });
   const code = bundle.outputFiles[0]!.text;
   // esbuild renames an import that clashes with another module's (QueryCommand2).
   const actions = [...code.matchAll(/new (\w+Command)\d*\(/g)].map((m) => COMMAND_ACTION[m[1]!]).filter((a): a is string => !!a);
@@ -55,8 +64,8 @@ const NEVER_RUN: Record<string, { actions?: string[]; indexes?: IndexName[]; why
     actions: ['DeleteItem', 'PutItem', 'UpdateItem'],
     why: 'only GET routes (the Idempotency-Key store writes for POSTs); of the registry read model it reads compounds, never apply()',
   },
-  'audit-recorder': { indexes: ['gsi1'], why: 'the registry read model\'s compoundsIn(), which the recorder never calls' },
-  'access-registry-read-model': { indexes: ['gsi1'], why: 'the registry read model\'s compoundsIn(); the consumer only calls apply()' },
+  'audit-recorder': { indexes: ['gsi1'], why: "the registry read model's compoundsIn(), which the recorder never calls" },
+  'access-registry-read-model': { indexes: ['gsi1'], why: "the registry read model's compoundsIn(); the consumer only calls apply()" },
 };
 
 const withTable = services.flatMap(functionsOf).filter((f) => f.service.ownsTable && f.kind !== 'trigger');

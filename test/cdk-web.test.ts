@@ -16,7 +16,13 @@ function synth(withPool: boolean) {
     userPool.addDomain('SignInDomain', { cognitoDomain: { domainPrefix: 'gongzhi-test' } });
     userPool.addClient('WebClient', { generateSecret: false });
   }
-  new WebSite(stack, 'Web', { root: process.cwd(), stage: 'prod', apiUrl: 'https://api.example.gov.cn', userPool, oidc: withPool ? undefined : { issuer: 'https://id.example.gov.cn', clientId: 'gongzhi-web' } });
+  new WebSite(stack, 'Web', {
+    root: process.cwd(),
+    stage: 'prod',
+    apiUrl: 'https://api.example.gov.cn',
+    userPool,
+    oidc: withPool ? undefined : { issuer: 'https://id.example.gov.cn', clientId: 'gongzhi-web' },
+  });
   // The check runs at synthesis and throws on any unacknowledged finding (of the site: the bare test pool has its own).
   if (!withPool) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const out = app.synth().directory;
@@ -38,13 +44,19 @@ describe('with an external OIDC issuer', () => {
   }, 120_000);
 
   test('a private bucket read by CloudFront through origin access control, HTTPS only, the page for unknown paths, no nag finding', () => {
-    site.template.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }, LoggingConfiguration: Match.anyValue() });
+    site.template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.anyValue(),
+    });
     site.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     site.template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        CustomErrorResponses: [Match.objectLike({ ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html' }), Match.objectLike({ ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html' })],
+        CustomErrorResponses: [
+          Match.objectLike({ ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html' }),
+          Match.objectLike({ ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html' }),
+        ],
       }),
     });
   });

@@ -118,7 +118,8 @@ describe('CDK stack from the topology (the platform stack and every service stac
       own.resourceCountIs('AWS::Scheduler::Schedule', schedulesOf(service).length);
     }
     const platform = Template.fromStack(stack);
-    for (const type of ['AWS::Events::EventBus', 'AWS::SNS::Topic', 'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Cognito::UserPool']) platform.resourceCountIs(type, 1);
+    for (const type of ['AWS::Events::EventBus', 'AWS::SNS::Topic', 'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Cognito::UserPool'])
+      platform.resourceCountIs(type, 1);
     platform.resourceCountIs('AWS::CloudFormation::Stack', all.length);
     // The platform's one route is $default, on the meta function (an output of the meta stack).
     platform.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'NONE' });
@@ -223,7 +224,9 @@ describe('CDK mapping of every trigger kind, and stages', () => {
     expect(s3Statements.length).toBeGreaterThan(0);
     for (const st of s3Statements) expect(st.Action).toEqual(['s3:GetObject', 's3:PutObject']);
     // Services without files get no bucket: one bucket per service that keeps files (the probe, the registry's roll uploads).
-    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.endsWith('Files') || /Files[0-9A-F]{8}$/.test(id))).toHaveLength([...services, probe].filter((s) => s.files).length);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id.endsWith('Files') || /Files[0-9A-F]{8}$/.test(id))).toHaveLength(
+      [...services, probe].filter((s) => s.files).length,
+    );
   });
 
   test('prod keeps its data: deletion protection and RETAIN', () => {

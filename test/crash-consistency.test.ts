@@ -111,7 +111,14 @@ async function queryAll(doc: DynamoDBDocumentClient, indexName: string, attribut
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
-      new QueryCommand({ TableName: TABLE, IndexName: indexName, KeyConditionExpression: '#p = :p', ExpressionAttributeNames: { '#p': attribute }, ExpressionAttributeValues: { ':p': value }, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: indexName,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': attribute },
+        ExpressionAttributeValues: { ':p': value },
+        ExclusiveStartKey: start,
+      }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;

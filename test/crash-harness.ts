@@ -142,7 +142,15 @@ export async function claimsInProgress(dataDir: string): Promise<string[]> {
     for (const table of Object.values(system.tables)) {
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await db().send(new ScanCommand({ TableName: table, FilterExpression: '#s = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'IN_PROGRESS' }, ExclusiveStartKey: start }));
+        const page = await db().send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: '#s = :p',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':p': 'IN_PROGRESS' },
+            ExclusiveStartKey: start,
+          }),
+        );
         inProgress.push(...(page.Items ?? []).filter((i) => String(i.pk).startsWith('CONSUMED#')).map((i) => `${table} ${i.pk} ${i.sk}`));
         start = page.LastEvaluatedKey;
       } while (start);

@@ -71,10 +71,7 @@ const operations: (() => Promise<unknown>)[] = [
       }),
     );
   },
-  () =>
-    doc.send(
-      new UpdateCommand({ TableName: CRASH_TABLE, Key: key(), UpdateExpression: 'REMOVE outbox, outboxPk, outboxSince SET v = :v', ExpressionAttributeValues: { ':v': nonce() } }),
-    ),
+  () => doc.send(new UpdateCommand({ TableName: CRASH_TABLE, Key: key(), UpdateExpression: 'REMOVE outbox, outboxPk, outboxSince SET v = :v', ExpressionAttributeValues: { ':v': nonce() } })),
   // Moved within gsi1, dropped from it, or only a non-key attribute changed (the entry must follow).
   () => {
     const g = gsi1();

@@ -105,7 +105,9 @@ test('kill -9 during every seed step and during journal appends loses no acknowl
   expect(await seedStatus()).toMatchObject({ state: 'done', done: STEPS });
   expect((await server.call('GET', `/compounds/${C}`, bureau)).json).toMatchObject({ unitCount: 648, rollVersion: 1 });
   expect((await server.call('GET', `/compounds/${C}/complaints`, bureau)).json.items.length).toBeGreaterThan(5);
-  expect((await server.call('GET', `/enforcement/compounds/${C}/findings`, bureau)).json.items.map((f: { findingId: string }) => f.findingId)).toEqual(expect.arrayContaining(['lane-b03', 'ebike-b07', 'roof-b01']));
+  expect((await server.call('GET', `/enforcement/compounds/${C}/findings`, bureau)).json.items.map((f: { findingId: string }) => f.findingId)).toEqual(
+    expect.arrayContaining(['lane-b03', 'ebike-b07', 'roof-b01']),
+  );
 
   // Every acknowledged income is there: sent again, it is a replay of the recorded entry.
   for (const [clientRef, { fund, token, body }] of acknowledged) {
@@ -123,7 +125,13 @@ test('kill -9 while owners cast ballots: every acknowledged ballot is there once
   const choiceOf = (ownerId: string) => (['for', 'against', 'abstain'] as const)[Number(ownerId.slice(1)) % 3]!;
   const tokens = new Map(await Promise.all(owners.map(async (o) => [o, await server.token(`crash-owner-${o}`, [`owner:${C}:${o}`])] as const)));
   await server.start();
-  const announced = await server.call('POST', `/compounds/${C}/votes`, committee, { kind: 'resolution', voteId: V, matter: 'other_major', question: 'May the owners vote while the server is killed?', votingDays: 7 });
+  const announced = await server.call('POST', `/compounds/${C}/votes`, committee, {
+    kind: 'resolution',
+    voteId: V,
+    matter: 'other_major',
+    question: 'May the owners vote while the server is killed?',
+    votingDays: 7,
+  });
   expect(announced.status).toBe(201);
   await advanceTo(plusSeconds(announced.json.opensAt, 60));
   expect((await server.call('GET', `/compounds/${C}/votes/${V}`, committee)).json).toMatchObject({ status: 'open' });
@@ -134,12 +142,21 @@ test('kill -9 while owners cast ballots: every acknowledged ballot is there once
   const phone = async () => {
     while (next < owners.length && active) {
       const ownerId = owners[next++]!;
-      const outcome = await untilAnswered(ownerId, () => server.send('POST', `/compounds/${C}/votes/${V}/ballots`, tokens.get(ownerId), { choice: choiceOf(ownerId) }), () => !active);
+      const outcome = await untilAnswered(
+        ownerId,
+        () => server.send('POST', `/compounds/${C}/votes/${V}/ballots`, tokens.get(ownerId), { choice: choiceOf(ownerId) }),
+        () => !active,
+      );
       if (outcome) outcomes.push(outcome);
     }
   };
   const phones = [0, 1, 2].map(phone);
-  const killPoints = await killWhileAnswering(server, 5, () => outcomes.length, () => outcomes.length === owners.length);
+  const killPoints = await killWhileAnswering(
+    server,
+    5,
+    () => outcomes.length,
+    () => outcomes.length === owners.length,
+  );
   await Promise.all(phones);
 
   const acknowledged = outcomes.filter((o) => o.answer.status === 201);
@@ -195,26 +212,52 @@ test('kill -9 while the committee submits expenses: every acknowledged expense i
   const bureau = await server.token('crash-bureau', ['bureau']);
   const street = await server.token('crash-street', ['street:donghu']);
   await server.start();
-  const deposit = await server.call('POST', `/compounds/${C}/funds/maintenance/income`, bureau, { clientRef: 'crash-expenses-deposit', source: 'deposits', grossFen: 1_000_000, memo: 'the deposit the emergency draws on', sourceDocument: { type: 'bank_statement', ref: 'crash-expenses-deposit' } });
+  const deposit = await server.call('POST', `/compounds/${C}/funds/maintenance/income`, bureau, {
+    clientRef: 'crash-expenses-deposit',
+    source: 'deposits',
+    grossFen: 1_000_000,
+    memo: 'the deposit the emergency draws on',
+    sourceDocument: { type: 'bank_statement', ref: 'crash-expenses-deposit' },
+  });
   expect(deposit.status).toBe(201);
-  const reported = await server.call('POST', `/compounds/${C}/emergencies`, committee, { projectId: P, fund: 'maintenance', category: 'basement_flooding', amountFen: APPROVED, description: 'the basement flooded while the server was being killed' });
+  const reported = await server.call('POST', `/compounds/${C}/emergencies`, committee, {
+    projectId: P,
+    fund: 'maintenance',
+    category: 'basement_flooding',
+    amountFen: APPROVED,
+    description: 'the basement flooded while the server was being killed',
+  });
   expect(reported.status).toBe(201);
   expect((await server.call('POST', `/compounds/${C}/projects/${P}/confirm`, street)).json).toMatchObject({ status: 'authorized', approvedFen: APPROVED });
 
   // 48 expenses of 10 to 25 yuan (83,250 fen in all) against 60,000 fen: the last ones are refused.
   const amountOf = (n: number) => 1_000 + (n % 7) * 250;
-  const expenses = Array.from({ length: 48 }, (_, n) => ({ expenseId: `x-${String(n).padStart(2, '0')}`, payee: n % 2 ? 'Donghu Pumps Ltd' : 'Quanzhou Repairs Co', amountFen: amountOf(n), purpose: 'pumping out the basement of B02' }));
+  const expenses = Array.from({ length: 48 }, (_, n) => ({
+    expenseId: `x-${String(n).padStart(2, '0')}`,
+    payee: n % 2 ? 'Donghu Pumps Ltd' : 'Quanzhou Repairs Co',
+    amountFen: amountOf(n),
+    purpose: 'pumping out the basement of B02',
+  }));
   const outcomes: Outcome<(typeof expenses)[number]>[] = [];
   let next = 0;
   const clerk = async () => {
     while (next < expenses.length && active) {
       const expense = expenses[next++]!;
-      const outcome = await untilAnswered(expense, () => server.send('POST', `/compounds/${C}/projects/${P}/expenses`, committee, expense), () => !active);
+      const outcome = await untilAnswered(
+        expense,
+        () => server.send('POST', `/compounds/${C}/projects/${P}/expenses`, committee, expense),
+        () => !active,
+      );
       if (outcome) outcomes.push(outcome);
     }
   };
   const clerks = [0, 1].map(clerk);
-  const killPoints = await killWhileAnswering(server, 5, () => outcomes.length, () => outcomes.length === expenses.length);
+  const killPoints = await killWhileAnswering(
+    server,
+    5,
+    () => outcomes.length,
+    () => outcomes.length === expenses.length,
+  );
   await Promise.all(clerks);
 
   const acknowledged = outcomes.filter((o) => o.answer.status === 201);

@@ -12,7 +12,14 @@ beforeAll(async () => {
   ({ system, call } = await startSystem());
   const bureau = await system.token(['bureau']);
   await registerAreas(system, [{ districtId: DEMO.districtId, streetId: DEMO.streetId, communityId: DEMO.communityId }]);
-  expect((await call('POST', '/compounds', { token: bureau, body: { compoundId: DEMO.compoundId, name: '东湖花园 Donghu Garden', address: '1 Donghu Road', communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId } })).status).toBe(201);
+  expect(
+    (
+      await call('POST', '/compounds', {
+        token: bureau,
+        body: { compoundId: DEMO.compoundId, name: '东湖花园 Donghu Garden', address: '1 Donghu Road', communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId },
+      })
+    ).status,
+  ).toBe(201);
   await call('POST', `/compounds/${DEMO.compoundId}/roll`, { token: bureau, raw: demoRollCsv(2, 24), type: 'text/csv' });
   await system.idle();
 });
@@ -45,7 +52,10 @@ test('seedDisputesDemo leaves demo-donghu with a complaint in every state', asyn
   });
   const year = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4);
   const report = await call('GET', `/reports/disputes?compoundId=${DEMO.compoundId}&period=${year}`, { token: bureau });
-  expect(report.json).toMatchObject({ figures: { accepted: 10, mediatedSuccessfully: 1, referredToCourt: 1, referredForEnforcement: 1, courtVisits: 1, settledOnSite: 2 }, petitions: { current: 2, previous: 3 } });
+  expect(report.json).toMatchObject({
+    figures: { accepted: 10, mediatedSuccessfully: 1, referredToCourt: 1, referredForEnforcement: 1, courtVisits: 1, settledOnSite: 2 },
+    petitions: { current: 2, previous: 3 },
+  });
   const open311 = await call('GET', `/open311/v2/requests.json?api_key=${encodeURIComponent(demo.apiKey)}`);
   expect(open311.json).toHaveLength(10);
   expect(system.bus.log.filter((e) => e['detail-type'] === 'ComplaintReferredForEnforcement')[0]!.detail.data).toMatchObject({ respondentOwnerId: 'O23' });

@@ -49,7 +49,9 @@ beforeAll(async () => {
   expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-a', { name: '东湖花园 Donghu Garden', communityId: 'K1' }) })).status).toBe(201);
   expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('o3-b', { name: 'Xihu Court', communityId: 'K9' }) })).status).toBe(201);
   await system.idle();
-  expect((await call('PUT', '/compounds/o3-a/place', { token: street, body: { lat: 24.9101, long: 118.6107, radiusMetres: 400, address: '1 Donghu Road, Fengze', zipcode: '362000' } })).status).toBe(200);
+  expect((await call('PUT', '/compounds/o3-a/place', { token: street, body: { lat: 24.9101, long: 118.6107, radiusMetres: 400, address: '1 Donghu Road, Fengze', zipcode: '362000' } })).status).toBe(
+    200,
+  );
   expect((await call('PUT', '/compounds/o3-b/place', { token: bureau, body: { lat: 24.9301, long: 118.5907, radiusMetres: 300 } })).status).toBe(200);
   districtKey = (await call('POST', '/disputes/api-keys', { token: bureau, body: { organisation: '12345 citizen hotline', areas: [{ districtId: 'D1' }] } })).json.apiKey;
   compoundKey = (await call('POST', '/disputes/api-keys', { token: bureau, body: { organisation: 'Xihu Court mini program', compounds: ['o3-b'] } })).json.apiKey;
@@ -63,7 +65,11 @@ describe('discovery and services', () => {
   test('discovery in both formats, with the content types the spec gives', async () => {
     const json = await get('discovery.json');
     expect([json.status, json.headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
-    expect(json.json).toMatchObject({ contact: expect.any(String), key_service: expect.any(String), endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${system.url}/open311/v2`, type: 'test', formats: ['text/xml', 'application/json'] }] });
+    expect(json.json).toMatchObject({
+      contact: expect.any(String),
+      key_service: expect.any(String),
+      endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${system.url}/open311/v2`, type: 'test', formats: ['text/xml', 'application/json'] }],
+    });
     expect(Date.parse(json.json.changeset)).not.toBeNaN();
     const x = await get('discovery.xml');
     expect(x.headers.get('content-type')).toBe('text/xml; charset=utf-8');
@@ -83,7 +89,13 @@ describe('discovery and services', () => {
     expect(fromXml.map((s: { service_code: string }) => s.service_code)).toEqual(services.map((s) => s.service_code));
     expect(fromXml[0].metadata).toBe(String(services[0]!.metadata));
     const definition = (await get('services/utilities_cut_off.json')).json;
-    expect(definition).toMatchObject({ service_code: 'utilities_cut_off', attributes: [{ variable: true, code: 'utility', datatype: 'singlevaluelist', required: true, order: 1, values: expect.arrayContaining([{ key: 'water', name: 'water' }]) }, { code: 'since', datatype: 'datetime', required: false, order: 2 }] });
+    expect(definition).toMatchObject({
+      service_code: 'utilities_cut_off',
+      attributes: [
+        { variable: true, code: 'utility', datatype: 'singlevaluelist', required: true, order: 1, values: expect.arrayContaining([{ key: 'water', name: 'water' }]) },
+        { code: 'since', datatype: 'datetime', required: false, order: 2 },
+      ],
+    });
     const defXml = xml.parse((await get('services/utilities_cut_off.xml')).text).service_definition;
     expect(defXml.attributes.attribute[0].values.value.map((v: { key: string }) => v.key)).toEqual(['water', 'power', 'gas', 'heating']);
   });
@@ -127,7 +139,13 @@ describe('POST requests, form-encoded with an api_key', () => {
     await system.idle();
     // In our own API: the complaint, handled by fire rescue, the reporter visible to officials only.
     const mine = await call('GET', `/complaints/${filed}`, { token: street });
-    expect(mine.json).toMatchObject({ channel: 'open311', handler: { kind: 'department', id: 'fire-rescue' }, attributes: { hazard: 'ebike_charging' }, location: { buildingId: 'B03' }, complainant: { organisation: '12345 citizen hotline', email: 'li@example.cn', name: '李丽', accountId: 'hotline-778', deviceId: 'desk-4' } });
+    expect(mine.json).toMatchObject({
+      channel: 'open311',
+      handler: { kind: 'department', id: 'fire-rescue' },
+      attributes: { hazard: 'ebike_charging' },
+      location: { buildingId: 'B03' },
+      complainant: { organisation: '12345 citizen hotline', email: 'li@example.cn', name: '李丽', accountId: 'hotline-778', deviceId: 'desk-4' },
+    });
     expect(mine.json.attributes.WHATEVER).toBeUndefined();
   });
 

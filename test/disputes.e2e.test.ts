@@ -14,9 +14,19 @@ const MONDAY = (() => {
 let system: LocalSystem;
 let call: ReturnType<typeof client>;
 const received: DeliveredEvent[] = [];
-const events = (type: string, complaintId?: string) =>
-  received.filter((e) => e['detail-type'] === type && (!complaintId || (e.detail.data as { complaintId?: string }).complaintId === complaintId));
-let bureau: string, owner5: string, owner7: string, owner9: string, committee: string, property: string, community: string, street: string, district: string, inspector: string, otherOwner: string, fire: string;
+const events = (type: string, complaintId?: string) => received.filter((e) => e['detail-type'] === type && (!complaintId || (e.detail.data as { complaintId?: string }).complaintId === complaintId));
+let bureau: string,
+  owner5: string,
+  owner7: string,
+  owner9: string,
+  committee: string,
+  property: string,
+  community: string,
+  street: string,
+  district: string,
+  inspector: string,
+  otherOwner: string,
+  fire: string;
 
 const advance = async (ms: number) => {
   await system.scheduler.advance(ms);
@@ -104,9 +114,15 @@ describe('intake: one window', () => {
     const unknown = await call('POST', '/compounds/dq-a/complaints', { token: owner5, body: { ...body, complainantId: 'O7' } });
     expect(unknown.status).toBe(400);
     // A category that needs an attribute refuses a complaint without it (utilities: which one was cut off).
-    const missing = await call('POST', '/compounds/dq-a/complaints', { token: owner5, body: { category: 'utilities_cut_off', description: 'No water since this morning, the property company says we owe fees.' } });
+    const missing = await call('POST', '/compounds/dq-a/complaints', {
+      token: owner5,
+      body: { category: 'utilities_cut_off', description: 'No water since this morning, the property company says we owe fees.' },
+    });
     expect([missing.status, missing.json.errors[0].field]).toEqual([400, 'attribute[utility]']);
-    const tooMany = await call('POST', '/compounds/dq-a/complaints', { token: owner5, body: { ...body, attachments: Array.from({ length: 6 }, () => ({ filename: 'a.jpg', contentType: 'image/jpeg', size: 1 })) } });
+    const tooMany = await call('POST', '/compounds/dq-a/complaints', {
+      token: owner5,
+      body: { ...body, attachments: Array.from({ length: 6 }, () => ({ filename: 'a.jpg', contentType: 'image/jpeg', size: 1 })) },
+    });
     expect(tooMany.status).toBe(400);
     const exe = await call('POST', '/compounds/dq-a/complaints', { token: owner5, body: { ...body, attachments: [{ filename: 'a.exe', contentType: 'application/x-msdownload', size: 1 }] } });
     expect(exe.status).toBe(400);
@@ -232,14 +248,27 @@ describe('handling: acknowledged → in progress → resolved → confirmed or r
 
 describe('mediation and the courts', () => {
   test('from a complaint to a signed mediation agreement and its judicial confirmation', async () => {
-    const { complaint } = await fileLeak(owner5, { category: 'fees', description: 'The property company charges B01-005 a lift fee although B01 has no lift.', respondent: { kind: 'property_company' } });
+    const { complaint } = await fileLeak(owner5, {
+      category: 'fees',
+      description: 'The property company charges B01-005 a lift fee although B01 has no lift.',
+      respondent: { kind: 'property_company' },
+    });
     const id = complaint.complaintId;
     expect(complaint.handler).toEqual({ kind: 'community', id: 'K1' });
     const parties = [{ kind: 'property_company', name: 'Haixi Property Services' }];
     expect((await call('POST', `/complaints/${id}/mediation`, { token: property, body: { mediator: { kind: 'community', name: 'Chen Li' }, parties } })).status).toBe(403);
     const opened = await call('POST', `/complaints/${id}/mediation`, { token: community, body: { mediator: { kind: 'community', name: 'Chen Li', personId: 'med-chen' }, parties } });
     expect(opened.status).toBe(201);
-    expect(opened.json).toMatchObject({ status: 'in_mediation', mediation: { status: 'open', parties: [{ partyId: 'P1', role: 'complainant' }, { partyId: 'P2', kind: 'property_company' }] } });
+    expect(opened.json).toMatchObject({
+      status: 'in_mediation',
+      mediation: {
+        status: 'open',
+        parties: [
+          { partyId: 'P1', role: 'complainant' },
+          { partyId: 'P2', kind: 'property_company' },
+        ],
+      },
+    });
     expect(opened.json.escalateAt).toBeUndefined(); // mediation has its own pace
     // No agreement before a session was held.
     expect((await call('POST', `/complaints/${id}/mediation/agreement`, { token: community, body: { terms: 'The lift fee is withdrawn.' } })).status).toBe(422);
@@ -250,7 +279,10 @@ describe('mediation and the courts', () => {
     await advance(3 * 3600_000);
     const held = await call('POST', `/complaints/${id}/mediation/sessions/1`, { token: community, body: { status: 'held', outcome: 'both sides heard; the company agrees the fee was wrong' } });
     expect(held.json.mediation.sessions[0].status).toBe('held');
-    const drafted = await call('POST', `/complaints/${id}/mediation/agreement`, { token: community, body: { terms: 'Haixi Property Services withdraws the lift fee for B01-005 and refunds 360 yuan by the end of the month.' } });
+    const drafted = await call('POST', `/complaints/${id}/mediation/agreement`, {
+      token: community,
+      body: { terms: 'Haixi Property Services withdraws the lift fee for B01-005 and refunds 360 yuan by the end of the month.' },
+    });
     const termsHash = drafted.json.mediation.agreement.termsHash;
     expect(termsHash).toMatch(/^[0-9a-f]{64}$/);
     // Each party confirms: the owner for themselves, the company for itself; nobody for another.
@@ -267,7 +299,10 @@ describe('mediation and the courts', () => {
     const applied = await call('POST', `/complaints/${id}/judicial-confirmation`, { token: community, body: { court: 'Fengze District People’s Court' } });
     expect(applied.status).toBe(201);
     await advance(3 * DAY);
-    const decided = await call('POST', `/complaints/${id}/judicial-confirmation/decision`, { token: community, body: { decision: 'confirmed', rulingRef: '(2026)闽0503民特88号', decidedAt: new Date(clock.now().getTime() - 3600_000).toISOString() } });
+    const decided = await call('POST', `/complaints/${id}/judicial-confirmation/decision`, {
+      token: community,
+      body: { decision: 'confirmed', rulingRef: '(2026)闽0503民特88号', decidedAt: new Date(clock.now().getTime() - 3600_000).toISOString() },
+    });
     expect(decided.json.judicialConfirmation).toMatchObject({ court: 'Fengze District People’s Court', decision: 'confirmed', rulingRef: '(2026)闽0503民特88号' });
     await system.idle();
     const types = received.filter((e) => (e.detail.data as { complaintId?: string }).complaintId === id).map((e) => e['detail-type']);
@@ -291,12 +326,20 @@ describe('mediation and the courts', () => {
   });
 
   test('judicial confirmation is applied for within 30 days of the agreement', async () => {
-    const { complaint } = await fileLeak(owner5, { category: 'pets', description: 'The dog of B01-007 barks all night and is walked without a lead.', respondent: { kind: 'owner', unitId: 'B01-007' } });
+    const { complaint } = await fileLeak(owner5, {
+      category: 'pets',
+      description: 'The dog of B01-007 barks all night and is walked without a lead.',
+      respondent: { kind: 'owner', unitId: 'B01-007' },
+    });
     const id = complaint.complaintId;
-    await call('POST', `/complaints/${id}/mediation`, { token: community, body: { mediator: { kind: 'centre', name: 'Lin Hua' }, parties: [{ kind: 'owner', name: 'owner of B01-007', ownerId: 'O7' }] } });
+    await call('POST', `/complaints/${id}/mediation`, {
+      token: community,
+      body: { mediator: { kind: 'centre', name: 'Lin Hua' }, parties: [{ kind: 'owner', name: 'owner of B01-007', ownerId: 'O7' }] },
+    });
     await call('POST', `/complaints/${id}/mediation/sessions`, { token: community, body: { scheduledAt: clock.nowIso(), place: 'centre' } });
     await call('POST', `/complaints/${id}/mediation/sessions/1`, { token: community, body: { status: 'held', outcome: 'agreed on a lead and quiet hours' } });
-    const hash = (await call('POST', `/complaints/${id}/mediation/agreement`, { token: community, body: { terms: 'The dog is kept on a lead in common areas and indoors from 22:00.' } })).json.mediation.agreement.termsHash;
+    const hash = (await call('POST', `/complaints/${id}/mediation/agreement`, { token: community, body: { terms: 'The dog is kept on a lead in common areas and indoors from 22:00.' } })).json
+      .mediation.agreement.termsHash;
     await call('POST', `/complaints/${id}/mediation/agreement/confirmations`, { token: owner5, body: { partyId: 'P1', termsHash: hash } });
     // The other owner confirms for themselves (the neighbour's identity stays hidden from them).
     const signed = await call('POST', `/complaints/${id}/mediation/agreement/confirmations`, { token: owner7, body: { partyId: 'P2', termsHash: hash } });
@@ -311,7 +354,10 @@ describe('mediation and the courts', () => {
   test('mediation fails; the case is referred to the court (诉调对接) and the court’s outcome closes it', async () => {
     const { complaint } = await fileLeak(owner5, { category: 'property_service', description: 'The lift of B01 has been broken for three weeks.' });
     const id = complaint.complaintId;
-    await call('POST', `/complaints/${id}/mediation`, { token: street, body: { mediator: { kind: 'centre', name: 'Lin Hua' }, parties: [{ kind: 'property_company', name: 'Haixi Property Services' }] } });
+    await call('POST', `/complaints/${id}/mediation`, {
+      token: street,
+      body: { mediator: { kind: 'centre', name: 'Lin Hua' }, parties: [{ kind: 'property_company', name: 'Haixi Property Services' }] },
+    });
     const failed = await call('POST', `/complaints/${id}/mediation/failure`, { token: street, body: { reason: 'the company refuses any repair before the fees are paid' } });
     expect(failed.json).toMatchObject({ status: 'in_progress', mediation: { status: 'failed' } });
     expect(failed.json.escalateAt).toBeDefined();
@@ -362,12 +408,24 @@ describe('court visits, petitions and the city’s figures', () => {
     // The clock has moved on since MONDAY (perhaps into a new year): visits and petitions are dated in MONDAY's year.
     const today = MONDAY;
     const year = MONDAY.slice(0, 4);
-    const visit = await call('POST', '/compounds/dq-a/court-visits', { token: street, body: { visitedOn: today, court: 'Fengze District People’s Court', judges: ['Judge Wu', 'Judge Xu'], casesHandled: 5, settledOnSite: 3 } });
+    const visit = await call('POST', '/compounds/dq-a/court-visits', {
+      token: street,
+      body: { visitedOn: today, court: 'Fengze District People’s Court', judges: ['Judge Wu', 'Judge Xu'], casesHandled: 5, settledOnSite: 3 },
+    });
     expect(visit.status).toBe(201);
     expect((await call('POST', '/compounds/dq-a/court-visits', { token: street, body: { visitedOn: today, court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 2 } })).status).toBe(422);
-    expect((await call('POST', '/compounds/dq-a/court-visits', { token: street, body: { visitedOn: '2999-01-01', court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 1 } })).status).toBe(422);
+    expect((await call('POST', '/compounds/dq-a/court-visits', { token: street, body: { visitedOn: '2999-01-01', court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 1 } })).status).toBe(
+      422,
+    );
     expect((await call('POST', '/compounds/dq-a/court-visits', { token: property, body: { visitedOn: today, court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 1 } })).status).toBe(403);
-    expect((await call('POST', '/compounds/dq-a/court-visits', { token: street, body: { visitedOn: today, court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 1, complaintIds: ['Q20000101-AAAAAA'] } })).status).toBe(422);
+    expect(
+      (
+        await call('POST', '/compounds/dq-a/court-visits', {
+          token: street,
+          body: { visitedOn: today, court: 'x court', judges: ['a'], casesHandled: 1, settledOnSite: 1, complaintIds: ['Q20000101-AAAAAA'] },
+        })
+      ).status,
+    ).toBe(422);
     expect((await call('GET', '/compounds/dq-a/court-visits', { token: committee })).json.items).toHaveLength(1);
     const lastYear = `${Number(year) - 1}${today.slice(4)}`;
     for (const receivedOn of [lastYear, lastYear, lastYear, today, today]) {

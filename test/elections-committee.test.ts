@@ -54,7 +54,16 @@ beforeAll(async () => {
   expect((await call('POST', '/compounds', { token: bureau, body: compoundBody(C) })).status).toBe(201);
   await system.idle();
   // The roll as a registry that publishes owners' names would (events/common.ts `ownerName`).
-  const units: UnitRecord[] = voters.map((ownerId, i) => ({ unitId: `B1-${String(i + 1).padStart(3, '0')}`, buildingId: 'B1', area: 8000 + i, areaSource: 'register', holding: 'owned', ownerId, ownerName: `Resident ${i + 1}`, registered: true }));
+  const units: UnitRecord[] = voters.map((ownerId, i) => ({
+    unitId: `B1-${String(i + 1).padStart(3, '0')}`,
+    buildingId: 'B1',
+    area: 8000 + i,
+    areaSource: 'register',
+    holding: 'owned',
+    ownerId,
+    ownerName: `Resident ${i + 1}`,
+    registered: true,
+  }));
   const at = { compoundId: C, actor: 'registry', occurredAt: clock.nowIso() };
   await publish([
     RollChunkPublished.create({ compoundId: C, rollVersion: 1, chunkIndex: 0, chunkCount: 1, units }, { ...at, id: 'cm-roll-0' }),
@@ -92,7 +101,13 @@ describe('a committee of 7 with two alternates', () => {
     await advanceDays(15);
     // W1-W4 by everyone; of the other five, each ballot names three: P-9 and W5 by 70%, W6 by 60%
     // (elected: seven in all), W7 and W8 by exactly half the people (alternates).
-    const threes = [...Array(3).fill(['P-9', 'W5', 'W6']), ...Array(2).fill(['P-9', 'W5', 'W7']), ...Array(2).fill(['P-9', 'W6', 'W8']), ...Array(2).fill(['W5', 'W7', 'W8']), ['W6', 'W7', 'W8']] as string[][];
+    const threes = [
+      ...Array(3).fill(['P-9', 'W5', 'W6']),
+      ...Array(2).fill(['P-9', 'W5', 'W7']),
+      ...Array(2).fill(['P-9', 'W6', 'W8']),
+      ...Array(2).fill(['W5', 'W7', 'W8']),
+      ['W6', 'W7', 'W8'],
+    ] as string[][];
     await everyoneVotes('first', (i) => ({ candidates: ['W1', 'W2', 'W3', 'W4', ...threes[i % 10]!] }));
     await advanceDays(2.01);
     const preliminary = (await call('GET', `/compounds/${C}/votes/first/report`, { token: street })).json;
@@ -122,7 +137,9 @@ describe('after the election', () => {
 
   test('a sitting member on the negative list is flagged, with an event, until it is lifted', async () => {
     const member = (await call('GET', `/compounds/${C}/committee`, { token: street })).json.members[2].personId;
-    expect((await call('POST', `/people/${member}/disqualifications`, { token: street, body: { compoundId: C, reason: 'property_company_relation', sourceRef: 'street/S1/case-3' } })).status).toBe(201);
+    expect((await call('POST', `/people/${member}/disqualifications`, { token: street, body: { compoundId: C, reason: 'property_company_relation', sourceRef: 'street/S1/case-3' } })).status).toBe(
+      201,
+    );
     await system.idle();
     const flagged = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     expect(flagged.flags.disqualifiedMembers).toEqual([expect.objectContaining({ personId: member, reason: 'property_company_relation', sourceRef: 'street/S1/case-3' })]);
@@ -147,7 +164,15 @@ describe('matter 3: removing members', () => {
     await everyoneVotes('remove-2', (i) => ({ choice: i % 10 < 7 ? 'for' : 'against' }));
     await advanceDays(1.01);
     await advanceDays(7.01);
-    expect(events('CommitteeMembersRemoved')).toEqual([expect.objectContaining({ voteId: 'remove-2', removed: [{ personId: 'W1', name: 'Resident 1' }, { personId: 'P-9', name: 'Resident 9' }] })]);
+    expect(events('CommitteeMembersRemoved')).toEqual([
+      expect.objectContaining({
+        voteId: 'remove-2',
+        removed: [
+          { personId: 'W1', name: 'Resident 1' },
+          { personId: 'P-9', name: 'Resident 9' },
+        ],
+      }),
+    ]);
     const filled = events('CommitteeSeatFilled').map((e) => e.personId);
     expect(filled).toEqual(alternates.slice(0, 2));
     const after = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
@@ -184,7 +209,14 @@ describe('matter 3: removing members', () => {
 
 describe('the record over time', () => {
   test('an objection and an annulment are on the bus', async () => {
-    expect((await call('POST', `/compounds/${C}/votes`, { token: committee, body: { kind: 'resolution', voteId: 'gate', matter: 'other_major', question: 'Close the north gate at night?', votingDays: 1 } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', `/compounds/${C}/votes`, {
+          token: committee,
+          body: { kind: 'resolution', voteId: 'gate', matter: 'other_major', question: 'Close the north gate at night?', votingDays: 1 },
+        })
+      ).status,
+    ).toBe(201);
     await advanceDays(15);
     await everyoneVotes('gate', () => ({ choice: 'for' }));
     await advanceDays(1.01);
@@ -208,7 +240,8 @@ describe('the record over time', () => {
 
   test('every state change went on the bus, each valid by its schema', async () => {
     const types = new Set(received.map((e) => e['detail-type']));
-    for (const type of ['VoteAnnounced', 'VoteOpened', 'VoteClosed', 'CandidateNominated', 'PoolPersonAdded', 'PoolStatusChanged', 'PartyBranchRecorded', 'ResolutionPassed']) expect(types).toContain(type);
+    for (const type of ['VoteAnnounced', 'VoteOpened', 'VoteClosed', 'CandidateNominated', 'PoolPersonAdded', 'PoolStatusChanged', 'PartyBranchRecorded', 'ResolutionPassed'])
+      expect(types).toContain(type);
     for (const event of received) {
       const definition = catalogue.find((d) => d.detailType === event['detail-type'] && d.source === event.source);
       expect(definition).toBeDefined();

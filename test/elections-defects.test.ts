@@ -38,7 +38,10 @@ async function advanceDays(days: number) {
 }
 
 /** Owners O2.. of rollCsv(n) in the electorate (O1 holds every 500th unit; every 40th unit is unsold). */
-const ownersOf = (units: number) => Array.from({ length: units }, (_, i) => i + 1).filter((n) => n % 40 !== 0 && n % 500 !== 1).map((n) => `O${n}`);
+const ownersOf = (units: number) =>
+  Array.from({ length: units }, (_, i) => i + 1)
+    .filter((n) => n % 40 !== 0 && n % 500 !== 1)
+    .map((n) => `O${n}`);
 
 async function vote(compoundId: string, voteId: string, voters: string[], body: (ownerId: string, i: number) => unknown) {
   for (const [i, ownerId] of voters.entries()) {
@@ -181,7 +184,24 @@ describe('defect 3 and 4: city reports and who may see and do what', () => {
       const { addToPool } = await import('../services/elections/store/pool');
       const now = clock.nowIso();
       const attributes = { partyMember: true, partyBranchSecretary: false, communityCommitteeMember: false, retiredCadre: false, deputyOrCppcc: false, modelWorker: false };
-      await addToPool({ personId: 'P-old', name: 'Old Vetting', nameKey: 'old vetting', districtId: 'D2', streetId: 'S9', communityId: 'K9', attributes, compounds: ['d-big'], nonOwnerException: 'vetted elsewhere', status: 'available', addedBy: 'legacy', addedAt: now, updatedAt: now }, []);
+      await addToPool(
+        {
+          personId: 'P-old',
+          name: 'Old Vetting',
+          nameKey: 'old vetting',
+          districtId: 'D2',
+          streetId: 'S9',
+          communityId: 'K9',
+          attributes,
+          compounds: ['d-big'],
+          nonOwnerException: 'vetted elsewhere',
+          status: 'available',
+          addedBy: 'legacy',
+          addedAt: now,
+          updatedAt: now,
+        },
+        [],
+      );
     });
     await call('POST', '/compounds/d-big/votes', { token: street, body: { kind: 'election', voteId: 'vetting', seats: 5, votingDays: 1 } });
     const foreign = await call('POST', '/compounds/d-big/votes/vetting/candidates', { token: await committeeOf('d-big'), body: { personId: 'P-old', name: 'Old Vetting', source: 'pool' } });
@@ -199,7 +219,9 @@ describe('defect 3 and 4: city reports and who may see and do what', () => {
     // d-big has a formal committee (defect 2 test); d-far gets a temporary one.
     const s9 = await system.token(['street:S9'], 's9');
     const member = (i: number) => ({ personId: `T${i}`, name: `Member ${i}`, owner: true });
-    expect((await call('PUT', '/compounds/d-far/temporary-committee', { token: s9, body: { chair: { personId: 'S9-rep', name: 'Street rep' }, members: [1, 2, 3, 4, 5, 6].map(member) } })).status).toBe(200);
+    expect(
+      (await call('PUT', '/compounds/d-far/temporary-committee', { token: s9, body: { chair: { personId: 'S9-rep', name: 'Street rep' }, members: [1, 2, 3, 4, 5, 6].map(member) } })).status,
+    ).toBe(200);
     await system.idle();
     const report = (await call('GET', '/reports/committees', { token: bureau })).json;
     expect(report).toMatchObject({ formalCommittees: 1, temporaryCommittees: 1 });
@@ -215,7 +237,10 @@ describe('defect 3 and 4: city reports and who may see and do what', () => {
 
 describe('defect 5: whoever may not see choices cannot derive them from the published log', () => {
   test('the property company cannot link ballots to owners through unit areas', async () => {
-    const created = await call('POST', '/compounds/d-small/votes', { token: await committeeOf('d-small'), body: { kind: 'resolution', voteId: 'secret', matter: 'other_major', question: 'Paint the gate red?', votingDays: 1 } });
+    const created = await call('POST', '/compounds/d-small/votes', {
+      token: await committeeOf('d-small'),
+      body: { kind: 'resolution', voteId: 'secret', matter: 'other_major', question: 'Paint the gate red?', votingDays: 1 },
+    });
     expect(created.status).toBe(201);
     await advanceDays(15);
     const voters = ownersOf(60).slice(0, 6);

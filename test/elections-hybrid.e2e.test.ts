@@ -77,7 +77,10 @@ afterAll(async () => {
 
 describe('a hybrid vote: online, paper, proxies, door to door', () => {
   test('the committee announces it; proxies are registered before it opens, bounded per holder, revocable', async () => {
-    const created = await call('POST', `/compounds/${C}/votes`, { token: committee, body: { kind: 'resolution', voteId: 'works', matter: 'other_major', question: 'Repaint the façades of B01 and B02?', votingDays: 7 } });
+    const created = await call('POST', `/compounds/${C}/votes`, {
+      token: committee,
+      body: { kind: 'resolution', voteId: 'works', matter: 'other_major', question: 'Repaint the façades of B01 and B02?', votingDays: 7 },
+    });
     expect(created.status).toBe(201);
     // An election beside it, for the witness rules: H10 stands.
     expect((await call('POST', `/compounds/${C}/votes`, { token: committee, body: { kind: 'election', voteId: 'board', seats: 3, votingDays: 7 } })).status).toBe(201);
@@ -87,20 +90,49 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect((await call('PUT', `/compounds/${C}/proxy-limit`, { token: await owner('H1'), body: { maxProxiesPerHolder: 5 } })).status).toBe(403);
     const doc = (n: number) => `committee/proxies/2026-${String(n).padStart(3, '0')}`;
     // The committee registers from the signed document; an owner registers their own.
-    const h1 = await call('POST', `/compounds/${C}/proxies`, { token: committee, body: { proxyId: 'px-h1', ownerId: 'H1', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(1) } });
+    const h1 = await call('POST', `/compounds/${C}/proxies`, {
+      token: committee,
+      body: { proxyId: 'px-h1', ownerId: 'H1', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(1) },
+    });
     expect(h1.status).toBe(201);
     expect(h1.json).toMatchObject({ ownerId: 'H1', voteId: 'works', limit: 2, registeredBy: 'clerk-1' });
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H3'), body: { proxyId: 'px-h3', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(3) } })).status).toBe(201);
-    const third = await call('POST', `/compounds/${C}/proxies`, { token: await owner('H4'), body: { proxyId: 'px-h4', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(4) } });
+    expect(
+      (await call('POST', `/compounds/${C}/proxies`, { token: await owner('H3'), body: { proxyId: 'px-h3', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(3) } }))
+        .status,
+    ).toBe(201);
+    const third = await call('POST', `/compounds/${C}/proxies`, {
+      token: await owner('H4'),
+      body: { proxyId: 'px-h4', holder: { personId: 'H2', name: 'Owner 2' }, voteId: 'works', documentRef: doc(4) },
+    });
     expect(third.status).toBe(422);
     expect(third.json.detail).toMatch(/already represents 2 owners.*allow 2/);
     // An owner may not register a proxy in another owner's name, nor twice for one vote.
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H4'), body: { proxyId: 'px-x', ownerId: 'H12', holder: { personId: 'H4', name: 'Owner 4' }, voteId: 'works', documentRef: doc(9) } })).status).toBe(403);
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H3'), body: { proxyId: 'px-h3b', holder: { personId: 'H9', name: 'Owner 9' }, voteId: 'works', documentRef: doc(5) } })).status).toBe(409);
+    expect(
+      (
+        await call('POST', `/compounds/${C}/proxies`, {
+          token: await owner('H4'),
+          body: { proxyId: 'px-x', ownerId: 'H12', holder: { personId: 'H4', name: 'Owner 4' }, voteId: 'works', documentRef: doc(9) },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', `/compounds/${C}/proxies`, { token: await owner('H3'), body: { proxyId: 'px-h3b', holder: { personId: 'H9', name: 'Owner 9' }, voteId: 'works', documentRef: doc(5) } }))
+        .status,
+    ).toBe(409);
     // A neighbour who owns nothing here holds H5's proxy (they will sign a paper ballot).
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: committee, body: { proxyId: 'px-h5', ownerId: 'H5', holder: { personId: 'P-liu', name: 'Liu Yang' }, voteId: 'works', documentRef: doc(6) } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', `/compounds/${C}/proxies`, {
+          token: committee,
+          body: { proxyId: 'px-h5', ownerId: 'H5', holder: { personId: 'P-liu', name: 'Liu Yang' }, voteId: 'works', documentRef: doc(6) },
+        })
+      ).status,
+    ).toBe(201);
     // H6 authorizes H7, then revokes before the opening.
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H6'), body: { proxyId: 'px-h6', holder: { personId: 'H7', name: 'Owner 7' }, voteId: 'works', documentRef: doc(7) } })).status).toBe(201);
+    expect(
+      (await call('POST', `/compounds/${C}/proxies`, { token: await owner('H6'), body: { proxyId: 'px-h6', holder: { personId: 'H7', name: 'Owner 7' }, voteId: 'works', documentRef: doc(7) } }))
+        .status,
+    ).toBe(201);
     expect((await call('POST', `/compounds/${C}/proxies/px-h6/revoke`, { token: await owner('H7') })).status).toBe(403);
     const revoked = await call('POST', `/compounds/${C}/proxies/px-h6/revoke`, { token: await owner('H6') });
     expect(revoked.status).toBe(200);
@@ -119,7 +151,14 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     const vote = await call('GET', V, { token: committee });
     expect(vote.json).toMatchObject({ status: 'open', totalHeadcount: 15, proxies: 3, proxyLimit: 2 });
     expect(events('VoteOpened').find((d) => d.voteId === 'works')).toMatchObject({ proxies: 3, proxyLimit: 2, question: 'Repaint the façades of B01 and B02?', closesAt: vote.json.closesAt });
-    expect((await call('POST', `/compounds/${C}/proxies`, { token: await owner('H4'), body: { proxyId: 'px-late', holder: { personId: 'H9', name: 'Owner 9' }, voteId: 'works', documentRef: 'committee/proxies/late' } })).status).toBe(409);
+    expect(
+      (
+        await call('POST', `/compounds/${C}/proxies`, {
+          token: await owner('H4'),
+          body: { proxyId: 'px-late', holder: { personId: 'H9', name: 'Owner 9' }, voteId: 'works', documentRef: 'committee/proxies/late' },
+        })
+      ).status,
+    ).toBe(409);
     expect((await call('POST', `/compounds/${C}/proxies/px-h1/revoke`, { token: committee })).status).toBe(409);
   });
 
@@ -165,9 +204,15 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect(await reasons(committee, V, paper('H4', 'P-0004', { witness: { personId: 'H4', name: 'Owner 4' } }))).toMatchObject({ status: 422, reason: 'the voter' });
     expect(await reasons(committee, V, paper('H5', 'P-0005', { proxyHolderId: 'P-liu', witness: { personId: 'P-liu', name: 'Liu Yang' } }))).toMatchObject({ status: 422, reason: 'the voter' });
     // In the election H10 stands: they may neither witness nor enter a ballot.
-    expect(await reasons(committee, E, paper('H4', 'E-0004', { choice: undefined, candidates: ['H10'], witness: { personId: 'H10', name: 'Owner 10' } }))).toMatchObject({ status: 422, reason: 'a candidate' });
+    expect(await reasons(committee, E, paper('H4', 'E-0004', { choice: undefined, candidates: ['H10'], witness: { personId: 'H10', name: 'Owner 10' } }))).toMatchObject({
+      status: 422,
+      reason: 'a candidate',
+    });
     const clerkWhoStands = await system.token([`committee:${C}`, `owner:${C}:H10`], 'clerk-h10');
-    expect(await reasons(clerkWhoStands, E, paper('H4', 'E-0004', { choice: undefined, candidates: ['H10'] }))).toMatchObject({ status: 403, detail: expect.stringMatching(/H10 stands in this vote/) });
+    expect(await reasons(clerkWhoStands, E, paper('H4', 'E-0004', { choice: undefined, candidates: ['H10'] }))).toMatchObject({
+      status: 403,
+      detail: expect.stringMatching(/H10 stands in this vote/),
+    });
     // A proxy the vote did not freeze, an owner not in the electorate, a choice the vote does not take.
     expect(await reasons(committee, V, paper('H4', 'P-0004', { proxyHolderId: 'H2' }))).toMatchObject({ status: 422, reason: 'no proxy' });
     expect((await reasons(committee, V, paper('H99', 'P-0099'))).status).toBe(403);
@@ -179,11 +224,23 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     // H5's proxy, a neighbour with no account, signs a paper ballot; the clerk enters it, Zhang Wei witnesses.
     const h5 = await call('POST', `${V}/paper-ballots`, { token: committee, body: paper('H5', 'P-0005', { proxyHolderId: 'P-liu' }) });
     expect(h5.status).toBe(201);
-    expect(h5.json).toMatchObject({ voterId: 'H5', channel: 'paper', proxy: { holderId: 'P-liu' }, paper: { number: 'P-0005', enteredBy: 'clerk-1', role: 'committee', witness: { personId: 'W-zhang' } } });
+    expect(h5.json).toMatchObject({
+      voterId: 'H5',
+      channel: 'paper',
+      proxy: { holderId: 'P-liu' },
+      paper: { number: 'P-0005', enteredBy: 'clerk-1', role: 'committee', witness: { personId: 'W-zhang' } },
+    });
     expect(h5.json.receipt).toMatch(/^[0-9a-f]{64}$/);
     // The owner sees how it was recorded: channel, time, choice, who entered and who witnessed it.
     const seen = await call('GET', `${V}/ballots/mine`, { token: await owner('H5') });
-    expect(seen.json).toMatchObject({ channel: 'paper', choice: 'for', status: 'cast', receipt: h5.json.receipt, paper: { enteredBy: 'clerk-1', witness: { name: 'Zhang Wei' } }, proxy: { holderId: 'P-liu' } });
+    expect(seen.json).toMatchObject({
+      channel: 'paper',
+      choice: 'for',
+      status: 'cast',
+      receipt: h5.json.receipt,
+      paper: { enteredBy: 'clerk-1', witness: { name: 'Zhang Wei' } },
+      proxy: { holderId: 'P-liu' },
+    });
   });
 
   test('an online and a paper ballot for one owner race: exactly one lands, the other is a conflict', async () => {
@@ -208,7 +265,11 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
     expect(conflicts.json.items.map((c: { voterId: string }) => c.voterId).sort()).toEqual(['H1', 'H12', 'H8']);
     expect((await call('GET', `${V}/conflicts`, { token: await owner('H8') })).status).toBe(403);
     await system.idle();
-    expect(events('BallotConflictRecorded').map((d) => d.ownerId).sort()).toEqual(['H1', 'H12', 'H8']);
+    expect(
+      events('BallotConflictRecorded')
+        .map((d) => d.ownerId)
+        .sort(),
+    ).toEqual(['H1', 'H12', 'H8']);
     // H12's ballot is not wanted for the quorum arithmetic below: the race was theirs to lose, and a later sheet changes nothing.
     expect((await call('POST', `${V}/paper-ballots`, { token: committee, body: paper('H12', 'P-0112') })).status).toBe(409);
   });

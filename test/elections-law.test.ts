@@ -93,7 +93,10 @@ afterAll(async () => {
 test('a committee of 3 for 12 households (matter 3: the election)', async () => {
   expect((await call('POST', `/compounds/${LAW}/votes`, { token: street, body: { kind: 'election', voteId: 'committee', seats: 3, votingDays: 1 } })).status).toBe(201);
   for (const n of [1, 2, 3]) {
-    const nominated = await call('POST', `/compounds/${LAW}/votes/committee/candidates`, { token: committee, body: { personId: `L${n}`, name: `Law Owner ${n}`, source: 'owners', unitId: `B1-0${n}` } });
+    const nominated = await call('POST', `/compounds/${LAW}/votes/committee/candidates`, {
+      token: committee,
+      body: { personId: `L${n}`, name: `Law Owner ${n}`, source: 'owners', unitId: `B1-0${n}` },
+    });
     expect(nominated.status).toBe(201);
   }
   await advanceDays(15);
@@ -157,5 +160,7 @@ test('matter 3, removal: the passing resolution removes the member; with no alte
   // Only sitting members can be named; a resolution on matter 3 must name them.
   expect((await call('POST', `/compounds/${LAW}/votes`, { token: committee, body: { kind: 'removal', voteId: 'again', members: ['L3'] } })).status).toBe(422);
   expect((await call('POST', `/compounds/${LAW}/votes`, { token: committee, body: { kind: 'removal', voteId: 'nobody', members: [] } })).status).toBe(400);
-  expect((await call('POST', `/compounds/${LAW}/votes`, { token: committee, body: { kind: 'resolution', voteId: 'm3', matter: 'committee_election', question: 'Replace the committee?' } })).status).toBe(400);
+  expect(
+    (await call('POST', `/compounds/${LAW}/votes`, { token: committee, body: { kind: 'resolution', voteId: 'm3', matter: 'committee_election', question: 'Replace the committee?' } })).status,
+  ).toBe(400);
 });

@@ -31,7 +31,10 @@ beforeAll(async () => {
   bureau = await system.token(['bureau'], 'bureau');
   s1 = await system.token(['street:S1'], 's1');
   k2 = await system.token(['community:K2'], 'k2');
-  await registerAreas(system, [{ districtId: 'D1', streetId: 'S1', communityId: 'K2' }, { districtId: 'D2', streetId: 'S5', communityId: 'K5' }]);
+  await registerAreas(system, [
+    { districtId: 'D1', streetId: 'S1', communityId: 'K2' },
+    { districtId: 'D2', streetId: 'S5', communityId: 'K5' },
+  ]);
   for (const [compoundId, location] of [
     ['p-a', { communityId: 'K1' }],
     ['p-b', { communityId: 'K2' }],
@@ -79,7 +82,9 @@ test('an import of 120 people: all in, one event, a retry changes nothing, anoth
   expect(received.filter((e) => e['detail-type'] === 'PoolImported').map((e) => e.detail.data)).toEqual([expect.objectContaining({ importId: 's1-2026', count: 120, streetId: 'S1' })]);
   // A community imports only for compounds in its community.
   const k1 = await system.token(['community:K1'], 'k1');
-  expect((await call('POST', '/pool/import?importId=k1-a', { token: k1, raw: `${header}\nK1P1,Sun,p-b,,,,,,,\n`, type: 'text/csv' })).json.errors).toEqual([{ field: 'line 2: compounds', reason: 'outside your area: p-b' }]);
+  expect((await call('POST', '/pool/import?importId=k1-a', { token: k1, raw: `${header}\nK1P1,Sun,p-b,,,,,,,\n`, type: 'text/csv' })).json.errors).toEqual([
+    { field: 'line 2: compounds', reason: 'outside your area: p-b' },
+  ]);
   const s5 = await system.token(['street:S5'], 's5');
   expect((await call('POST', '/pool', { token: s5, body: { personId: 'S5P1', name: 'Zhang Far', attributes: { partyMember: true }, compounds: ['p-c'] } })).status).toBe(201);
   await system.idle();

@@ -43,7 +43,9 @@ beforeAll(async () => {
   expect((await call('POST', '/compounds/sc/roll', { token: bureau, raw: rollCsv(600), type: 'text/csv' })).status).toBe(201);
   await system.idle();
   const committee = await system.token(['committee:sc'], 'committee');
-  expect((await call('POST', '/compounds/sc/votes', { token: committee, body: { kind: 'resolution', voteId: 'v1', matter: 'other_major', question: 'Count the calls?', votingDays: 7 } })).status).toBe(201);
+  expect((await call('POST', '/compounds/sc/votes', { token: committee, body: { kind: 'resolution', voteId: 'v1', matter: 'other_major', question: 'Count the calls?', votingDays: 7 } })).status).toBe(
+    201,
+  );
   await system.scheduler.advance(15 * DAY);
   await system.idle();
 });

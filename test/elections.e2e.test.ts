@@ -90,7 +90,14 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
   test('the committee announces it; voting opens no earlier than 15 days later', async () => {
     const created = await call('POST', '/compounds/el-a/votes', {
       token: committee,
-      body: { kind: 'resolution', voteId: 'lift-2026', matter: 'maintenance_fund_use', question: 'Replace the lift of building B03 for 480,000 yuan?', votingDays: 7, payload: { projectId: 'lift-b03', fund: 'maintenance', amountFen: 48_000_000 } },
+      body: {
+        kind: 'resolution',
+        voteId: 'lift-2026',
+        matter: 'maintenance_fund_use',
+        question: 'Replace the lift of building B03 for 480,000 yuan?',
+        votingDays: 7,
+        payload: { projectId: 'lift-b03', fund: 'maintenance', amountFen: 48_000_000 },
+      },
     });
     expect(created.status).toBe(201);
     expect(Date.parse(created.json.opensAt) - Date.parse(created.json.noticeAt)).toBe(15 * DAY);
@@ -133,24 +140,28 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O2'), body: { choice: 'maybe' } })).status).toBe(400);
   });
 
-  test('1,400 owners vote concurrently; turnout is live (at most half a minute old)', async () => {
-    voters = Array.from({ length: 1400 }, (_, i) => `O${i + 2}`).filter((o) => Number(o.slice(1)) % 40 !== 0 && o !== 'O501' && o !== 'O1001' && o !== 'O1501');
-    const results = await inParallel(
-      16,
-      voters.map((ownerId, i) => async () => {
-        const choice = i % 10 < 7 ? 'for' : i % 10 < 9 ? 'against' : 'abstain';
-        return (await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken(ownerId), body: { choice } })).status;
-      }),
-    );
-    expect(results.every((s) => s === 201)).toBe(true);
-    // The turnout snapshot is refreshed by the first request that finds it older than 30 s (by the runtime's clock).
-    await system.scheduler.advance(31_000);
-    const turnout = await call('GET', '/compounds/el-a/votes/lift-2026/turnout', { token: await ownerToken('O2') });
-    expect(turnout.json.participatingHeadcount).toBe(voters.length + 1);
-    const csv = await call('GET', '/compounds/el-a/votes/lift-2026/turnout?format=csv', { token: committee });
-    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[2]).toMatch(new RegExp(`^headcount,${HEADCOUNT},${voters.length + 1},`));
-  }, HEAVY_MS);
+  test(
+    '1,400 owners vote concurrently; turnout is live (at most half a minute old)',
+    async () => {
+      voters = Array.from({ length: 1400 }, (_, i) => `O${i + 2}`).filter((o) => Number(o.slice(1)) % 40 !== 0 && o !== 'O501' && o !== 'O1001' && o !== 'O1501');
+      const results = await inParallel(
+        16,
+        voters.map((ownerId, i) => async () => {
+          const choice = i % 10 < 7 ? 'for' : i % 10 < 9 ? 'against' : 'abstain';
+          return (await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken(ownerId), body: { choice } })).status;
+        }),
+      );
+      expect(results.every((s) => s === 201)).toBe(true);
+      // The turnout snapshot is refreshed by the first request that finds it older than 30 s (by the runtime's clock).
+      await system.scheduler.advance(31_000);
+      const turnout = await call('GET', '/compounds/el-a/votes/lift-2026/turnout', { token: await ownerToken('O2') });
+      expect(turnout.json.participatingHeadcount).toBe(voters.length + 1);
+      const csv = await call('GET', '/compounds/el-a/votes/lift-2026/turnout?format=csv', { token: committee });
+      expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+      expect(csv.text.split('\r\n')[2]).toMatch(new RegExp(`^headcount,${HEADCOUNT},${voters.length + 1},`));
+    },
+    HEAVY_MS,
+  );
 
   test('the committee may see who voted what; owners may not', async () => {
     const ballots = await call('GET', '/compounds/el-a/votes/lift-2026/ballots?limit=10', { token: committee });
@@ -181,7 +192,7 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect(preliminary.json.result.outcome).toEqual({ passed: true });
     expect(preliminary.json.result.figures.participatingHeadcount).toBe(voters.length + 1);
     expect(received.filter((e) => e['detail-type'] === 'ResolutionPassed')).toHaveLength(0);
-    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O3') , body: { choice: 'for' } })).status).toBe(409);
+    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O3'), body: { choice: 'for' } })).status).toBe(409);
 
     const objection = await call('POST', '/compounds/el-a/votes/lift-2026/objections', { token: await ownerToken('O2'), body: { reason: 'I was abroad and could not vote in time.' } });
     expect(objection.status).toBe(201);
@@ -190,7 +201,10 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     // An objection is a case the street office decides: until it does, the result does not become final.
     await advanceDays(7);
     expect((await call('GET', '/compounds/el-a/votes/lift-2026', { token: committee })).json.status).toBe('preliminary');
-    const rejected = await call('POST', `/compounds/el-a/votes/lift-2026/objections/${objection.json.objectionId}/decision`, { token: street, body: { upheld: false, reason: 'being abroad is no ground: the vote ran 14 days online' } });
+    const rejected = await call('POST', `/compounds/el-a/votes/lift-2026/objections/${objection.json.objectionId}/decision`, {
+      token: street,
+      body: { upheld: false, reason: 'being abroad is no ground: the vote ran 14 days online' },
+    });
     expect(rejected.status).toBe(200);
     expect(rejected.json.decision).toMatchObject({ kind: 'result', upheld: false });
     await advanceDays(0.01);
@@ -198,7 +212,12 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect(final.json.stage).toBe('final');
     const passed = received.filter((e) => e['detail-type'] === 'ResolutionPassed');
     expect(passed).toHaveLength(1);
-    expect(passed[0]!.detail.data).toMatchObject({ voteId: 'lift-2026', matter: 'maintenance_fund_use', payload: { projectId: 'lift-b03', amountFen: 48_000_000 }, figures: final.json.result.figures });
+    expect(passed[0]!.detail.data).toMatchObject({
+      voteId: 'lift-2026',
+      matter: 'maintenance_fund_use',
+      payload: { projectId: 'lift-b03', amountFen: 48_000_000 },
+      figures: final.json.result.figures,
+    });
     const csv = await call('GET', '/compounds/el-a/votes/lift-2026/report?format=csv', { token: committee });
     expect(csv.text).toMatch(/outcome \(final\),passed/);
   });
@@ -237,7 +256,10 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     flipped.choice = 'for';
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(tampered));
-    await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', bad])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(new RegExp(`entry ${flipped.seq}: .*altered`)) });
+    await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'vote', bad])).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(new RegExp(`entry ${flipped.seq}: .*altered`)),
+    });
     const heavier = structuredClone(weighted);
     heavier.entries[3].area += 1;
     expect(verifyVoteLog(heavier).problems).toEqual(expect.arrayContaining([expect.stringMatching(/entry 3: the area, channel or proxy flag does not open its commitment/)]));
@@ -250,10 +272,19 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect((await call('POST', '/compounds/el-a/roll', { token: bureau, raw: rollCsv(300), type: 'text/csv' })).status).toBe(201);
     await system.idle();
     // Community party secretaries vetted to chair a compound they do not live in (异地担任): the pool records the exception.
-    for (const [personId, name, partyMember, secretary] of [['P-chen', 'Chen', true, true], ['P-lin', 'Lin', true, false]] as const) {
+    for (const [personId, name, partyMember, secretary] of [
+      ['P-chen', 'Chen', true, true],
+      ['P-lin', 'Lin', true, false],
+    ] as const) {
       const added = await call('POST', '/pool', {
         token: street,
-        body: { personId, name, attributes: { partyMember, partyBranchSecretary: secretary, communityCommitteeMember: personId === 'P-lin' }, compounds: ['el-a'], nonOwnerException: 'community party secretary, vetted by the street office' },
+        body: {
+          personId,
+          name,
+          attributes: { partyMember, partyBranchSecretary: secretary, communityCommitteeMember: personId === 'P-lin' },
+          compounds: ['el-a'],
+          nonOwnerException: 'community party secretary, vetted by the street office',
+        },
       });
       expect(added.status).toBe(201);
       expect(added.json).toMatchObject({ districtId: 'D1', streetId: 'S1', communityId: 'K1' });
@@ -268,7 +299,12 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect((await call('POST', '/compounds/el-a/votes', { token: street, body: { kind: 'election', voteId: 'bad-seats', seats: 4 } })).status).toBe(422);
 
     // Enforcement confirms an illegal construction by O16: the negative list follows.
-    await publish([ViolationConfirmed.create({ compoundId: 'el-a', findingId: 'F-77', category: 'illegal_construction', responsibleOwnerId: 'O16', department: 'urban-management', deadline: '2027-06-01T00:00:00.000Z' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
+    await publish([
+      ViolationConfirmed.create(
+        { compoundId: 'el-a', findingId: 'F-77', category: 'illegal_construction', responsibleOwnerId: 'O16', department: 'urban-management', deadline: '2027-06-01T00:00:00.000Z' },
+        { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() },
+      ),
+    ]);
     await system.idle();
     const refused = await call('POST', '/compounds/el-a/votes/committee-2026/candidates', { token: committee, body: { personId: 'O16', name: 'Owner 16', source: 'owners' } });
     expect(refused.status).toBe(422);
@@ -291,60 +327,74 @@ describe('a committee election with the negative list and the reserve pool', () 
     expect(rest.json.nextCursor).toBeUndefined();
   });
 
-  test('owners vote for up to 5; seats go by votes; a disqualification before the final result hands the seat to the first alternate', async () => {
-    await advanceDays(15);
-    expect((await call('GET', '/compounds/el-a/votes/committee-2026', { token: committee })).json.status).toBe('open');
-    // 292 voters, 5 names each: everyone for P-chen, P-lin and O10; two of O11 (85%), O12 (60%), O13 (54%).
-    const ballots = Array.from({ length: 299 }, (_, i) => i + 2).filter((n) => n % 40 !== 0);
-    await inParallel(
-      16,
-      ballots.map((n, i) => async () => {
-        const slot = i % 20;
-        const pair = slot < 9 ? ['O11', 'O12'] : slot < 17 ? ['O11', 'O13'] : ['O12', 'O13'];
-        const r = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken(`O${n}`), body: { candidates: ['P-chen', 'P-lin', 'O10', ...pair] } });
-        expect(r.status).toBe(201);
-      }),
-    );
-    const tooMany = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken('O1'), body: { candidates: ['P-chen', 'P-lin', 'O10', 'O11', 'O12', 'O13'] } });
-    expect(tooMany.status).toBe(422);
+  test(
+    'owners vote for up to 5; seats go by votes; a disqualification before the final result hands the seat to the first alternate',
+    async () => {
+      await advanceDays(15);
+      expect((await call('GET', '/compounds/el-a/votes/committee-2026', { token: committee })).json.status).toBe('open');
+      // 292 voters, 5 names each: everyone for P-chen, P-lin and O10; two of O11 (85%), O12 (60%), O13 (54%).
+      const ballots = Array.from({ length: 299 }, (_, i) => i + 2).filter((n) => n % 40 !== 0);
+      await inParallel(
+        16,
+        ballots.map((n, i) => async () => {
+          const slot = i % 20;
+          const pair = slot < 9 ? ['O11', 'O12'] : slot < 17 ? ['O11', 'O13'] : ['O12', 'O13'];
+          const r = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken(`O${n}`), body: { candidates: ['P-chen', 'P-lin', 'O10', ...pair] } });
+          expect(r.status).toBe(201);
+        }),
+      );
+      const tooMany = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken('O1'), body: { candidates: ['P-chen', 'P-lin', 'O10', 'O11', 'O12', 'O13'] } });
+      expect(tooMany.status).toBe(422);
 
-    await advanceDays(10.01);
-    const preliminary = (await call('GET', '/compounds/el-a/votes/committee-2026/report', { token: committee })).json;
-    expect(preliminary.stage).toBe('preliminary');
-    const ids = (list: { candidateId: string }[]) => list.map((c) => c.candidateId);
-    expect(ids(preliminary.result.allocation.elected)).toEqual(['O10', 'P-chen', 'P-lin', 'O11', 'O12']);
-    expect(ids(preliminary.result.allocation.alternates)).toEqual(['O13']);
-    expect(ids(preliminary.result.allocation.rejected)).toEqual(['O14', 'O15']);
+      await advanceDays(10.01);
+      const preliminary = (await call('GET', '/compounds/el-a/votes/committee-2026/report', { token: committee })).json;
+      expect(preliminary.stage).toBe('preliminary');
+      const ids = (list: { candidateId: string }[]) => list.map((c) => c.candidateId);
+      expect(ids(preliminary.result.allocation.elected)).toEqual(['O10', 'P-chen', 'P-lin', 'O11', 'O12']);
+      expect(ids(preliminary.result.allocation.alternates)).toEqual(['O13']);
+      expect(ids(preliminary.result.allocation.rejected)).toEqual(['O14', 'O15']);
 
-    // Funds records arrears for O11 during the objection period: O11 loses the seat at the final check.
-    await publish([ArrearsRecorded.create({ compoundId: 'el-a', ownerId: 'O11', unitId: 'B01-011', kind: 'maintenance_fund', amountFen: 120_000, arrearsId: 'A-11' }, { compoundId: 'el-a', actor: 'funds', occurredAt: clock.nowIso() })]);
-    await system.idle();
-    await advanceDays(7);
+      // Funds records arrears for O11 during the objection period: O11 loses the seat at the final check.
+      await publish([
+        ArrearsRecorded.create(
+          { compoundId: 'el-a', ownerId: 'O11', unitId: 'B01-011', kind: 'maintenance_fund', amountFen: 120_000, arrearsId: 'A-11' },
+          { compoundId: 'el-a', actor: 'funds', occurredAt: clock.nowIso() },
+        ),
+      ]);
+      await system.idle();
+      await advanceDays(7);
 
-    const elected = received.filter((e) => e['detail-type'] === 'CommitteeElected');
-    expect(elected).toHaveLength(1);
-    const data = elected[0]!.detail.data as { members: { personId: string }[]; alternates: string[]; termStart: string; termEnd: string };
-    expect(data.members.map((m) => m.personId)).toEqual(['O10', 'P-chen', 'P-lin', 'O12', 'O13']);
-    expect(data.alternates).toEqual([]);
-    expect(new Date(data.termEnd).getUTCFullYear() - new Date(data.termStart).getUTCFullYear()).toBe(5);
-    expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
+      const elected = received.filter((e) => e['detail-type'] === 'CommitteeElected');
+      expect(elected).toHaveLength(1);
+      const data = elected[0]!.detail.data as { members: { personId: string }[]; alternates: string[]; termStart: string; termEnd: string };
+      expect(data.members.map((m) => m.personId)).toEqual(['O10', 'P-chen', 'P-lin', 'O12', 'O13']);
+      expect(data.alternates).toEqual([]);
+      expect(new Date(data.termEnd).getUTCFullYear() - new Date(data.termStart).getUTCFullYear()).toBe(5);
+      expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
 
-    // The log shows the count and the final seats; a verifier follows O11's seat to the alternate.
-    const log = await fullLog('/compounds/el-a/votes/committee-2026/log/weighted', committee);
-    expect(log.stage).toMatchObject({ status: 'final', outcome: { passed: true }, dropped: ['O11'] });
-    expect(verifyVoteLog(log)).toMatchObject({ ok: true, view: 'weighted' });
-    expect(verifyVoteLog({ ...log, stage: { ...log.stage, dropped: [] } }).problems).toContain('the final committee does not follow from the count and the people dropped at the final check');
+      // The log shows the count and the final seats; a verifier follows O11's seat to the alternate.
+      const log = await fullLog('/compounds/el-a/votes/committee-2026/log/weighted', committee);
+      expect(log.stage).toMatchObject({ status: 'final', outcome: { passed: true }, dropped: ['O11'] });
+      expect(verifyVoteLog(log)).toMatchObject({ ok: true, view: 'weighted' });
+      expect(verifyVoteLog({ ...log, stage: { ...log.stage, dropped: [] } }).problems).toContain('the final committee does not follow from the count and the people dropped at the final check');
 
-    const onRecord = await call('GET', '/compounds/el-a/committee', { token: await ownerToken('O2') });
-    expect(onRecord.json).toMatchObject({ kind: 'committee', seats: 5, committeeId: 'committee-2026' });
-    // Elected pool members are serving now.
-    expect((await call('GET', '/pool?name=chen', { token: street })).json.items).toEqual([expect.objectContaining({ personId: 'P-chen', status: 'serving', servingCompoundId: 'el-a' })]);
-    const officers = await call('PUT', '/compounds/el-a/committee/officers', { token: committee, body: { chair: 'P-chen', viceChair: 'P-lin' } });
-    expect(officers.status).toBe(200);
-  }, HEAVY_MS);
+      const onRecord = await call('GET', '/compounds/el-a/committee', { token: await ownerToken('O2') });
+      expect(onRecord.json).toMatchObject({ kind: 'committee', seats: 5, committeeId: 'committee-2026' });
+      // Elected pool members are serving now.
+      expect((await call('GET', '/pool?name=chen', { token: street })).json.items).toEqual([expect.objectContaining({ personId: 'P-chen', status: 'serving', servingCompoundId: 'el-a' })]);
+      const officers = await call('PUT', '/compounds/el-a/committee/officers', { token: committee, body: { chair: 'P-chen', viceChair: 'P-lin' } });
+      expect(officers.status).toBe(200);
+    },
+    HEAVY_MS,
+  );
 
   test('rectifying the violation lifts the disqualification it caused', async () => {
-    await publish([ViolationRectified.create({ compoundId: 'el-a', findingId: 'F-77', responsibleOwnerId: 'O16', department: 'urban-management' }, { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() })]);
+    await publish([
+      ViolationRectified.create(
+        { compoundId: 'el-a', findingId: 'F-77', responsibleOwnerId: 'O16', department: 'urban-management' },
+        { compoundId: 'el-a', actor: 'inspector-9', occurredAt: clock.nowIso() },
+      ),
+    ]);
     await system.idle();
     const records = (await call('GET', '/people/O16/disqualifications', { token: street })).json.items;
     expect(records).toEqual([expect.objectContaining({ sourceRef: 'enforcement/finding/F-77', active: false, liftNote: 'violation rectified' })]);
@@ -372,7 +422,16 @@ describe('a committee election with the negative list and the reserve pool', () 
     await system.idle();
     const report = await call('GET', '/reports/committees', { token: bureau });
     expect(report.status).toBe(200);
-    expect(report.json).toMatchObject({ compounds: 2, formalCommittees: 1, temporaryCommittees: 1, withoutCommittee: 0, partyMembers: 2, chairsWhoAreBranchSecretaries: 1, communityCommitteeMembersOnCommittees: 1, flags: [] });
+    expect(report.json).toMatchObject({
+      compounds: 2,
+      formalCommittees: 1,
+      temporaryCommittees: 1,
+      withoutCommittee: 0,
+      partyMembers: 2,
+      chairsWhoAreBranchSecretaries: 1,
+      communityCommitteeMembersOnCommittees: 1,
+      flags: [],
+    });
     const streetView = await call('GET', '/reports/committees?streetId=S2', { token: street });
     expect(streetView.status).toBe(403);
     expect((await call('GET', '/reports/committees', { token: await ownerToken('O2') })).status).toBe(403);

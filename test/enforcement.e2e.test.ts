@@ -16,7 +16,10 @@ let system: LocalSystem;
 let call: ReturnType<typeof client>;
 const received: DeliveredEvent[] = [];
 const events = (type: string) => received.filter((e) => e['detail-type'] === type);
-const stepsOf = (findingId: string) => events('EnforcementEscalated').filter((e) => (e.detail.data as { findingId: string }).findingId === findingId).map((e) => (e.detail.data as { step: string }).step);
+const stepsOf = (findingId: string) =>
+  events('EnforcementEscalated')
+    .filter((e) => (e.detail.data as { findingId: string }).findingId === findingId)
+    .map((e) => (e.detail.data as { step: string }).step);
 const tokens: Record<string, string> = {};
 
 const advance = async (ms: number) => {
@@ -51,7 +54,12 @@ beforeAll(async () => {
   };
   for (const [name, g] of Object.entries(grants)) tokens[name] = await system.token(g, name);
   await registerAreas(system, [{ districtId: 'D1', streetId: 'S2', communityId: 'K2' }]);
-  for (const [id, community] of [['en-a', 'K1'], ['en-b', 'K1'], ['en-c', 'K1'], ['en-x', 'K2']] as const) {
+  for (const [id, community] of [
+    ['en-a', 'K1'],
+    ['en-b', 'K1'],
+    ['en-c', 'K1'],
+    ['en-x', 'K2'],
+  ] as const) {
     expect((await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(id, { communityId: community }) })).status).toBe(201);
   }
   expect((await call('POST', '/compounds/en-a/roll', { token: tokens.bureau, raw: rollCsv(200), type: 'text/csv' })).status).toBe(201);
@@ -75,7 +83,9 @@ describe('departments and their remit', () => {
   test('the eight are built in; the bureau adds an X department; nobody else may', async () => {
     const list = await call('GET', '/enforcement/departments', { token: tokens.street });
     expect(list.status).toBe(200);
-    expect(list.json.items.map((d: { departmentId: string }) => d.departmentId)).toEqual(expect.arrayContaining(['court', 'procuratorate', 'police', 'work-safety', 'justice-bureau', 'housing-bureau', 'urban-management', 'fire-rescue']));
+    expect(list.json.items.map((d: { departmentId: string }) => d.departmentId)).toEqual(
+      expect.arrayContaining(['court', 'procuratorate', 'police', 'work-safety', 'justice-bureau', 'housing-bureau', 'urban-management', 'fire-rescue']),
+    );
     const body = { departmentId: 'market-regulation', name: '市场监管局 Market regulation', categories: ['property_company_violation'] };
     expect((await call('POST', '/enforcement/departments', { token: tokens.street, body })).status).toBe(403);
     expect((await call('POST', '/enforcement/departments', { token: tokens.bureau, body: { ...body, categories: ['pets'] } })).status).toBe(400);
@@ -89,9 +99,19 @@ describe('departments and their remit', () => {
   });
 
   test('a department acts only within its remit, as the bureau sets it now', async () => {
-    const finding = { findingId: 'remit-1', category: 'fire_lane_blocked', severity: 'general', location: { commonPart: 'north gate lane' }, responsibleParty: { kind: 'property_company' }, description: 'cars parked across the fire lane' };
+    const finding = {
+      findingId: 'remit-1',
+      category: 'fire_lane_blocked',
+      severity: 'general',
+      location: { commonPart: 'north gate lane' },
+      responsibleParty: { kind: 'property_company' },
+      description: 'cars parked across the fire lane',
+    };
     // Police may find blocked fire lanes by default; the bureau narrows its remit, and the same request is refused.
-    expect((await call('PUT', '/enforcement/departments/police/remit', { token: tokens.bureau, body: { categories: ['group_rental', 'public_order'] } })).json).toMatchObject({ version: 1, builtIn: true });
+    expect((await call('PUT', '/enforcement/departments/police/remit', { token: tokens.bureau, body: { categories: ['group_rental', 'public_order'] } })).json).toMatchObject({
+      version: 1,
+      builtIn: true,
+    });
     const refused = await call('POST', '/enforcement/compounds/en-c/findings', { token: tokens.police, body: finding });
     expect([refused.status, refused.json.detail]).toEqual([403, expect.stringContaining('outside the remit of police')]);
     expect((await call('GET', '/enforcement/compounds/en-c/findings', { token: tokens.bureau })).json.items).toEqual([]);
@@ -198,7 +218,10 @@ describe('a campaign over a street, planned by the schedule and fanned out per c
     expect(second.json.nextCursor).toBeUndefined();
     expect((await call('GET', `/enforcement/campaigns/${CAMPAIGN}/sweeps?department=police`, { token: tokens.fire })).json.items).toEqual([]);
     expect((await call('GET', `/enforcement/campaigns/${CAMPAIGN}/sweeps?cursor=bogus`, { token: tokens.fire })).status).toBe(400);
-    expect((await call('GET', `/enforcement/campaigns/${CAMPAIGN}/sweeps/en-a`, { token: tokens.committee })).json.parts['fire-rescue']).toEqual({ categories: ['fire_lane_blocked', 'ebike_indoor_charging'], status: 'pending' });
+    expect((await call('GET', `/enforcement/campaigns/${CAMPAIGN}/sweeps/en-a`, { token: tokens.committee })).json.parts['fire-rescue']).toEqual({
+      categories: ['fire_lane_blocked', 'ebike_indoor_charging'],
+      status: 'pending',
+    });
   });
 });
 
@@ -224,7 +247,16 @@ describe('inspections and findings', () => {
   test('a department records a finding: the notice’s deadline is computed from category and severity', async () => {
     const r = await call('POST', sweepFindings('en-a'), { token: tokens.fire, body: lane });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ status: 'open', department: 'fire-rescue', campaignId: CAMPAIGN, source: 'sweep', publicInterest: true, legalBasis: 'Fire Protection Law art. 28, 60', stage: 'notice', nextStep: { step: 'reminder' } });
+    expect(r.json).toMatchObject({
+      status: 'open',
+      department: 'fire-rescue',
+      campaignId: CAMPAIGN,
+      source: 'sweep',
+      publicInterest: true,
+      legalBasis: 'Fire Protection Law art. 28, 60',
+      stage: 'notice',
+      nextStep: { step: 'reminder' },
+    });
     expect(r.json.deadline).toBe(rectificationDeadline('fire_lane_blocked', 'general', r.json.noticeIssuedAt));
     const again = await call('POST', sweepFindings('en-a'), { token: tokens.fire, body: lane });
     expect([again.status, again.json.version]).toEqual([200, 1]);
@@ -264,7 +296,15 @@ describe('inspections and findings', () => {
     expect(r.status).toBe(201);
     expect(r.json.deadline).toBe(rectificationDeadline('illegal_construction_common_part', 'serious', r.json.noticeIssuedAt));
     expect(events('ViolationConfirmed').map((e) => e.detail.data)).toEqual([
-      expect.objectContaining({ compoundId: 'en-a', findingId: 'roof-b02', category: 'illegal_construction', responsibleOwnerId: 'O5', department: 'urban-management', enforcementCategory: 'illegal_construction_common_part', severity: 'serious' }),
+      expect.objectContaining({
+        compoundId: 'en-a',
+        findingId: 'roof-b02',
+        category: 'illegal_construction',
+        responsibleOwnerId: 'O5',
+        department: 'urban-management',
+        enforcementCategory: 'illegal_construction_common_part',
+        severity: 'serious',
+      }),
     ]);
     await system.idle(); // the negative list is kept by an elections consumer of the event
     const records = await call('GET', '/people/O5/disqualifications', { token: tokens.street });
@@ -292,24 +332,60 @@ describe('inspections and findings', () => {
   });
 
   test('each department records its checklist; a failed item needs a finding; the last part completes the sweep', async () => {
-    const inspect = (compound: string, token: string | undefined, checklist: unknown[]) => call('POST', `/enforcement/campaigns/${CAMPAIGN}/sweeps/${compound}/inspections`, { token, body: { checklist } });
+    const inspect = (compound: string, token: string | undefined, checklist: unknown[]) =>
+      call('POST', `/enforcement/campaigns/${CAMPAIGN}/sweeps/${compound}/inspections`, { token, body: { checklist } });
     const missing = await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'fail' }]);
     expect([missing.status, missing.json.errors]).toEqual([422, [{ field: 'body.checklist', reason: 'ebike_indoor_charging is missing' }]]);
-    const unfounded = await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'fail' }, { category: 'ebike_indoor_charging', result: 'fail' }]);
+    const unfounded = await inspect('en-a', tokens.fire, [
+      { category: 'fire_lane_blocked', result: 'fail' },
+      { category: 'ebike_indoor_charging', result: 'fail' },
+    ]);
     expect([unfounded.status, unfounded.json.errors]).toEqual([422, [{ field: 'body.checklist[1].result', reason: 'record the finding of ebike_indoor_charging first' }]]);
-    expect((await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'fail' }, { category: 'ebike_indoor_charging', result: 'pass' }, { category: 'fire_lane_blocked', result: 'pass' }])).status).toBe(422);
-    const fire = await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'fail' }, { category: 'ebike_indoor_charging', result: 'pass', note: 'charging cabinets in use' }]);
+    expect(
+      (
+        await inspect('en-a', tokens.fire, [
+          { category: 'fire_lane_blocked', result: 'fail' },
+          { category: 'ebike_indoor_charging', result: 'pass' },
+          { category: 'fire_lane_blocked', result: 'pass' },
+        ])
+      ).status,
+    ).toBe(422);
+    const fire = await inspect('en-a', tokens.fire, [
+      { category: 'fire_lane_blocked', result: 'fail' },
+      { category: 'ebike_indoor_charging', result: 'pass', note: 'charging cabinets in use' },
+    ]);
     expect(fire.status).toBe(201);
     expect(fire.json).toMatchObject({ status: 'planned', parts: { 'fire-rescue': { status: 'done', findings: ['lane-north'] } } });
-    expect((await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'fail' }, { category: 'ebike_indoor_charging', result: 'pass', note: 'charging cabinets in use' }])).status).toBe(200);
-    expect((await inspect('en-a', tokens.fire, [{ category: 'fire_lane_blocked', result: 'pass' }, { category: 'ebike_indoor_charging', result: 'pass' }])).status).toBe(409);
+    expect(
+      (
+        await inspect('en-a', tokens.fire, [
+          { category: 'fire_lane_blocked', result: 'fail' },
+          { category: 'ebike_indoor_charging', result: 'pass', note: 'charging cabinets in use' },
+        ])
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await inspect('en-a', tokens.fire, [
+          { category: 'fire_lane_blocked', result: 'pass' },
+          { category: 'ebike_indoor_charging', result: 'pass' },
+        ])
+      ).status,
+    ).toBe(409);
     // Its part is closed: no more findings from fire in this sweep.
     expect((await call('POST', sweepFindings('en-a'), { token: tokens.fire, body: { ...lane, findingId: 'late' } })).status).toBe(409);
     const urban = await inspect('en-a', tokens.urban, [{ category: 'illegal_construction_common_part', result: 'fail' }]);
     expect(urban.json).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect(events('SweepCompleted')).toHaveLength(1);
     // en-b passes everything: swept, nothing found.
-    expect((await inspect('en-b', tokens.fire, [{ category: 'fire_lane_blocked', result: 'pass' }, { category: 'ebike_indoor_charging', result: 'not_applicable' }])).status).toBe(201);
+    expect(
+      (
+        await inspect('en-b', tokens.fire, [
+          { category: 'fire_lane_blocked', result: 'pass' },
+          { category: 'ebike_indoor_charging', result: 'not_applicable' },
+        ])
+      ).status,
+    ).toBe(201);
     expect((await inspect('en-b', tokens.urban, [{ category: 'illegal_construction_common_part', result: 'pass' }])).status).toBe(201);
     expect(events('InspectionRecorded')).toHaveLength(4);
   });
@@ -329,7 +405,10 @@ describe('inspections and findings', () => {
 
   test('re-inspection: not yet rectified is recorded; rectified closes the finding and lifts the owner’s disqualification', async () => {
     const path = '/enforcement/compounds/en-a/findings/roof-b02/reinspections';
-    expect((await call('POST', path, { token: tokens.urban, body: { outcome: 'not_rectified', note: 'frame still standing' } })).json).toMatchObject({ status: 'open', reinspections: [{ outcome: 'not_rectified' }] });
+    expect((await call('POST', path, { token: tokens.urban, body: { outcome: 'not_rectified', note: 'frame still standing' } })).json).toMatchObject({
+      status: 'open',
+      reinspections: [{ outcome: 'not_rectified' }],
+    });
     expect((await call('POST', path, { token: tokens.fire, body: { outcome: 'rectified', note: 'gone' } })).status).toBe(403);
     const done = await call('POST', path, { token: tokens.urban, body: { outcome: 'rectified', note: 'the owner removed the frame; roof restored' } });
     expect(done.json).toMatchObject({ status: 'rectified', rectification: { how: 'reinspection', department: 'urban-management' } });
@@ -342,11 +421,20 @@ describe('inspections and findings', () => {
   });
 
   test('abatement: the department demolishes an owner’s steel structure; demolition only for construction', async () => {
-    const shed = { ...roof, findingId: 'shed-b01', location: { buildingId: 'B01', unitId: 'B01-007', commonPart: 'green area beside B01-007' }, responsibleParty: { kind: 'owner', ownerId: 'O7' }, description: 'Steel shed built on the green area' };
+    const shed = {
+      ...roof,
+      findingId: 'shed-b01',
+      location: { buildingId: 'B01', unitId: 'B01-007', commonPart: 'green area beside B01-007' },
+      responsibleParty: { kind: 'owner', ownerId: 'O7' },
+      description: 'Steel shed built on the green area',
+    };
     const recorded = await call('POST', '/enforcement/compounds/en-a/findings', { token: tokens.urban, body: shed });
     expect([recorded.status, recorded.json.source, recorded.json.campaignId]).toEqual([201, 'inspection', undefined]);
     expect((await call('POST', '/enforcement/compounds/en-a/findings/lane-north/abatement', { token: tokens.fire, body: { method: 'demolition', note: 'lane cleared by force' } })).status).toBe(422);
-    const demolished = await call('POST', '/enforcement/compounds/en-a/findings/shed-b01/abatement', { token: tokens.urban, body: { method: 'demolition', note: 'demolished after the owner did not act' } });
+    const demolished = await call('POST', '/enforcement/compounds/en-a/findings/shed-b01/abatement', {
+      token: tokens.urban,
+      body: { method: 'demolition', note: 'demolished after the owner did not act' },
+    });
     expect(demolished.json).toMatchObject({ status: 'rectified', rectification: { how: 'abatement', abatement: 'demolition' } });
     await system.idle();
     expect((await call('GET', '/people/O7/disqualifications', { token: tokens.street })).json.items).toEqual([expect.objectContaining({ active: false })]);
@@ -422,22 +510,41 @@ describe('complaints referred by the disputes service', () => {
     await system.bus.put([referral('Q1'), referral('Q1'), referral('Q2', { category: 'water_power_supply', suggestedDepartment: 'fire-rescue' })]);
     await system.idle();
     const queue = await call('GET', '/enforcement/departments/urban-management/findings?status=to_inspect', { token: tokens.urban });
-    expect(queue.json.items).toEqual([expect.objectContaining({ findingId: 'ref-Q1', status: 'to_inspect', source: 'referral', category: 'illegal_construction_common_part', referral: expect.objectContaining({ complaintId: 'Q1' }) })]);
+    expect(queue.json.items).toEqual([
+      expect.objectContaining({
+        findingId: 'ref-Q1',
+        status: 'to_inspect',
+        source: 'referral',
+        category: 'illegal_construction_common_part',
+        referral: expect.objectContaining({ complaintId: 'Q1' }),
+      }),
+    ]);
     // Fire rescue was suggested for a water cut-off, outside its remit: the housing bureau gets it.
-    expect((await call('GET', '/enforcement/departments/housing-bureau/findings?status=to_inspect', { token: await system.token(['department:housing-bureau']) })).json.items).toEqual([expect.objectContaining({ findingId: 'ref-Q2' })]);
+    expect((await call('GET', '/enforcement/departments/housing-bureau/findings?status=to_inspect', { token: await system.token(['department:housing-bureau']) })).json.items).toEqual([
+      expect.objectContaining({ findingId: 'ref-Q2' }),
+    ]);
     expect(events('FindingReferred')).toHaveLength(2);
     const risk = await call('GET', '/enforcement/compounds/en-c/risk', { token: tokens.street });
     expect(risk.json).toMatchObject({ openReferrals: 2, dueReasons: ['never_swept', 'referred_complaints'] });
   });
 
   test('inspection confirms one (notice and deadline from now) and dismisses the other', async () => {
-    const confirmed = await call('POST', '/enforcement/compounds/en-c/findings/ref-Q1/confirm', { token: tokens.urban, body: { severity: 'general', responsibleParty: { kind: 'other', name: 'owner of the top floor (roll not yet imported)' } } });
+    const confirmed = await call('POST', '/enforcement/compounds/en-c/findings/ref-Q1/confirm', {
+      token: tokens.urban,
+      body: { severity: 'general', responsibleParty: { kind: 'other', name: 'owner of the top floor (roll not yet imported)' } },
+    });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.json).toMatchObject({ status: 'open', department: 'urban-management', deadline: rectificationDeadline('illegal_construction_common_part', 'general', confirmed.json.noticeIssuedAt) });
+    expect(confirmed.json).toMatchObject({
+      status: 'open',
+      department: 'urban-management',
+      deadline: rectificationDeadline('illegal_construction_common_part', 'general', confirmed.json.noticeIssuedAt),
+    });
     expect((await call('POST', '/enforcement/compounds/en-c/findings/ref-Q1/confirm', { token: tokens.urban, body: { severity: 'general', responsibleParty: { kind: 'other' } } })).status).toBe(409);
     // An owner cannot be named before the compound's roll has arrived.
     const housing = await system.token(['department:housing-bureau']);
-    expect((await call('POST', '/enforcement/compounds/en-c/findings/ref-Q2/confirm', { token: housing, body: { severity: 'major', responsibleParty: { kind: 'owner', ownerId: 'O1' } } })).status).toBe(409);
+    expect(
+      (await call('POST', '/enforcement/compounds/en-c/findings/ref-Q2/confirm', { token: housing, body: { severity: 'major', responsibleParty: { kind: 'owner', ownerId: 'O1' } } })).status,
+    ).toBe(409);
     expect((await call('POST', '/enforcement/compounds/en-c/findings/ref-Q2/dismiss', { token: tokens.urban, body: { reason: 'not mine' } })).status).toBe(403);
     const dismissed = await call('POST', '/enforcement/compounds/en-c/findings/ref-Q2/dismiss', { token: housing, body: { reason: 'water was never cut off; a burst main, repaired by the utility' } });
     expect(dismissed.json).toMatchObject({ status: 'dismissed' });

@@ -48,7 +48,10 @@ describe('1. an expense id reused in another project', () => {
     expect(cash).toBe(1_000_000 - 20_000);
     await w.system.idle();
     for (const type of ['ExpenseSubmitted', 'ExpenseReviewed', 'ExpensePaid']) {
-      const ids = w.events(type).filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'fd').map((e) => e.detail.metadata.id);
+      const ids = w
+        .events(type)
+        .filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'fd')
+        .map((e) => e.detail.metadata.id);
       expect(new Set(ids).size).toBe(2);
     }
   });
@@ -76,7 +79,10 @@ describe('7. smaller defects', () => {
     await w.system.asService('funds', () =>
       ledgerStore.append('fbig', 'public_revenue', {
         kind: 'opening',
-        postings: [{ account: 'cash', amountFen: Number.MAX_SAFE_INTEGER - 1000 }, { account: 'opening_balance', amountFen: -(Number.MAX_SAFE_INTEGER - 1000) }],
+        postings: [
+          { account: 'cash', amountFen: Number.MAX_SAFE_INTEGER - 1000 },
+          { account: 'opening_balance', amountFen: -(Number.MAX_SAFE_INTEGER - 1000) },
+        ],
         memo: 'balance carried in',
         sourceDocument: { type: 'other', ref: 'opening' },
         actor: 'test',
@@ -124,7 +130,10 @@ describe('6. a project with many expenses', () => {
   test('takes 120 large expenses (past 400 KB together) and 8-way parallel submissions', async () => {
     await w.resolution('fd', 'v-big', 'other_major', { projectId: 'big', fund: 'public_revenue', amountFen: 10_000_000 });
     const large = (i: number) => ({ purpose: `repair ${i}: ${'x'.repeat(980)}`, attachments: Array.from({ length: 20 }, (_, a) => `doc/${i}/${a}/${'y'.repeat(100)}`) });
-    const results = await inParallel(8, Array.from({ length: 120 }, (_, i) => () => submit('big', `e-${i}`, `Payee ${i}`, 100, large(i))));
+    const results = await inParallel(
+      8,
+      Array.from({ length: 120 }, (_, i) => () => submit('big', `e-${i}`, `Payee ${i}`, 100, large(i))),
+    );
     expect(results.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
     const project = await w.call('GET', '/compounds/fd/projects/big', { token: w.tokens.committee });
     expect(project.json).toMatchObject({ committedFen: 12_000, remainingFen: 10_000_000 - 12_000 });

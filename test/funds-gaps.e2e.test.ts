@@ -18,7 +18,15 @@ beforeAll(async () => {
   for (const c of ['ga', 'gb', 'gc']) {
     const made = await w.call('POST', `/compounds/${c}/funds/public_revenue/income`, {
       token: w.tokens.property,
-      body: { clientRef: `parking-${c}`, source: 'parking', grossFen: 10_000_000, costsFen: 500_000, costKind: 'management', memo: 'parking, first half', sourceDocument: { type: 'receipt', ref: `P-${c}` } },
+      body: {
+        clientRef: `parking-${c}`,
+        source: 'parking',
+        grossFen: 10_000_000,
+        costsFen: 500_000,
+        costKind: 'management',
+        memo: 'parking, first half',
+        sourceDocument: { type: 'receipt', ref: `P-${c}` },
+      },
     });
     expect(made.status).toBe(201);
     await w.resolution(c, `v-${c}`, 'common_parts_use', { projectId: `p-${c}`, fund: 'public_revenue', amountFen: 5_000_000 }, 'Repaint the corridors?');
@@ -119,7 +127,16 @@ describe('the levy: receipts in batches, in advance, and one receipt for two uni
   });
 
   test('one receipt for an owner’s two units, as JSON lines', async () => {
-    const paid = await w.call('POST', '/compounds/ga/levy/payments', { token: w.tokens.committee, body: { receiptRef: 'R-10', lines: [{ unitId: 'B01-0201', amountFen: 2685 }, { unitId: 'B01-0301', amountFen: 2684 }] } });
+    const paid = await w.call('POST', '/compounds/ga/levy/payments', {
+      token: w.tokens.committee,
+      body: {
+        receiptRef: 'R-10',
+        lines: [
+          { unitId: 'B01-0201', amountFen: 2685 },
+          { unitId: 'B01-0301', amountFen: 2684 },
+        ],
+      },
+    });
     expect(paid.status).toBe(201);
     expect(paid.json.accounts.map((a: { owedFen: number }) => a.owedFen)).toEqual([0, 0]);
   });
@@ -196,10 +213,23 @@ describe('a crash between two writes is completed, never doubled', () => {
 
 describe('every change publishes an event', () => {
   test('income, reservations, payments, reversals, the levy, emergencies and their confirmation are all on the bus and in the audit trail', async () => {
-    const typo = await w.call('POST', '/compounds/ga/funds/public_revenue/income', { token: w.tokens.property, body: { clientRef: 'stalls-typo', source: 'stalls', grossFen: 1_000, memo: 'market stalls, recorded twice', sourceDocument: { type: 'receipt', ref: 'S-1' } } });
-    const reversed = await w.call('POST', '/compounds/ga/funds/public_revenue/reversals', { token: w.tokens.committee, body: { clientRef: 'fix-1', seq: typo.json.seq, reason: 'market stalls were recorded twice' } });
+    const typo = await w.call('POST', '/compounds/ga/funds/public_revenue/income', {
+      token: w.tokens.property,
+      body: { clientRef: 'stalls-typo', source: 'stalls', grossFen: 1_000, memo: 'market stalls, recorded twice', sourceDocument: { type: 'receipt', ref: 'S-1' } },
+    });
+    const reversed = await w.call('POST', '/compounds/ga/funds/public_revenue/reversals', {
+      token: w.tokens.committee,
+      body: { clientRef: 'fix-1', seq: typo.json.seq, reason: 'market stalls were recorded twice' },
+    });
     expect(reversed.status).toBe(201);
-    expect((await w.call('POST', '/compounds/ga/emergencies', { token: w.tokens.committee, body: { projectId: 'leak', fund: 'maintenance', category: 'roof_or_wall_leak', amountFen: 300_000, description: 'roof of B01 leaks into the top floor' } })).status).toBe(201);
+    expect(
+      (
+        await w.call('POST', '/compounds/ga/emergencies', {
+          token: w.tokens.committee,
+          body: { projectId: 'leak', fund: 'maintenance', category: 'roof_or_wall_leak', amountFen: 300_000, description: 'roof of B01 leaks into the top floor' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await w.call('POST', '/compounds/ga/projects/leak/confirm', { token: w.tokens.street })).status).toBe(200);
     await w.system.idle();
     const mine = w.received.filter((e) => e.detail.metadata.compoundId === 'ga');

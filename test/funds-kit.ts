@@ -93,8 +93,14 @@ export async function fundsWorld(): Promise<FundsWorld> {
       if (imported.status >= 300) throw new Error(`roll ${compoundId}: ${imported.status} ${imported.text}`);
       compounds.push(compoundId);
       // One committee and property token for all compounds of the test (grants for each).
-      tokens.committee = await system.token(compounds.map((c) => `committee:${c}`), 'committee-chair');
-      tokens.property = await system.token(compounds.map((c) => `property:${c}`), 'property-co');
+      tokens.committee = await system.token(
+        compounds.map((c) => `committee:${c}`),
+        'committee-chair',
+      );
+      tokens.property = await system.token(
+        compounds.map((c) => `property:${c}`),
+        'property-co',
+      );
       await system.idle();
     },
     async resolution(compoundId, voteId, matter, payload, question = `resolution ${voteId}`) {

@@ -21,7 +21,14 @@ beforeAll(async () => {
   await w.compound('sc');
   await w.compound('sd', { streetId: 'S2', communityId: 'K2' });
   // sb is registered without its roll yet.
-  expect((await w.call('POST', '/compounds', { token: w.tokens.bureau, body: { compoundId: 'sb', name: 'Compound sb', address: '2 Test Road', communityId: 'K1', governance: 'committee', developerId: 'DEV' } })).status).toBe(201);
+  expect(
+    (
+      await w.call('POST', '/compounds', {
+        token: w.tokens.bureau,
+        body: { compoundId: 'sb', name: 'Compound sb', address: '2 Test Road', communityId: 'K1', governance: 'committee', developerId: 'DEV' },
+      })
+    ).status,
+  ).toBe(201);
   await w.system.idle();
   w.tokens.committee = await w.system.token(['committee:sa', 'committee:sb', 'committee:sc', 'committee:sd'], 'committee-chair');
   w.tokens.property = await w.system.token(['property:sa', 'property:sb', 'property:sc', 'property:sd'], 'property-co');
@@ -40,7 +47,14 @@ describe('the levy fans out per compound and catches up', () => {
   test('two skipped months are charged by one run, each once; a compound that fails twice is retried alone; one not ready waits', async () => {
     const start = beijing();
     for (const c of ['sa', 'sb', 'sc']) {
-      expect((await w.call('POST', `/compounds/${c}/funds/public_revenue/income`, { token: w.tokens.property, body: { clientRef: `ads-${c}`, source: 'advertising', grossFen: 500_000, memo: 'lift advertising', sourceDocument: { type: 'contract', ref: `AD-${c}` } } })).status).toBe(201);
+      expect(
+        (
+          await w.call('POST', `/compounds/${c}/funds/public_revenue/income`, {
+            token: w.tokens.property,
+            body: { clientRef: `ads-${c}`, source: 'advertising', grossFen: 500_000, memo: 'lift advertising', sourceDocument: { type: 'contract', ref: `AD-${c}` } },
+          })
+        ).status,
+      ).toBe(201);
     }
     for (const c of ['sa', 'sb', 'sc']) await w.resolution(c, `v-levy-${c}`, 'maintenance_fund_raise', { levyFenPerSquareMetreMonth: 30 });
     // The clock moves past two month starts with no schedule firing (a scheduler outage), to the 10th of the second month.
@@ -78,12 +92,18 @@ describe('the levy fans out per compound and catches up', () => {
 
 describe('disclosures fan out per compound and catch up', () => {
   test('every quarter ended since the last one is published once, oldest first', async () => {
-    const before = w.events('DisclosurePublished').filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'sa').map((e) => (e.detail.data as { period: string }).period);
+    const before = w
+      .events('DisclosurePublished')
+      .filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'sa')
+      .map((e) => (e.detail.data as { period: string }).period);
     // Seven months without the disclosure clock: at least two quarters end unpublished.
     clock.advance(7 * 31 * DAY);
     await w.system.scheduler.fire('funds/disclosure-clock');
     await w.system.idle();
-    const periods = w.events('DisclosurePublished').filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'sa').map((e) => (e.detail.data as { period: string }).period);
+    const periods = w
+      .events('DisclosurePublished')
+      .filter((e) => (e.detail.data as { compoundId: string }).compoundId === 'sa')
+      .map((e) => (e.detail.data as { period: string }).period);
     const added = periods.slice(before.length);
     expect(added.length).toBeGreaterThanOrEqual(3);
     expect([...added].sort()).toEqual(added);
@@ -92,7 +112,10 @@ describe('disclosures fan out per compound and catch up', () => {
     expect(listed).toEqual([...periods].reverse());
     // The levy months charged appear in the quarters they were charged in, and nowhere else.
     const charged = [];
-    for (const p of periods) charged.push((await w.call('GET', `/compounds/sa/disclosures/${p}`, { token: w.tokens.committee })).json.funds.find((f: { fund: string }) => f.fund === 'small_maintenance')?.levy?.chargedFen ?? 0);
+    for (const p of periods)
+      charged.push(
+        (await w.call('GET', `/compounds/sa/disclosures/${p}`, { token: w.tokens.committee })).json.funds.find((f: { fund: string }) => f.fund === 'small_maintenance')?.levy?.chargedFen ?? 0,
+      );
     const total = (await w.call('GET', '/compounds/sa/levy', { token: w.tokens.committee })).json.ledger.chargedFen;
     expect(charged.reduce((s, x) => s + x, 0)).toBe(total);
     await w.system.scheduler.fire('funds/disclosure-clock');
@@ -103,7 +126,14 @@ describe('disclosures fan out per compound and catch up', () => {
 
 describe('reports read one item per street, never journals or compounds', () => {
   test('street, district and city totals add up the compounds in scope', async () => {
-    expect((await w.call('POST', '/compounds/sd/funds/public_revenue/income', { token: w.tokens.property, body: { clientRef: 'rent-sd', source: 'rents', grossFen: 300_000, costsFen: 30_000, costKind: 'tax', memo: 'shop rent', sourceDocument: { type: 'contract', ref: 'R-sd' } } })).status).toBe(201);
+    expect(
+      (
+        await w.call('POST', '/compounds/sd/funds/public_revenue/income', {
+          token: w.tokens.property,
+          body: { clientRef: 'rent-sd', source: 'rents', grossFen: 300_000, costsFen: 30_000, costKind: 'tax', memo: 'shop rent', sourceDocument: { type: 'contract', ref: 'R-sd' } },
+        })
+      ).status,
+    ).toBe(201);
     const figures = async (c: string) => (await w.call('GET', `/compounds/${c}/funds`, { token: w.tokens.bureau })).json.funds.find((f: { fund: string }) => f.fund === 'public_revenue').figures;
     const [sa, sb, sc, sd] = await Promise.all(['sa', 'sb', 'sc', 'sd'].map(figures));
     const recordedStreet = recordCommands();
@@ -147,7 +177,10 @@ describe('reports read one item per street, never journals or compounds', () => 
 describe('the ledger export comes in pages; the CLI follows them', () => {
   test('a journal too large for one page verifies from its URL; a page alone does not pass for the whole', async () => {
     for (let i = 0; i < 30; i++) {
-      await w.call('POST', '/compounds/sa/funds/public_revenue/income', { token: w.tokens.property, body: { clientRef: `parking-${i}`, source: 'parking', grossFen: 1_000 + i, memo: `parking day ${i}`, sourceDocument: { type: 'receipt', ref: `P-${i}` } } });
+      await w.call('POST', '/compounds/sa/funds/public_revenue/income', {
+        token: w.tokens.property,
+        body: { clientRef: `parking-${i}`, source: 'parking', grossFen: 1_000 + i, memo: `parking day ${i}`, sourceDocument: { type: 'receipt', ref: `P-${i}` } },
+      });
     }
     const token = await w.owner('sa', 'O2');
     const first = await w.call('GET', '/compounds/sa/funds/public_revenue/export?pageBytes=4000', { token });

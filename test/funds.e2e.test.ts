@@ -24,12 +24,14 @@ let bureau: string, committee: string, treasurer: string, property: string, stre
 async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
   return results;
 }
 /** A client that honours 503 Busy (Retry-After): it tries again a moment later. */
@@ -73,19 +75,39 @@ afterAll(async () => {
 
 describe('from a resolution to a verified, disclosed payment', () => {
   test('owners pass a lift replacement (and a levy); funds authorizes the project and starts the levy', async () => {
-    const lift = { kind: 'resolution', voteId: 'lift', matter: 'maintenance_fund_use', question: 'Replace the lift of B01 for 480,000 yuan?', votingDays: 7, payload: { projectId: 'lift-b01', fund: 'maintenance', amountFen: 48_000_000 } };
+    const lift = {
+      kind: 'resolution',
+      voteId: 'lift',
+      matter: 'maintenance_fund_use',
+      question: 'Replace the lift of B01 for 480,000 yuan?',
+      votingDays: 7,
+      payload: { projectId: 'lift-b01', fund: 'maintenance', amountFen: 48_000_000 },
+    };
     expect((await call('POST', '/compounds/fu-a/votes', { token: committee, body: lift })).status).toBe(201);
     await advance(15 * DAY);
-    const owners = Array.from({ length: 299 }, (_, i) => i + 2).filter((n) => n % 40 !== 0).map((n) => `O${n}`);
-    await inParallel(16, owners.map((o) => async () => {
-      const token = await system.token([`owner:fu-a:${o}`], o);
-      expect((await call('POST', '/compounds/fu-a/votes/lift/ballots', { token, body: { choice: 'for' } })).status).toBe(201);
-    }));
+    const owners = Array.from({ length: 299 }, (_, i) => i + 2)
+      .filter((n) => n % 40 !== 0)
+      .map((n) => `O${n}`);
+    await inParallel(
+      16,
+      owners.map((o) => async () => {
+        const token = await system.token([`owner:fu-a:${o}`], o);
+        expect((await call('POST', '/compounds/fu-a/votes/lift/ballots', { token, body: { choice: 'for' } })).status).toBe(201);
+      }),
+    );
     await advance(7 * DAY + 2 * 60_000);
     // The levy's matter-6 vote is counted the same way (the elections tests cover the 3/4 rule); its result is delivered as elections publishes it.
     await system.bus.put([
       ResolutionPassed.create(
-        { compoundId: 'fu-a', voteId: 'levy', matter: 'maintenance_fund_raise', question: 'Levy 0.30 yuan per m² per month?', figures: { totalArea: 100, totalHeadcount: 4, participatingArea: 100, participatingHeadcount: 4, forArea: 100, forHeadcount: 4 }, payload: { levyFenPerSquareMetreMonth: 30 }, decidedAt: clock.nowIso() },
+        {
+          compoundId: 'fu-a',
+          voteId: 'levy',
+          matter: 'maintenance_fund_raise',
+          question: 'Levy 0.30 yuan per m² per month?',
+          figures: { totalArea: 100, totalHeadcount: 4, participatingArea: 100, participatingHeadcount: 4, forArea: 100, forHeadcount: 4 },
+          payload: { levyFenPerSquareMetreMonth: 30 },
+          decidedAt: clock.nowIso(),
+        },
         { compoundId: 'fu-a', actor: 'elections', occurredAt: clock.nowIso(), id: 'result-fu-a-levy', correlationId: 'vote-fu-a-levy' },
       ),
     ]);
@@ -98,7 +120,13 @@ describe('from a resolution to a verified, disclosed payment', () => {
   }, 180_000); // 299 ballots through the runtime: under a minute alone, more with the whole suite on 2 loaded cores
 
   test('income is recorded once per client reference; the maintenance fund only by the city fund centre', async () => {
-    const body = { clientRef: 'deposit-2027-001', source: 'deposits', grossFen: 60_000_000, memo: 'share of the maintenance fund transferred by the city fund centre', sourceDocument: { type: 'bank_statement', ref: 'BS-2027-001' } };
+    const body = {
+      clientRef: 'deposit-2027-001',
+      source: 'deposits',
+      grossFen: 60_000_000,
+      memo: 'share of the maintenance fund transferred by the city fund centre',
+      sourceDocument: { type: 'bank_statement', ref: 'BS-2027-001' },
+    };
     const first = await call('POST', '/compounds/fu-a/funds/maintenance/income', { token: bureau, body });
     expect(first.status).toBe(201);
     const again = await call('POST', '/compounds/fu-a/funds/maintenance/income', { token: bureau, body });
@@ -116,9 +144,14 @@ describe('from a resolution to a verified, disclosed payment', () => {
   });
 
   test('an expense above 20,000 yuan needs three different reviewers, in order; the submitter never reviews', async () => {
-    const over = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', { token: committee, body: { expenseId: 'too-much', payee: 'Quanzhou Lift Co.', amountFen: 48_000_001, purpose: 'new lift, all in' } });
+    const over = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', {
+      token: committee,
+      body: { expenseId: 'too-much', payee: 'Quanzhou Lift Co.', amountFen: 48_000_001, purpose: 'new lift, all in' },
+    });
     expect(over.status).toBe(422);
-    expect((await call('POST', '/compounds/fu-a/projects/no-such/expenses', { token: committee, body: { expenseId: 'x1', payee: 'Anyone', amountFen: 100, purpose: 'nothing approved' } })).status).toBe(404);
+    expect(
+      (await call('POST', '/compounds/fu-a/projects/no-such/expenses', { token: committee, body: { expenseId: 'x1', payee: 'Anyone', amountFen: 100, purpose: 'nothing approved' } })).status,
+    ).toBe(404);
 
     const submitted = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', {
       token: treasurer,
@@ -128,7 +161,8 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(submitted.json).toMatchObject({ tier: 3, status: 'in_review' });
     expect(events('ExpenseSubmitted')[0]!.detail.data).toMatchObject({ tier: 3, inspectorNotified: true });
 
-    const review = (token: string, decision = 'approve') => call('POST', '/compounds/fu-a/projects/lift-b01/expenses/lift-deposit/reviews', { token, body: { decision, reason: 'checked the contract and the invoice' } });
+    const review = (token: string, decision = 'approve') =>
+      call('POST', '/compounds/fu-a/projects/lift-b01/expenses/lift-deposit/reviews', { token, body: { decision, reason: 'checked the contract and the invoice' } });
     expect((await review(treasurer)).status).toBe(403); // self-approval, even with a community grant
     expect((await review(street)).status).toBe(403); // the community reviewer goes first
     expect((await call('POST', '/compounds/fu-a/projects/lift-b01/expenses/lift-deposit/pay', { token: committee, body: { paymentRef: 'PAY-1' } })).status).toBe(409);
@@ -177,30 +211,47 @@ describe('from a resolution to a verified, disclosed payment', () => {
   });
 
   test('a split payment to one payee is reviewed as one amount', async () => {
-    const a = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', { token: committee, body: { expenseId: 'paint-1', payee: 'Acme Painters', amountFen: 150_000, purpose: 'paint the lift lobby, part 1' } });
+    const a = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', {
+      token: committee,
+      body: { expenseId: 'paint-1', payee: 'Acme Painters', amountFen: 150_000, purpose: 'paint the lift lobby, part 1' },
+    });
     expect(a.json.tier).toBe(1);
     await advance(10 * DAY);
-    const b = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', { token: committee, body: { expenseId: 'paint-2', payee: 'acme  painters', amountFen: 150_000, purpose: 'paint the lift lobby, part 2' } });
+    const b = await call('POST', '/compounds/fu-a/projects/lift-b01/expenses', {
+      token: committee,
+      body: { expenseId: 'paint-2', payee: 'acme  painters', amountFen: 150_000, purpose: 'paint the lift lobby, part 2' },
+    });
     expect(b.json).toMatchObject({ tier: 2, tierAmountFen: 300_000 });
   });
 
   test('a review waiting more than 5 working days is escalated, once', async () => {
     await advance(8 * DAY);
-    const overdue = events('ExpenseReviewOverdue').map((e) => (e.detail.data as { expenseId: string }).expenseId).sort();
+    const overdue = events('ExpenseReviewOverdue')
+      .map((e) => (e.detail.data as { expenseId: string }).expenseId)
+      .sort();
     expect(overdue).toEqual(['paint-1', 'paint-2']);
     await advance(1 * DAY);
     expect(events('ExpenseReviewOverdue')).toHaveLength(2);
   });
 
   test('an emergency is payable only once the street office confirms it', async () => {
-    const reported = await call('POST', '/compounds/fu-a/emergencies', { token: committee, body: { projectId: 'flood-2027', fund: 'maintenance', category: 'basement_flooding', amountFen: 800_000, description: 'basement of B02 flooded after the typhoon' } });
+    const reported = await call('POST', '/compounds/fu-a/emergencies', {
+      token: committee,
+      body: { projectId: 'flood-2027', fund: 'maintenance', category: 'basement_flooding', amountFen: 800_000, description: 'basement of B02 flooded after the typhoon' },
+    });
     expect(reported.status).toBe(201);
-    const early = await call('POST', '/compounds/fu-a/projects/flood-2027/expenses', { token: committee, body: { expenseId: 'pump', payee: 'Pump Hire', amountFen: 100_000, purpose: 'pump out the basement' } });
+    const early = await call('POST', '/compounds/fu-a/projects/flood-2027/expenses', {
+      token: committee,
+      body: { expenseId: 'pump', payee: 'Pump Hire', amountFen: 100_000, purpose: 'pump out the basement' },
+    });
     expect(early.status).toBe(422);
     expect((await call('POST', '/compounds/fu-a/projects/flood-2027/confirm', { token: reviewerA })).status).toBe(403);
     const confirmed = await call('POST', '/compounds/fu-a/projects/flood-2027/confirm', { token: street });
     expect(confirmed.json).toMatchObject({ status: 'authorized', basis: 'emergency' });
-    expect((await call('POST', '/compounds/fu-a/projects/flood-2027/expenses', { token: committee, body: { expenseId: 'pump', payee: 'Pump Hire', amountFen: 100_000, purpose: 'pump out the basement' } })).status).toBe(201);
+    expect(
+      (await call('POST', '/compounds/fu-a/projects/flood-2027/expenses', { token: committee, body: { expenseId: 'pump', payee: 'Pump Hire', amountFen: 100_000, purpose: 'pump out the basement' } }))
+        .status,
+    ).toBe(201);
   });
 
   test('the levy is charged monthly; long-unpaid units go into arrears (and onto the negative list), paying clears them', async () => {
@@ -259,7 +310,9 @@ describe('from a resolution to a verified, disclosed payment', () => {
     expect(csv.text).toMatch(/small_maintenance,levy,charged,/);
     // The payment is disclosed in its quarter with each approval and the reviewer's reason.
     const all = await Promise.all(list.map(async (d: { period: string }) => (await call('GET', `/compounds/fu-a/disclosures/${d.period}`, { token: owner })).json));
-    const paid = all.flatMap((d) => d.funds.flatMap((f: { payments: { expenseId: string; approvals: { step: string; reason: string }[] }[] }) => f.payments)).find((p) => p.expenseId === 'lift-deposit');
+    const paid = all
+      .flatMap((d) => d.funds.flatMap((f: { payments: { expenseId: string; approvals: { step: string; reason: string }[] }[] }) => f.payments))
+      .find((p) => p.expenseId === 'lift-deposit');
     expect(paid.approvals.map((a: { step: string; reason: string }) => `${a.step}: ${a.reason}`)).toEqual([
       'community_reviewer: checked the contract and the invoice',
       'branch_and_residents_committee: checked the contract and the invoice',
@@ -281,7 +334,10 @@ describe('from a resolution to a verified, disclosed payment', () => {
     tampered.entries[1].postings[1].amountFen -= 100;
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(tampered));
-    await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'ledger', bad])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/entry 2: the running balances do not follow/) });
+    await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/verify.ts', 'ledger', bad])).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/entry 2: the running balances do not follow/),
+    });
   });
 });
 
@@ -292,7 +348,15 @@ describe('concurrency on one ledger', () => {
       Array.from({ length: 100 }, (_, i) =>
         retrying('POST', '/compounds/fu-a/funds/public_revenue/income', {
           token: property,
-          body: { clientRef: `parking-${i}`, source: 'parking', grossFen: 1000 + i, costsFen: 100, costKind: 'management', memo: `parking fees, day ${i}`, sourceDocument: { type: 'receipt', ref: `P-${i}` } },
+          body: {
+            clientRef: `parking-${i}`,
+            source: 'parking',
+            grossFen: 1000 + i,
+            costsFen: 100,
+            costKind: 'management',
+            memo: `parking fees, day ${i}`,
+            sourceDocument: { type: 'receipt', ref: `P-${i}` },
+          },
         }),
       ),
     );
@@ -304,51 +368,70 @@ describe('concurrency on one ledger', () => {
     expect((await call('GET', '/compounds/fu-a/funds/public_revenue/verify', { token: committee })).json).toMatchObject({ ok: true, entries: 100 });
   });
 
-  test('40 appends racing as separate instances would: the conditional put keeps the chain gap-free; past its budget an append answers Busy', () => system.asService('funds', async () => {
-    const before = (await fundsStore.headEntry('fu-a', 'neighbours'))?.seq ?? 0;
-    const stats = { attempts: 0, writeUnits: 0 };
-    const donate = (i: number) =>
-      fundsStore.append(
-        'fu-a',
-        'neighbours',
-        { kind: 'donation', postings: [{ account: 'cash', amountFen: 100 + i }, { account: 'income:donations', amountFen: -(100 + i) }], memo: `donation ${i}`, sourceDocument: { type: 'receipt', ref: `D-${i}` }, actor: 'test', clientRef: `donation-${i}`, at: clock.nowIso() },
-        { serialize: false, stats },
-      );
-    // Each instance races the others for entry N+1; one that keeps losing says Busy (503 + Retry-After) and its client retries.
-    await Promise.all(Array.from({ length: 40 }, (_, i) => retryingBusy(() => donate(i))));
-    expect(stats.attempts).toBeGreaterThan(40); // they really raced
-    const entries = await fundsStore.allEntries('fu-a', 'neighbours');
-    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: before + 40 }, (_, i) => i + 1));
-    expect(entries.at(-1)!.balances.cash).toBe(Array.from({ length: 40 }, (_, i) => 100 + i).reduce((s, x) => s + x, 0));
-    expect(new Set(entries.map((e) => e.clientRef)).size).toBe(entries.length); // a Busy answer wrote nothing: its retry is the only copy
-    expect((await call('GET', '/compounds/fu-a/funds/neighbours/verify', { token: committee })).json).toMatchObject({ ok: true });
-  }));
+  test('40 appends racing as separate instances would: the conditional put keeps the chain gap-free; past its budget an append answers Busy', () =>
+    system.asService('funds', async () => {
+      const before = (await fundsStore.headEntry('fu-a', 'neighbours'))?.seq ?? 0;
+      const stats = { attempts: 0, writeUnits: 0 };
+      const donate = (i: number) =>
+        fundsStore.append(
+          'fu-a',
+          'neighbours',
+          {
+            kind: 'donation',
+            postings: [
+              { account: 'cash', amountFen: 100 + i },
+              { account: 'income:donations', amountFen: -(100 + i) },
+            ],
+            memo: `donation ${i}`,
+            sourceDocument: { type: 'receipt', ref: `D-${i}` },
+            actor: 'test',
+            clientRef: `donation-${i}`,
+            at: clock.nowIso(),
+          },
+          { serialize: false, stats },
+        );
+      // Each instance races the others for entry N+1; one that keeps losing says Busy (503 + Retry-After) and its client retries.
+      await Promise.all(Array.from({ length: 40 }, (_, i) => retryingBusy(() => donate(i))));
+      expect(stats.attempts).toBeGreaterThan(40); // they really raced
+      const entries = await fundsStore.allEntries('fu-a', 'neighbours');
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: before + 40 }, (_, i) => i + 1));
+      expect(entries.at(-1)!.balances.cash).toBe(Array.from({ length: 40 }, (_, i) => 100 + i).reduce((s, x) => s + x, 0));
+      expect(new Set(entries.map((e) => e.clientRef)).size).toBe(entries.length); // a Busy answer wrote nothing: its retry is the only copy
+      expect((await call('GET', '/compounds/fu-a/funds/neighbours/verify', { token: committee })).json).toMatchObject({ ok: true });
+    }));
 
-  test('property: random income and spending raced against a fresh ledger keep it balanced, gap-free and never overdrawn', () => system.asService('funds', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ spend: fc.boolean(), fen: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 5, maxLength: 40 }),
-        async (ops) => {
+  test('property: random income and spending raced against a fresh ledger keep it balanced, gap-free and never overdrawn', () =>
+    system.asService('funds', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.record({ spend: fc.boolean(), fen: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 5, maxLength: 40 }), async (ops) => {
           const compoundId = `prop-${run++}`;
           const outcomes = await Promise.allSettled(
             ops.map((o, i) =>
-              retryingBusy(() => fundsStore.append(
-                compoundId,
-                'public_revenue',
-                {
-                  kind: o.spend ? 'payment' : 'income',
-                  postings: o.spend
-                    ? [{ account: 'spent:repairs', amountFen: o.fen }, { account: 'cash', amountFen: -o.fen }]
-                    : [{ account: 'cash', amountFen: o.fen }, { account: 'income:rents', amountFen: -o.fen }],
-                  memo: `op ${i}`,
-                  sourceDocument: { type: 'receipt', ref: `op-${i}` },
-                  actor: 'property-test',
-                  clientRef: `op-${i}`,
-                  at: clock.nowIso(),
-                },
-                { serialize: false },
-              )),
+              retryingBusy(() =>
+                fundsStore.append(
+                  compoundId,
+                  'public_revenue',
+                  {
+                    kind: o.spend ? 'payment' : 'income',
+                    postings: o.spend
+                      ? [
+                          { account: 'spent:repairs', amountFen: o.fen },
+                          { account: 'cash', amountFen: -o.fen },
+                        ]
+                      : [
+                          { account: 'cash', amountFen: o.fen },
+                          { account: 'income:rents', amountFen: -o.fen },
+                        ],
+                    memo: `op ${i}`,
+                    sourceDocument: { type: 'receipt', ref: `op-${i}` },
+                    actor: 'property-test',
+                    clientRef: `op-${i}`,
+                    at: clock.nowIso(),
+                  },
+                  { serialize: false },
+                ),
+              ),
             ),
           );
           // Only overdrafts may be refused, and only spending can overdraw.
@@ -365,32 +448,42 @@ describe('concurrency on one ledger', () => {
           const expectedCash = landed.reduce((s, o) => s + (o.spend ? -o.fen : o.fen), 0);
           expect(entries.at(-1)?.balances.cash ?? 0).toBe(expectedCash);
           expect(entries).toHaveLength(landed.length);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  }));
+        }),
+        { numRuns: 8 },
+      );
+    }));
 
-  test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', () => system.asService('funds', async () => {
-    const cash = (await fundsStore.headEntry('fu-a', 'public_revenue'))!.balances.cash!;
-    const tenth = Math.floor(cash / 10);
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, i) =>
-        retryingBusy(() => fundsStore.append('fu-a', 'public_revenue', {
-          kind: 'payment',
-          postings: [{ account: 'spent:cleaning', amountFen: tenth }, { account: 'cash', amountFen: -tenth }],
-          memo: `withdrawal ${i}`,
-          sourceDocument: { type: 'invoice', ref: `W-${i}` },
-          actor: 'test',
-          clientRef: `withdraw-${i}`,
-          at: clock.nowIso(),
-        }, { serialize: false })),
-      ),
-    );
-    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(10);
-    expect(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason.kind === 'rule_broken')).toBe(true);
-    const head = (await fundsStore.headEntry('fu-a', 'public_revenue'))!;
-    expect(head.balances.cash).toBe(cash - 10 * tenth);
-    expect(head.balances.cash).toBeGreaterThanOrEqual(0);
-  }));
+  test('concurrent spending never overdraws: of 30 withdrawals of a tenth of the cash, exactly 10 land', () =>
+    system.asService('funds', async () => {
+      const cash = (await fundsStore.headEntry('fu-a', 'public_revenue'))!.balances.cash!;
+      const tenth = Math.floor(cash / 10);
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          retryingBusy(() =>
+            fundsStore.append(
+              'fu-a',
+              'public_revenue',
+              {
+                kind: 'payment',
+                postings: [
+                  { account: 'spent:cleaning', amountFen: tenth },
+                  { account: 'cash', amountFen: -tenth },
+                ],
+                memo: `withdrawal ${i}`,
+                sourceDocument: { type: 'invoice', ref: `W-${i}` },
+                actor: 'test',
+                clientRef: `withdraw-${i}`,
+                at: clock.nowIso(),
+              },
+              { serialize: false },
+            ),
+          ),
+        ),
+      );
+      expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(10);
+      expect(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason.kind === 'rule_broken')).toBe(true);
+      const head = (await fundsStore.headEntry('fu-a', 'public_revenue'))!;
+      expect(head.balances.cash).toBe(cash - 10 * tenth);
+      expect(head.balances.cash).toBeGreaterThanOrEqual(0);
+    }));
 });

@@ -12,11 +12,7 @@ export interface Call {
 
 /** A small client for the local runtime: real HTTP, real tokens. */
 export function client(system: LocalSystem) {
-  return async function call(
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; raw?: string; type?: string; headers?: Record<string, string> } = {},
-  ): Promise<Call> {
+  return async function call(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; type?: string; headers?: Record<string, string> } = {}): Promise<Call> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;

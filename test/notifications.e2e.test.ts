@@ -109,8 +109,13 @@ beforeAll(async () => {
   ]);
   expect((await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(C, { name: '东湖花园' }) })).status).toBe(201);
   expect((await call('POST', `/compounds/${C}/roll`, { token: tokens.bureau, raw: rollCsv(250), type: 'text/csv' })).status).toBe(201);
-  for (const [building, person, name] of [['B01', 'head-b01', '王楼长'], ['B02', 'head-b02', '李楼长']]) {
-    expect((await call('POST', `/compounds/${C}/grid-roles`, { token: tokens.community, body: { role: 'building_head', personId: person, name, buildingId: building, phone: '+8613900000001' } })).status).toBe(201);
+  for (const [building, person, name] of [
+    ['B01', 'head-b01', '王楼长'],
+    ['B02', 'head-b02', '李楼长'],
+  ]) {
+    expect(
+      (await call('POST', `/compounds/${C}/grid-roles`, { token: tokens.community, body: { role: 'building_head', personId: person, name, buildingId: building, phone: '+8613900000001' } })).status,
+    ).toBe(201);
   }
   await system.idle();
 }, 120_000);
@@ -123,7 +128,10 @@ describe('votes', () => {
   let announcement: any;
   test('the announcement reaches every owner once, the building heads, the committee, the community and the street office, nobody else', async () => {
     await register('o2', { channels: ['sms'], phone: phone(2) });
-    const vote = await call('POST', `/compounds/${C}/votes`, { token: tokens.committee, body: { kind: 'resolution', voteId: 'riders', matter: 'other_major', question: '是否允许外卖骑手进入小区？', votingDays: 7 } });
+    const vote = await call('POST', `/compounds/${C}/votes`, {
+      token: tokens.committee,
+      body: { kind: 'resolution', voteId: 'riders', matter: 'other_major', question: '是否允许外卖骑手进入小区？', votingDays: 7 },
+    });
     expect(vote.status).toBe(201);
     await system.idle();
 
@@ -132,7 +140,9 @@ describe('votes', () => {
     // The opening date, in Beijing time, in both languages.
     const opens = new Date(vote.json.opensAt);
     const local = new Date(opens.getTime() + 8 * 3_600_000);
-    expect(notice.message.zh.body).toContain(`${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')} 开始`);
+    expect(notice.message.zh.body).toContain(
+      `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')} 开始`,
+    );
     expect(notice.message.en.body).toContain('Beijing time');
     // Its SMS, once.
     expect((await sent(phone(2))).filter((m) => m.subject.includes('表决公告'))).toHaveLength(1);
@@ -147,7 +157,9 @@ describe('votes', () => {
     announcement = list.json.items.find((b: any) => b.cause.detailType === 'VoteAnnounced' && b.rule === 'owners');
     expect(announcement).toBeDefined();
     // Every owner of the roll, once: 250 units, 6 of them the developer's, in three buildings.
-    const counts = await Promise.all(['B01', 'B02', 'B03'].map(async (b) => (await call('GET', `/compounds/${C}/notices/${announcement.broadcastId}/buildings/${b}`, { token: tokens.committee })).json.owners));
+    const counts = await Promise.all(
+      ['B01', 'B02', 'B03'].map(async (b) => (await call('GET', `/compounds/${C}/notices/${announcement.broadcastId}/buildings/${b}`, { token: tokens.committee })).json.owners),
+    );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(244 + 1);
   });
 
@@ -190,7 +202,18 @@ describe('votes', () => {
     expect(opened.message.zh.body).toContain('截止');
     expect(opened.message.zh.body).toContain('外卖骑手');
 
-    const reminder = await publish(VoteReminderDue, { compoundId: C, voteId: 'riders', kind: 'resolution', opensAt: '2026-12-20T10:00:00.000Z', buildingId: 'B02', ownerIds: ['O101', 'O102'], part: 0, parts: 1, closesAt: '2027-01-01T10:00:00.000Z', question: '是否允许外卖骑手进入小区？' });
+    const reminder = await publish(VoteReminderDue, {
+      compoundId: C,
+      voteId: 'riders',
+      kind: 'resolution',
+      opensAt: '2026-12-20T10:00:00.000Z',
+      buildingId: 'B02',
+      ownerIds: ['O101', 'O102'],
+      part: 0,
+      parts: 1,
+      closesAt: '2027-01-01T10:00:00.000Z',
+      question: '是否允许外卖骑手进入小区？',
+    });
     expect(await titled('o101', '投票提醒')).toHaveLength(1);
     expect(await titled('o102', '投票提醒')).toHaveLength(1);
     expect(await titled('o103', '投票提醒')).toHaveLength(0);
@@ -224,7 +247,14 @@ describe('votes', () => {
     expect(preliminary.message.zh.body).toContain('异议期至 2027年1月9日 10:00');
     expect(preliminary.message.en.body).toContain('14,000.25 m² of 19,555.00 m²');
 
-    await publish(ResolutionPassed, { compoundId: C, voteId: 'riders', matter: 'other_major', question: '是否允许外卖骑手进入小区？', figures: { totalArea: 1_955_500, totalHeadcount: 245, participatingArea: 1_400_025, participatingHeadcount: 180, forArea: 1_300_000, forHeadcount: 170 }, decidedAt: clock.nowIso() });
+    await publish(ResolutionPassed, {
+      compoundId: C,
+      voteId: 'riders',
+      matter: 'other_major',
+      question: '是否允许外卖骑手进入小区？',
+      figures: { totalArea: 1_955_500, totalHeadcount: 245, participatingArea: 1_400_025, participatingHeadcount: 180, forArea: 1_300_000, forHeadcount: 170 },
+      decidedAt: clock.nowIso(),
+    });
     const [final] = await titled('o2', '表决最终结果');
     expect(final).toMatchObject({ legallyRequired: true });
     expect(final.message.zh.body).toContain('同意人数 170/245');
@@ -238,7 +268,17 @@ describe('the reminder two days before closing, keyed off the closing time', () 
   // until it is, this service reminds every owner of an open vote, and stands down when elections reminds.
   const announce = (voteId: string, closesInMs: number) => {
     const now = clock.now().getTime();
-    return publish(VoteAnnounced, { compoundId: C, voteId, kind: 'resolution', matter: 'other_major', question: `表决 ${voteId}`, noticeAt: clock.nowIso(), opensAt: new Date(now + 60_000).toISOString(), closesAt: new Date(now + closesInMs).toISOString(), warnings: [] });
+    return publish(VoteAnnounced, {
+      compoundId: C,
+      voteId,
+      kind: 'resolution',
+      matter: 'other_major',
+      question: `表决 ${voteId}`,
+      noticeAt: clock.nowIso(),
+      opensAt: new Date(now + 60_000).toISOString(),
+      closesAt: new Date(now + closesInMs).toISOString(),
+      warnings: [],
+    });
   };
   const HOUR = 3_600_000;
 
@@ -246,8 +286,27 @@ describe('the reminder two days before closing, keyed off the closing time', () 
     await announce('bikes', 50 * HOUR); // due 3 hours from now
     await announce('lifts', 50 * HOUR);
     await announce('gates', 50 * HOUR);
-    await publish(VoteReminderDue, { compoundId: C, voteId: 'lifts', kind: 'resolution', opensAt: clock.nowIso(), buildingId: 'B01', ownerIds: ['O3'], part: 0, parts: 1, closesAt: new Date(clock.now().getTime() + 50 * HOUR).toISOString(), question: '表决 lifts' });
-    await publish(VoteClosed, { compoundId: C, voteId: 'gates', ballotCount: 1, figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 }, outcome: { passed: false, reason: 'no_quorum' }, logHead: 'f'.repeat(64), objectionEndsAt: '2027-01-09T02:00:00.000Z' });
+    await publish(VoteReminderDue, {
+      compoundId: C,
+      voteId: 'lifts',
+      kind: 'resolution',
+      opensAt: clock.nowIso(),
+      buildingId: 'B01',
+      ownerIds: ['O3'],
+      part: 0,
+      parts: 1,
+      closesAt: new Date(clock.now().getTime() + 50 * HOUR).toISOString(),
+      question: '表决 lifts',
+    });
+    await publish(VoteClosed, {
+      compoundId: C,
+      voteId: 'gates',
+      ballotCount: 1,
+      figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 },
+      outcome: { passed: false, reason: 'no_quorum' },
+      logHead: 'f'.repeat(64),
+      objectionEndsAt: '2027-01-09T02:00:00.000Z',
+    });
 
     await system.scheduler.advance(3 * HOUR - 10 * 60_000);
     await system.idle();
@@ -278,7 +337,16 @@ describe('funds', () => {
     expect(await titled('o2', '项目批准')).toHaveLength(1);
     expect((await titled('o2', '项目批准'))[0].urgency).toBe('low');
 
-    await publish(ExpenseSubmitted, { compoundId: C, projectId: 'lift-b01', expenseId: 'lift-deposit', payee: '泉州电梯有限公司', amountFen: 24_000_000, tierAmountFen: 24_000_000, tier: 3, inspectorNotified: true });
+    await publish(ExpenseSubmitted, {
+      compoundId: C,
+      projectId: 'lift-b01',
+      expenseId: 'lift-deposit',
+      payee: '泉州电梯有限公司',
+      amountFen: 24_000_000,
+      tierAmountFen: 24_000_000,
+      tier: 3,
+      inspectorNotified: true,
+    });
     const [due] = await titled('community', '待审核');
     expect(due.message.zh.body).toContain('240,000.00 元');
     expect(due.message.zh.body).toContain('社区审核人');
@@ -288,7 +356,15 @@ describe('funds', () => {
 
     await publish(ExpenseReviewed, { compoundId: C, projectId: 'lift-b01', expenseId: 'lift-deposit', step: 'community_reviewer', decision: 'approved', reason: 'ok', fullyApproved: false });
     expect((await titled('community', '待审核')).map((n) => n.message.zh.body).join()).toContain('社区党组织和居民委员会');
-    await publish(ExpenseReviewed, { compoundId: C, projectId: 'lift-b01', expenseId: 'lift-deposit', step: 'branch_and_residents_committee', decision: 'approved', reason: 'ok', fullyApproved: false });
+    await publish(ExpenseReviewed, {
+      compoundId: C,
+      projectId: 'lift-b01',
+      expenseId: 'lift-deposit',
+      step: 'branch_and_residents_committee',
+      decision: 'approved',
+      reason: 'ok',
+      fullyApproved: false,
+    });
     expect((await titled('street', '待审核'))[0].message.zh.body).toContain('街道办事处');
 
     await publish(ExpenseReviewOverdue, { compoundId: C, projectId: 'lift-b01', expenseId: 'lift-deposit', step: 'street_office', dueAt: '2027-02-01T01:00:00.000Z' });
@@ -343,7 +419,21 @@ describe('committee, complaints, enforcement', () => {
 
   test('a complaint reaches its handler, then the office it is escalated to; the complainant hears of each step, nobody else', async () => {
     const ref = { compoundId: C, complaintId: 'cp-1' };
-    await publish(ComplaintReceived, { ...ref, category: 'leaks_repairs', channel: 'app', handler: { kind: 'property', id: C }, respondentKind: 'property_company', anonymous: false, acknowledgeBy: '2027-01-02T01:00:00.000Z', resolveBy: '2027-01-10T09:00:00.000Z', receivedAt: clock.nowIso() }, 'o4');
+    await publish(
+      ComplaintReceived,
+      {
+        ...ref,
+        category: 'leaks_repairs',
+        channel: 'app',
+        handler: { kind: 'property', id: C },
+        respondentKind: 'property_company',
+        anonymous: false,
+        acknowledgeBy: '2027-01-02T01:00:00.000Z',
+        resolveBy: '2027-01-10T09:00:00.000Z',
+        receivedAt: clock.nowIso(),
+      },
+      'o4',
+    );
     expect((await titled('property', '新投诉'))[0].message.zh.body).toContain('2027年1月10日 17:00 前办结');
     expect(await titled('o4', '投诉已收到')).toHaveLength(1); // the complainant, by their token subject
     expect(await titled('committee', '新投诉')).toHaveLength(0);
@@ -376,7 +466,14 @@ describe('committee, complaints, enforcement', () => {
       publicInterest: true,
       criminal: false,
     });
-    await publish(ViolationConfirmed, { ...finding, category: 'fire_safety', responsibleOwnerId: 'O10', deadline: '2027-01-15T09:00:00.000Z', enforcementCategory: 'fire_lane_blocked', severity: 'serious' });
+    await publish(ViolationConfirmed, {
+      ...finding,
+      category: 'fire_safety',
+      responsibleOwnerId: 'O10',
+      deadline: '2027-01-15T09:00:00.000Z',
+      enforcementCategory: 'fire_lane_blocked',
+      severity: 'serious',
+    });
     await again(confirmed);
     const [notice] = await titled('o10', '整改通知');
     expect(notice).toMatchObject({ urgency: 'urgent' });
@@ -390,7 +487,16 @@ describe('committee, complaints, enforcement', () => {
     // Later events do not name the party: it is remembered from the confirmation.
     await publish(ReinspectionFailed, { ...finding, note: '仍有杂物', deadline: '2027-01-18T09:00:00.000Z' });
     expect((await titled('o10', '复查未通过'))[0].message.zh.body).toContain('2027年1月18日 17:00');
-    await publish(EnforcementEscalated, { ...finding, category: 'fire_lane_blocked', step: 'procuratorate_recommendation', department: 'procuratorate', addressedTo: 'fire-rescue', legalBasis: 'Administrative Litigation Law art. 25(4)', caseRef: 'nt-a/F-1/pr', dueAt: clock.nowIso() });
+    await publish(EnforcementEscalated, {
+      ...finding,
+      category: 'fire_lane_blocked',
+      step: 'procuratorate_recommendation',
+      department: 'procuratorate',
+      addressedTo: 'fire-rescue',
+      legalBasis: 'Administrative Litigation Law art. 25(4)',
+      caseRef: 'nt-a/F-1/pr',
+      dueAt: clock.nowIso(),
+    });
     expect((await titled('street', '执法升级'))[0]).toMatchObject({ urgency: 'urgent' });
     expect(await titled('other-street', '执法升级')).toHaveLength(0);
     expect(await titled('procuratorate', '执法升级')).toHaveLength(1);
@@ -437,7 +543,15 @@ describe('preferences and channels', () => {
     await publish(ArrearsRecorded, { compoundId: C, ownerId: 'O7', unitId: 'B01-007', kind: 'property_fee', amountFen: 100_000, arrearsId: 'A-O7' });
     expect(await titled('o7', '欠费提醒')).toHaveLength(1); // the inbox keeps it
     expect(await sent(phone(7))).toHaveLength(0);
-    await publish(VoteClosed, { compoundId: C, voteId: 'riders', ballotCount: 1, figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 }, outcome: { passed: false, reason: 'no_quorum' }, logHead: 'c'.repeat(64), objectionEndsAt: '2027-01-09T02:00:00.000Z' });
+    await publish(VoteClosed, {
+      compoundId: C,
+      voteId: 'riders',
+      ballotCount: 1,
+      figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 },
+      outcome: { passed: false, reason: 'no_quorum' },
+      logHead: 'c'.repeat(64),
+      objectionEndsAt: '2027-01-09T02:00:00.000Z',
+    });
     expect((await sent(phone(7))).map((m) => m.subject)).toEqual([expect.stringContaining('表决结果公示')]);
   });
 
@@ -452,7 +566,20 @@ describe('preferences and channels', () => {
     const until = new Date(detail.json.deliveries[0].deferredUntil);
     expect(new Date(until.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)).toBe('07:00');
 
-    await publish(FindingConfirmed, { compoundId: C, findingId: 'F-8', department: 'fire-rescue', source: 'sweep', category: 'fire_lane_blocked', severity: 'major', responsibleParty: { kind: 'owner', ownerId: 'O8' }, location: { buildingId: 'B01' }, deadline: '2027-02-15T09:00:00.000Z', legalBasis: 'Fire Protection Law art. 28', publicInterest: true, criminal: false });
+    await publish(FindingConfirmed, {
+      compoundId: C,
+      findingId: 'F-8',
+      department: 'fire-rescue',
+      source: 'sweep',
+      category: 'fire_lane_blocked',
+      severity: 'major',
+      responsibleParty: { kind: 'owner', ownerId: 'O8' },
+      location: { buildingId: 'B01' },
+      deadline: '2027-02-15T09:00:00.000Z',
+      legalBasis: 'Fire Protection Law art. 28',
+      publicInterest: true,
+      criminal: false,
+    });
     expect((await sent(phone(8))).map((m) => m.subject)).toEqual([expect.stringContaining('整改通知')]);
 
     await again(arrears);
@@ -471,7 +598,15 @@ describe('preferences and channels', () => {
     await publish(ArrearsCleared, { compoundId: C, ownerId: 'O6', unitId: 'B01-006', arrearsId: 'A-O6' });
     await publish(DisclosurePublished, { compoundId: C, period: '2027-Q1', funds: [{ fund: 'public_revenue', headHash: 'd'.repeat(64), cashFen: 1_080_000 }] });
     expect(await sent('o6@example.cn')).toHaveLength(0);
-    await publish(VoteClosed, { compoundId: C, voteId: 'riders', ballotCount: 2, figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 }, outcome: { passed: false, reason: 'no_quorum' }, logHead: 'e'.repeat(64), objectionEndsAt: '2027-01-09T02:00:00.000Z' });
+    await publish(VoteClosed, {
+      compoundId: C,
+      voteId: 'riders',
+      ballotCount: 2,
+      figures: { totalArea: 100, totalHeadcount: 2, participatingArea: 50, participatingHeadcount: 1 },
+      outcome: { passed: false, reason: 'no_quorum' },
+      logHead: 'e'.repeat(64),
+      objectionEndsAt: '2027-01-09T02:00:00.000Z',
+    });
     expect((await sent('o6@example.cn')).map((m) => m.subject)).toEqual(['[gongzhi] Preliminary result — 东湖花园']);
 
     await advanceToLocal('08:05');

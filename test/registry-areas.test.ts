@@ -90,7 +90,7 @@ describe('compounds are placed from the registry’s areas, never from the body'
     expect((await post('/compounds', north, compoundBody('ghost', { communityId: 'no-such' }))).status).toBe(404);
     await system.idle();
     const event = system.bus.log.find((e) => e['detail-type'] === 'CompoundRegistered' && e.detail.metadata.compoundId === 'north-1');
-    expect((event?.detail.data as { location: unknown }).location).toEqual({ districtId: 'north', streetId: 'n-st', communityId: 'n-k' });
+    expect((event!.detail.data as { location: unknown }).location).toEqual({ districtId: 'north', streetId: 'n-st', communityId: 'n-k' });
     const street = await system.token(['street:n-st']);
     expect((await call('GET', '/compounds/north-1', { token: street })).status).toBe(200);
     expect((await call('GET', '/compounds/north-1', { token: await system.token(['street:s-st']) })).status).toBe(403);

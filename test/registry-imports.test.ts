@@ -155,7 +155,24 @@ describe('roll imports as jobs', () => {
     await system.asService('registry', async () => {
       const job = (await store.getImport('watch-a', importId, true))!;
       expect(await store.advanceImport(job, 'queued', { bytes: 1 })).toBe(true);
-      await store.createImport({ compoundId: 'watch-a', importId: 'crashed-1', mode: 'request', status: 'running', createdAt: now, createdBy: 'someone', updatedAt: now, rows: 10, rollVersion: 7, previousVersion: 0, chunkCount: 1, chunksWritten: 0, passes: 1 }, []);
+      await store.createImport(
+        {
+          compoundId: 'watch-a',
+          importId: 'crashed-1',
+          mode: 'request',
+          status: 'running',
+          createdAt: now,
+          createdBy: 'someone',
+          updatedAt: now,
+          rows: 10,
+          rollVersion: 7,
+          previousVersion: 0,
+          chunkCount: 1,
+          chunksWritten: 0,
+          passes: 1,
+        },
+        [],
+      );
     });
     await system.scheduler.fire('registry/import-watch');
     await system.idle();

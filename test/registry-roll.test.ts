@@ -19,8 +19,7 @@ beforeAll(async () => {
 afterAll(() => system.close());
 
 const HEADER = 'building,unit,area,area_source,holding,owner_id,owner_name,registered';
-const importCsv = (compoundId: string, lines: string[], token = bureau) =>
-  call('POST', `/compounds/${compoundId}/roll`, { token, raw: `${[HEADER, ...lines].join('\n')}\n`, type: 'text/csv' });
+const importCsv = (compoundId: string, lines: string[], token = bureau) => call('POST', `/compounds/${compoundId}/roll`, { token, raw: `${[HEADER, ...lines].join('\n')}\n`, type: 'text/csv' });
 
 describe('units by building', () => {
   test('a building whose id is a prefix of another lists only its own units (B1 vs B1-A)', async () => {
@@ -55,11 +54,7 @@ describe('units by building', () => {
 
 describe('roll versions and their events', () => {
   const chunkVersions = (compoundId: string) =>
-    new Set(
-      system.bus.log
-        .filter((e) => e['detail-type'] === 'RollChunkPublished' && e.detail.metadata.compoundId === compoundId)
-        .map((e) => (e.detail.data as { rollVersion: number }).rollVersion),
-    );
+    new Set(system.bus.log.filter((e) => e['detail-type'] === 'RollChunkPublished' && e.detail.metadata.compoundId === compoundId).map((e) => (e.detail.data as { rollVersion: number }).rollVersion));
 
   test('only the activated roll’s chunks are published: the import that lost the race publishes nothing, even after the outbox sweep', async () => {
     expect((await call('POST', '/compounds', { token: bureau, body: compoundBody('race-a') })).status).toBe(201);
@@ -142,7 +137,10 @@ describe('the roll as CSV: template, export, Chinese', () => {
   };
 
   test('the template is public, UTF-8 with a BOM, the same as examples/, and imports as it is', async () => {
-    for (const [lang, file] of [['en', 'roll-template.csv'], ['zh', 'roll-template.zh.csv']] as const) {
+    for (const [lang, file] of [
+      ['en', 'roll-template.csv'],
+      ['zh', 'roll-template.zh.csv'],
+    ] as const) {
       const response = await fetch(`${system.url}/roll/template.csv?lang=${lang}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');

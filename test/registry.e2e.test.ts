@@ -237,9 +237,7 @@ describe('grid roles and idempotent POSTs', () => {
   test('parallel retries with one key create one record', async () => {
     const street = await system.token(['street:S1'], 'street-officer');
     const body = { role: 'volunteer', personId: 'P2', name: 'Li Na' };
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => call('POST', '/compounds/grid-a/grid-roles', { token: street, body, headers: { 'idempotency-key': 'vol-P2' } })),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, () => call('POST', '/compounds/grid-a/grid-roles', { token: street, body, headers: { 'idempotency-key': 'vol-P2' } })));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
@@ -252,7 +250,10 @@ describe('grid roles and idempotent POSTs', () => {
     expect((await call('POST', '/compounds/grid-a/grid-roles', { token: street, body: { role: 'building_head', personId: 'P3', name: 'Zhou' } })).status).toBe(422);
     expect((await call('POST', '/compounds/grid-a/grid-roles', { token: street, body: { role: 'building_head', personId: 'P3', name: 'Zhou', buildingId: 'B77' } })).status).toBe(422);
     const buildings = await call('GET', '/compounds/grid-a/buildings', { token: street });
-    expect(buildings.json.items).toEqual([{ buildingId: 'B01', unitCount: 100 }, { buildingId: 'B02', unitCount: 100 }]);
+    expect(buildings.json.items).toEqual([
+      { buildingId: 'B01', unitCount: 100 },
+      { buildingId: 'B02', unitCount: 100 },
+    ]);
   });
 });
 

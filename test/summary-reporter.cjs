@@ -56,7 +56,8 @@ class SummaryReporter {
     if (declared.size === 0) return undefined;
     const problems = [];
     for (const [route, seen] of calls) {
-      if (seen.silent > 0 && !declared.get(route)) problems.push(`  ${route}: ${seen.silent} of ${seen.calls} successful calls created something but published no event and queued no work (no audit record), e.g. ${seen.example}`);
+      if (seen.silent > 0 && !declared.get(route))
+        problems.push(`  ${route}: ${seen.silent} of ${seen.calls} successful calls created something but published no event and queued no work (no audit record), e.g. ${seen.example}`);
     }
     const wholeSuite = !this.globalConfig.testPathPatterns?.isSet?.() && !this.globalConfig.testNamePattern && !this.globalConfig.onlyChanged && results.numFailedTests === 0;
     const never = wholeSuite ? [...declared.keys()].filter((route) => !calls.has(route)) : [];

@@ -79,7 +79,11 @@ test('--sub alone carries the grants the access service recorded for that user i
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-token-users-'));
   try {
     const none = await cli(['--sub', 'alice'], dir);
-    expect(none).toEqual({ code: 2, stdout: '', stderr: `token: no grants are recorded for alice in ${join(dir, 'users.json')}; give --role or --grant, or grant some with PUT /users/alice/grants/{grant}\n` });
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `token: no grants are recorded for alice in ${join(dir, 'users.json')}; give --role or --grant, or grant some with PUT /users/alice/grants/{grant}\n`,
+    });
     // What the access service writes through the local directory (infra/local/users.ts), the CLI reads.
     const directory = localUserDirectory(dir);
     await directory.setGrants('alice', 'street:donghu inspector:donghu');

@@ -30,11 +30,29 @@ function build(drafts: EntryDraft[]): Entry[] {
 /** A year of a small compound's public revenue and levy: every kind of entry, with details, and a reversal. */
 function sampleLedger(): Entry[] {
   const entries = build([
-    draft('opening', [{ account: 'cash', amountFen: 1_234_567 }, { account: 'opening_balance', amountFen: -1_234_567 }], 1, { sourceDocument: { type: 'bank_statement', ref: 'BS-1' } }),
+    draft(
+      'opening',
+      [
+        { account: 'cash', amountFen: 1_234_567 },
+        { account: 'opening_balance', amountFen: -1_234_567 },
+      ],
+      1,
+      { sourceDocument: { type: 'bank_statement', ref: 'BS-1' } },
+    ),
     draft('income', incomePostings({ source: 'advertising', grossFen: 500_000, costsFen: 25_000, costKind: 'tax' }), 2),
     draft('income', incomePostings({ source: 'parking', grossFen: 80_050, costsFen: 0 }), 3),
-    draft('levy_charge', levyChargePostings(43_210), 4, { sourceDocument: { type: 'levy_run', ref: '2027-01' }, detail: { period: '2027-01', sheets: [{ bucket: 0, units: 12, totalFen: 43_210, hash: 'a'.repeat(64) }] } }),
-    draft('levy_payment', levyPaymentPostings(7_200), 5, { detail: { lines: [{ unitId: 'B01-0101', amountFen: 3_600, receiptRef: 'LR-1' }, { unitId: 'B01-0102', amountFen: 3_600, receiptRef: 'LR-2' }] } }),
+    draft('levy_charge', levyChargePostings(43_210), 4, {
+      sourceDocument: { type: 'levy_run', ref: '2027-01' },
+      detail: { period: '2027-01', sheets: [{ bucket: 0, units: 12, totalFen: 43_210, hash: 'a'.repeat(64) }] },
+    }),
+    draft('levy_payment', levyPaymentPostings(7_200), 5, {
+      detail: {
+        lines: [
+          { unitId: 'B01-0101', amountFen: 3_600, receiptRef: 'LR-1' },
+          { unitId: 'B01-0102', amountFen: 3_600, receiptRef: 'LR-2' },
+        ],
+      },
+    }),
     draft('reservation', reservationPostings('lift-b01', 300_000), 6, { sourceDocument: { type: 'resolution', ref: 'vote-7' } }),
     draft('payment', paymentPostings('lift-b01', 150_050), 7, { sourceDocument: { type: 'invoice', ref: 'INV-9' }, detail: { projectId: 'lift-b01', expenseId: 'X1' } }),
   ]);
@@ -100,20 +118,25 @@ test('on random ledgers and random alterations the browser agrees with the serve
     fc.record({ kind: fc.constant('levy' as const), gross: fc.integer({ min: 1, max: 1_000_000 }), costs: fc.constant(0) }),
   );
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), fc.nat(), fc.integer({ min: -5, max: 5 }).filter((n) => n !== 0), async (steps, pick, delta) => {
-      const entries = build(
-        steps.map((s, i) =>
-          s.kind === 'income'
-            ? draft('income', incomePostings({ source: 'rents', grossFen: s.gross + s.costs, costsFen: s.costs, costKind: 'tax' }), i + 1)
-            : draft('levy_charge', levyChargePostings(s.gross), i + 1),
-        ),
-      );
-      expect((await agree(entries)).ok).toBe(true);
-      const i = pick % entries.length;
-      const tampered = entries.map((e, j) => (j === i ? { ...e, postings: e.postings.map((p, k) => (k === 0 ? { ...p, amountFen: p.amountFen + delta } : p)) } : e));
-      const v = await agree(tampered);
-      expect(v.firstBad?.position).toBe(i + 1);
-    }),
+    fc.asyncProperty(
+      fc.array(step, { minLength: 1, maxLength: 12 }),
+      fc.nat(),
+      fc.integer({ min: -5, max: 5 }).filter((n) => n !== 0),
+      async (steps, pick, delta) => {
+        const entries = build(
+          steps.map((s, i) =>
+            s.kind === 'income'
+              ? draft('income', incomePostings({ source: 'rents', grossFen: s.gross + s.costs, costsFen: s.costs, costKind: 'tax' }), i + 1)
+              : draft('levy_charge', levyChargePostings(s.gross), i + 1),
+          ),
+        );
+        expect((await agree(entries)).ok).toBe(true);
+        const i = pick % entries.length;
+        const tampered = entries.map((e, j) => (j === i ? { ...e, postings: e.postings.map((p, k) => (k === 0 ? { ...p, amountFen: p.amountFen + delta } : p)) } : e));
+        const v = await agree(tampered);
+        expect(v.firstBad?.position).toBe(i + 1);
+      },
+    ),
     { numRuns: 60 },
   );
 });
@@ -131,7 +154,18 @@ test('an altered amount is caught, even balanced and re-hashed, by the links or 
   forged[1] = { ...rest, hash: entryHash(rest) };
   expect(failed(await agree(forged))).toEqual(expect.arrayContaining(['links']));
   // The whole chain re-hashed by a forger, balances restated: only the published head gives it away.
-  const rebuilt = build(entries.map((x, i) => ({ kind: x.kind, postings: i === 1 ? postings : x.postings, memo: x.memo, sourceDocument: x.sourceDocument, actor: x.actor, clientRef: x.clientRef, at: x.at, ...(x.detail ? { detail: x.detail } : {}) })));
+  const rebuilt = build(
+    entries.map((x, i) => ({
+      kind: x.kind,
+      postings: i === 1 ? postings : x.postings,
+      memo: x.memo,
+      sourceDocument: x.sourceDocument,
+      actor: x.actor,
+      clientRef: x.clientRef,
+      at: x.at,
+      ...(x.detail ? { detail: x.detail } : {}),
+    })),
+  );
   expect(verifyLedger(rebuilt).ok).toBe(true);
   expect(failed(await verifyLedgerInBrowser(rebuilt, headOf(entries)))).toEqual(['head']);
 });
@@ -148,13 +182,37 @@ test('a dropped entry, a reordering, a wrong head are caught', async () => {
 
 test('an unbalanced entry is caught even when a forger restates its balances and re-hashes the chain', async () => {
   const entries = sampleLedger();
-  const unbalanced = rehash(entries.map((e, i) => (i === 2 ? { ...e, postings: [{ account: 'cash', amountFen: 90_050 }, { account: 'income:parking', amountFen: -80_050 }] } : e)));
+  const unbalanced = rehash(
+    entries.map((e, i) =>
+      i === 2
+        ? {
+            ...e,
+            postings: [
+              { account: 'cash', amountFen: 90_050 },
+              { account: 'income:parking', amountFen: -80_050 },
+            ],
+          }
+        : e,
+    ),
+  );
   // Balances restated as the forger's postings give them, so only the balancing rule is broken.
   const restated = restate(unbalanced);
   const v = await agree(restated, headOf(restated));
   expect(v.firstBad).toMatchObject({ seq: 3, check: 'balanced' });
   expect(failed(v)).toEqual(['balanced', 'reversals']);
-  const fractional = rehash(entries.map((e, i) => (i === 2 ? { ...e, postings: [{ account: 'cash', amountFen: 0.5 }, { account: 'income:parking', amountFen: -0.5 }] } : e)));
+  const fractional = rehash(
+    entries.map((e, i) =>
+      i === 2
+        ? {
+            ...e,
+            postings: [
+              { account: 'cash', amountFen: 0.5 },
+              { account: 'income:parking', amountFen: -0.5 },
+            ],
+          }
+        : e,
+    ),
+  );
   expect(failed(await agree(fractional, headOf(fractional)))).toEqual(expect.arrayContaining(['balanced']));
 });
 

@@ -26,7 +26,15 @@ function vote(choices: string[]) {
     };
     return { ...record, receipt: receiptOf(record), salt: randomBytes(16).toString('hex') };
   });
-  const logged = (r: (typeof records)[number], choice = r.choice) => ({ receipt: r.receipt, choice, area: r.area, headcount: r.headcount, channel: r.channel, byProxy: r.proxyHolderId !== undefined, salt: r.salt });
+  const logged = (r: (typeof records)[number], choice = r.choice) => ({
+    receipt: r.receipt,
+    choice,
+    area: r.area,
+    headcount: r.headcount,
+    channel: r.channel,
+    byProxy: r.proxyHolderId !== undefined,
+    salt: r.salt,
+  });
   const log = buildLog(records.map((r) => logged(r)));
   const count = (c: string) => records.filter((r) => r.choice === c).length;
   const published: PublishedLog = {
@@ -60,7 +68,16 @@ const failed = (checks: { name: string; ok: boolean }[]) => checks.filter((c) =>
 test('a log the server built verifies in full, with any voter’s receipt', async () => {
   const { published, kept } = vote(['for', 'against', 'for', 'abstain', 'for']);
   for (const i of [0, 1, 4]) expect(failed(await verifyInBrowser(published, kept(i)))).toEqual([]);
-  expect(failed(await verifyInBrowser({ ...published, entries: [], head: '0'.repeat(64), result: { ...published.result, figures: { participatingHeadcount: 0, forHeadcount: 0 }, againstHeadcount: 0, abstainHeadcount: 0 } }))).toEqual([]);
+  expect(
+    failed(
+      await verifyInBrowser({
+        ...published,
+        entries: [],
+        head: '0'.repeat(64),
+        result: { ...published.result, figures: { participatingHeadcount: 0, forHeadcount: 0 }, againstHeadcount: 0, abstainHeadcount: 0 },
+      }),
+    ),
+  ).toEqual([]);
 });
 
 test('the headcount tally agrees with the server’s for any ballots', () => {
@@ -93,9 +110,16 @@ test('the voter’s own checks: a receipt that does not recompute, a recorded ch
   // The log records another choice under this receipt (a server that lies to this voter, with a consistent chain).
   const r = records[0]!;
   const lied = buildLog(records.map((x) => logged(x, x === r ? 'against' : x.choice)));
-  const forged: PublishedLog = { ...published, head: headOf(lied), entries: lied.map(publicEntry), result: { ...published.result, figures: { participatingHeadcount: 2, forHeadcount: 0 }, againstHeadcount: 2 } };
+  const forged: PublishedLog = {
+    ...published,
+    head: headOf(lied),
+    entries: lied.map(publicEntry),
+    result: { ...published.result, figures: { participatingHeadcount: 2, forHeadcount: 0 }, againstHeadcount: 2 },
+  };
   expect(failed(await verifyInBrowser(forged, kept(0)))).toEqual(['choice']);
-  expect(commitmentOf(r.receipt, { area: r.area, channel: r.channel, byProxy: false }, r.salt)).toBe((published.entries as { receipt: string; commitment: string }[]).find((e) => e.receipt === r.receipt)!.commitment);
+  expect(commitmentOf(r.receipt, { area: r.area, channel: r.channel, byProxy: false }, r.salt)).toBe(
+    (published.entries as { receipt: string; commitment: string }[]).find((e) => e.receipt === r.receipt)!.commitment,
+  );
 });
 
 test('paper and proxy ballots verify like online ones, and a ballot struck by an upheld objection leaves the tally but not the chain', async () => {

@@ -42,7 +42,14 @@ beforeAll(async () => {
   ] as const) {
     expect((await call('POST', path, { token: bureau, body })).status).toBe(201);
   }
-  const compound = { compoundId: C, name: '东湖花园 Donghu Garden', address: '1 Donghu Road, Fengze District, Quanzhou', communityId: DEMO.communityId, governance: 'committee', developerId: DEMO.developerId };
+  const compound = {
+    compoundId: C,
+    name: '东湖花园 Donghu Garden',
+    address: '1 Donghu Road, Fengze District, Quanzhou',
+    communityId: DEMO.communityId,
+    governance: 'committee',
+    developerId: DEMO.developerId,
+  };
   expect((await call('POST', '/compounds', { token: bureau, body: compound })).status).toBe(201);
   expect((await call('POST', `/compounds/${C}/roll`, { token: bureau, raw: demoRollCsv(8, 24), type: 'text/csv' })).status).toBe(201);
   await system.idle();
@@ -54,11 +61,21 @@ beforeAll(async () => {
   await seedDisputesDemo(demoCall);
   await seedEnforcementDemo(system);
   // Money in the maintenance fund and people in the reserve pool, for the funds and pool charts.
-  const deposit = { clientRef: 'deposit-2026-001', source: 'deposits', grossFen: 60_000_000, memo: 'maintenance fund transferred by the city fund centre', sourceDocument: { type: 'bank_statement', ref: 'BS-2026-001' } };
+  const deposit = {
+    clientRef: 'deposit-2026-001',
+    source: 'deposits',
+    grossFen: 60_000_000,
+    memo: 'maintenance fund transferred by the city fund centre',
+    sourceDocument: { type: 'bank_statement', ref: 'BS-2026-001' },
+  };
   // The maintenance fund is held by the city's fund centre: the bureau records what comes in.
   expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: bureau, body: deposit })).status).toBe(201);
   const street = await system.token([`street:${DEMO.streetId}`], 'street-donghu');
-  for (const [personId, name, partyMember] of [['P-chen', '陈明', true], ['P-lin', '林芳', false], ['P-wu', '吴建国', true]] as const) {
+  for (const [personId, name, partyMember] of [
+    ['P-chen', '陈明', true],
+    ['P-lin', '林芳', false],
+    ['P-wu', '吴建国', true],
+  ] as const) {
     expect((await call('POST', '/pool', { token: street, body: { personId, name, attributes: { partyMember }, compounds: [C] } })).status).toBe(201);
   }
   await system.idle();
@@ -139,7 +156,12 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
   await shot(page, 'owner-vote');
 
   // Other owners vote; the turnout the owner sees grows (read from the page after a reload).
-  for (const [owner, choice] of [['O3', 'against'], ['O4', 'for'], ['O5', 'abstain'], ['O6', 'for']] as const) {
+  for (const [owner, choice] of [
+    ['O3', 'against'],
+    ['O4', 'for'],
+    ['O5', 'abstain'],
+    ['O6', 'for'],
+  ] as const) {
     const r = await call('POST', `/compounds/${C}/votes/${voteId}/ballots`, { token: await system.token([`owner:${C}:${owner}`], `person-${owner}`), body: { choice } });
     expect(r.status).toBe(201);
   }
@@ -182,7 +204,10 @@ test('a receipt altered on the device fails the check in the browser', async () 
   // The kept receipt with another nonce: its receipt no longer recomputes from the ballot.
   await page.evaluate(
     ([key, kept]) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key!, kept!),
-    [`gongzhi.receipt.${C}.${voteId}.O2`, JSON.stringify({ voteId, voterId: 'O2', receipt: mine.receipt, nonce: '00', areaSalt: mine.areaSalt, choice: mine.choice, area: mine.area, headcount: mine.headcount, castAt: mine.castAt })],
+    [
+      `gongzhi.receipt.${C}.${voteId}.O2`,
+      JSON.stringify({ voteId, voterId: 'O2', receipt: mine.receipt, nonce: '00', areaSalt: mine.areaSalt, choice: mine.choice, area: mine.area, headcount: mine.headcount, castAt: mine.castAt }),
+    ],
   );
   await page.goto(`${system.url}/#/votes/${voteId}`);
   await page.getByRole('button', { name: '在浏览器中核验' }).click();
@@ -213,7 +238,14 @@ test('an owner files a complaint with a photo, uploaded by the presigned URL', a
 
 test('the committee submits an expense, the community reviewer approves it, the owner sees the approval', async () => {
   const committee = await system.token([`committee:${C}`], 'committee-secretary');
-  expect((await call('POST', `/compounds/${C}/emergencies`, { token: committee, body: { projectId: 'flood-b02', fund: 'maintenance', category: 'basement_flooding', amountFen: 800_000, description: 'basement of B02 flooded after the typhoon' } })).status).toBe(201);
+  expect(
+    (
+      await call('POST', `/compounds/${C}/emergencies`, {
+        token: committee,
+        body: { projectId: 'flood-b02', fund: 'maintenance', category: 'basement_flooding', amountFen: 800_000, description: 'basement of B02 flooded after the typhoon' },
+      })
+    ).status,
+  ).toBe(201);
   expect((await call('POST', `/compounds/${C}/projects/flood-b02/confirm`, { token: await system.token([`street:${DEMO.streetId}`], 'street-donghu') })).status).toBe(200);
 
   const page = await signedIn('committee-secretary');

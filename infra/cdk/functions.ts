@@ -180,7 +180,12 @@ export class FunctionFactory {
     }
 
     if (decl.kind === 'consumer' || decl.kind === 'schedule') {
-      const failures = props.alarms.deadLetterQueue(scope, `${id}Failures`, `${name} failed ${ASYNC_RETRY_ATTEMPTS + 1} times or its event expired`, deployedQueueName(props.stage, `${name}-failures`));
+      const failures = props.alarms.deadLetterQueue(
+        scope,
+        `${id}Failures`,
+        `${name} failed ${ASYNC_RETRY_ATTEMPTS + 1} times or its event expired`,
+        deployedQueueName(props.stage, `${name}-failures`),
+      );
       fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(failures), retryAttempts: ASYNC_RETRY_ATTEMPTS, maxEventAge: ASYNC_MAX_EVENT_AGE });
       this.failureQueues.set(name, failures);
     }

@@ -85,7 +85,14 @@ export function addNotificationChannels(scope: Construct, props: NotificationCha
   }
 
   const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator, evaluationPeriods = 1) => {
-    const created = new cloudwatch.Alarm(scope, id, { alarmDescription: description, metric, threshold, comparisonOperator, evaluationPeriods, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+    const created = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: description,
+      metric,
+      threshold,
+      comparisonOperator,
+      evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     created.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
     return created;
   };

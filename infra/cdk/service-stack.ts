@@ -123,7 +123,12 @@ export class ServiceStack extends NestedStack {
       const id = `${name}${pascal(declared.name)}`;
       const queueName = deployedQueueName(platform.stage, `${service.name}-${declared.name}`);
       const maxReceives = declared.maxReceives ?? 5;
-      const dlq = platform.alarms.deadLetterQueue(this, `${id}DeadLetters`, `Units of ${service.name}/${declared.name} failed ${maxReceives} times`, deployedQueueName(platform.stage, `${service.name}-${declared.name}-dead-letters`));
+      const dlq = platform.alarms.deadLetterQueue(
+        this,
+        `${id}DeadLetters`,
+        `Units of ${service.name}/${declared.name} failed ${maxReceives} times`,
+        deployedQueueName(platform.stage, `${service.name}-${declared.name}-dead-letters`),
+      );
       const timeout = declared.timeoutSeconds ?? 120;
       const queue = new sqs.Queue(this, `${id}Queue`, {
         queueName,

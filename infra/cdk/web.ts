@@ -54,7 +54,10 @@ export class WebSite extends Construct {
     });
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: "default-src 'self'; connect-src 'self' https:; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'", override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: "default-src 'self'; connect-src 'self' https:; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -115,11 +118,26 @@ export class WebSite extends Construct {
     const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) return;
     const site = `<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`;
-    const wildcards = ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${site}`, 'Resource::*',
-      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*'];
+    const wildcards = [
+      'Action::s3:GetObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:List*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:Abort*',
+      `Resource::${site}`,
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+    ];
     Validations.of(handler).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK’s BucketDeployment function writes its own logs with the basic execution role.' },
-      ...wildcards.map((w) => ({ id: `AwsSolutions::AwsSolutions-IAM5[${w}]`, reason: 'CDK’s BucketDeployment copies the web assets from the CDK asset bucket into the site bucket (prune deletes stale files) and invalidates the distribution (CloudFront takes no resource ARN).' })),
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'CDK’s BucketDeployment function writes its own logs with the basic execution role.',
+      },
+      ...wildcards.map((w) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[${w}]`,
+        reason:
+          'CDK’s BucketDeployment copies the web assets from the CDK asset bucket into the site bucket (prune deletes stale files) and invalidates the distribution (CloudFront takes no resource ARN).',
+      })),
       { id: 'AwsSolutions-L1', reason: 'The runtime of CDK’s BucketDeployment function is chosen by aws-cdk-lib; it deploys static files only at deploy time.' },
     );
   }
@@ -142,4 +160,3 @@ export class WebSite extends Construct {
     };
   }
 }
-

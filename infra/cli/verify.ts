@@ -93,10 +93,16 @@ try {
   }
   if (report.recomputed) {
     const r = report.recomputed.figures;
-    console.log(`recomputed: participating ${r.participatingArea} of ${r.totalArea} (area, 1/100 m²), ${r.participatingHeadcount} of ${r.totalHeadcount} (headcount); outcome ${JSON.stringify(report.recomputed.outcome)}`);
+    console.log(
+      `recomputed: participating ${r.participatingArea} of ${r.totalArea} (area, 1/100 m²), ${r.participatingHeadcount} of ${r.totalHeadcount} (headcount); outcome ${JSON.stringify(report.recomputed.outcome)}`,
+    );
   } else {
-    console.log(`recomputed: participating ${h.participating ?? 0} of ${f.totalHeadcount} (headcount), per choice ${JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'participating')))}`);
-    console.log(`areas are committed, not published in this view: the published figures (participating ${f.participatingArea} of ${f.totalArea}, 1/100 m²) give outcome ${JSON.stringify(report.outcomeFromFigures)}; the weighted log recomputes them`);
+    console.log(
+      `recomputed: participating ${h.participating ?? 0} of ${f.totalHeadcount} (headcount), per choice ${JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'participating')))}`,
+    );
+    console.log(
+      `areas are committed, not published in this view: the published figures (participating ${f.participatingArea} of ${f.totalArea}, 1/100 m²) give outcome ${JSON.stringify(report.outcomeFromFigures)}; the weighted log recomputes them`,
+    );
   }
   if (doc.stage?.outcome) {
     const dropped = doc.stage.dropped?.length ? ` (lost their seat at the final check: ${doc.stage.dropped.join(', ')})` : '';

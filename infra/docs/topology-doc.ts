@@ -14,7 +14,9 @@ export function topologyMarkdown(services: readonly ServiceTopology[]): string {
 
   lines.push('## Services', '', '| service | table | files | routes | consumers | schedules | queues | publishes |', '|---|---|---|---|---|---|---|---|');
   for (const s of services) {
-    lines.push(`| ${s.name} | ${s.ownsTable ? `gongzhi-<stage>-${s.name}` : '—'} | ${s.files ? 'bucket' : '—'} | ${s.api?.routes.length ?? 0} | ${s.consumers.length} | ${schedulesOf(s).length} | ${(s.queues ?? []).length} | ${s.publishes.length} |`);
+    lines.push(
+      `| ${s.name} | ${s.ownsTable ? `gongzhi-<stage>-${s.name}` : '—'} | ${s.files ? 'bucket' : '—'} | ${s.api?.routes.length ?? 0} | ${s.consumers.length} | ${schedulesOf(s).length} | ${(s.queues ?? []).length} | ${s.publishes.length} |`,
+    );
   }
 
   lines.push('', '## Events: who publishes, who consumes', '', '| event | publisher | consumers |', '|---|---|---|');

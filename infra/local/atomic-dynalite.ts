@@ -144,8 +144,9 @@ function checkDynaliteSources(root: string): void {
     'actions/batchWriteItem.js': /putItem = require\('\.\/putItem'\)[\s\S]*deleteItem = require\('\.\/deleteItem'\)/,
   };
   for (const [file, pattern] of Object.entries(writes)) if (!pattern.test(read(file))) problems.push(`${file} writes differently`);
-  const callers = ['putItem', 'updateItem', 'deleteItem', 'batchWriteItem', 'createTable', 'updateTable', 'deleteTable', 'tagResource', 'untagResource']
-    .filter((a) => /updateIndexes/.test(read(`actions/${a}.js`)));
+  const callers = ['putItem', 'updateItem', 'deleteItem', 'batchWriteItem', 'createTable', 'updateTable', 'deleteTable', 'tagResource', 'untagResource'].filter((a) =>
+    /updateIndexes/.test(read(`actions/${a}.js`)),
+  );
   if (callers.join() !== 'putItem,updateItem,deleteItem') problems.push(`updateIndexes is called from ${callers.join(', ')}`);
   if (problems.length) {
     throw new Error(

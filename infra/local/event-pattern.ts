@@ -45,8 +45,7 @@ function matchValue(rule: Json, value: Json): boolean {
     for (let i = 0; i < ops.length; i += 2) {
       const op = ops[i];
       const bound = Number(ops[i + 1]);
-      const ok =
-        op === '=' ? value === bound : op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : op === '>=' ? value >= bound : false;
+      const ok = op === '=' ? value === bound : op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : op === '>=' ? value >= bound : false;
       if (!ok) return false;
     }
     return true;

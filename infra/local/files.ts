@@ -30,7 +30,12 @@ export class LocalFileStore implements FileStore {
   }
 
   async uploadUrl(service: string, objectKey: string, contentType: string, expiresSeconds: number) {
-    return { url: this.url('PUT', service, objectKey, expiresSeconds, contentType), method: 'PUT' as const, headers: { 'content-type': contentType }, expiresAt: new Date(Date.now() + expiresSeconds * 1000).toISOString() };
+    return {
+      url: this.url('PUT', service, objectKey, expiresSeconds, contentType),
+      method: 'PUT' as const,
+      headers: { 'content-type': contentType },
+      expiresAt: new Date(Date.now() + expiresSeconds * 1000).toISOString(),
+    };
   }
 
   async downloadUrl(service: string, objectKey: string, expiresSeconds: number) {
@@ -72,7 +77,11 @@ export class LocalFileStore implements FileStore {
 
   /** Serve a signed URL: `path` is after `/_local/files/`. */
   async serve(method: string, path: string, query: URLSearchParams, contentType: string, body: Buffer, maxBytes: number): Promise<HttpResult> {
-    const problem = (statusCode: number, detail: string): HttpResult => ({ statusCode, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ title: 'Forbidden', status: statusCode, detail }) });
+    const problem = (statusCode: number, detail: string): HttpResult => ({
+      statusCode,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ title: 'Forbidden', status: statusCode, detail }),
+    });
     const [service, ...rest] = path.split('/');
     const objectKey = rest.join('/');
     const expires = Number(query.get('expires'));

@@ -34,9 +34,7 @@ process.off('uncaughtException', startupFailure);
 instance.update({ port: Number(new URL(system.url).port), url: system.url });
 const readyMs = Math.round(performance.now() - started);
 
-const routes = system.routes
-  .map((r) => `  ${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.allow === 'public' ? 'public' : r.allow.join(',')}`)
-  .join('\n');
+const routes = system.routes.map((r) => `  ${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.allow === 'public' ? 'public' : r.allow.join(',')}`).join('\n');
 console.log(`gongzhi is running at ${system.url} (ready in ${readyMs} ms)
 
 Routes (method, path, who may call):

@@ -21,7 +21,12 @@ export function installLocalNotificationSink(): MemorySink & { route(method: str
         } catch {
           input = {};
         }
-        if (typeof input.to !== 'string') return { statusCode: 400, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ title: 'Bad Request', status: 400, detail: 'give "to": the address whose sends fail' }) };
+        if (typeof input.to !== 'string')
+          return {
+            statusCode: 400,
+            headers: { 'content-type': 'application/problem+json' },
+            body: JSON.stringify({ title: 'Bad Request', status: 400, detail: 'give "to": the address whose sends fail' }),
+          };
         if (input.times === 0) sink.heal(input.to);
         else sink.failFor(input.to, typeof input.times === 'number' ? input.times : Infinity);
         return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ failing: input.to, times: input.times ?? 'always' }) };

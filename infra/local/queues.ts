@@ -107,7 +107,10 @@ export class LocalQueues {
       const queue = this.queues.get(id);
       const sorted = [...list].sort((a, b) => a.key.localeCompare(b.key));
       if (queue) {
-        this.enqueue(queue, sorted.filter((m) => !queue.outstanding.has(m.key)));
+        this.enqueue(
+          queue,
+          sorted.filter((m) => !queue.outstanding.has(m.key)),
+        );
         continue;
       }
       for (const message of sorted) {
@@ -140,13 +143,14 @@ export class LocalQueues {
       const batch = queue.ready.splice(0, queue.decl.batchSize);
       queue.running++;
       this.runningBatches++;
-      setImmediate(() =>
-        void this.deliver(queue, batch).finally(() => {
-          queue.running--;
-          this.runningBatches--;
-          this.settled();
-          this.pump(queue);
-        }),
+      setImmediate(
+        () =>
+          void this.deliver(queue, batch).finally(() => {
+            queue.running--;
+            this.runningBatches--;
+            this.settled();
+            this.pump(queue);
+          }),
       );
     }
   }

@@ -185,7 +185,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const functions = new Map<string, FunctionDecl>();
   for (const service of topologies) for (const fn of functionsOf(service)) functions.set(fn.name, fn);
   // Each function may do with its table what its declaration says, as IAM allows deployed.
-  db().middlewareStack.add(tableAccessGuard((name) => functions.get(name)), { step: 'initialize', name: 'gongzhiTableAccess' });
+  db().middlewareStack.add(
+    tableAccessGuard((name) => functions.get(name)),
+    { step: 'initialize', name: 'gongzhiTableAccess' },
+  );
 
   // Invocations running now, until they return or time out (then Lambda would have stopped them): what a stop waits for.
   let running = 0;
@@ -273,9 +276,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   // Events a crash left in an outbox (written, not yet published) are published now rather than at the
   // first sweep: nothing else runs yet, so every outbox is left over, whatever its age.
   await Promise.all(
-    topologies
-      .filter((service) => schedulesOf(service).includes(OUTBOX_SWEEP))
-      .map((service) => invokeFunction(fnOf(service, OUTBOX_SWEEP.name), {}, () => sweepOutbox(tables[service.name]!, 0))),
+    topologies.filter((service) => schedulesOf(service).includes(OUTBOX_SWEEP)).map((service) => invokeFunction(fnOf(service, OUTBOX_SWEEP.name), {}, () => sweepOutbox(tables[service.name]!, 0))),
   );
   // Then what the last run accepted and had not delivered yet.
   const left = await loadJournal(store, queues.ids());
@@ -302,7 +303,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
   const notificationSink = installLocalNotificationSink();
 
   // API Gateway matches the most specific route: a literal segment beats a {variable} in the same place.
-  const specificity = (path: string) => path.split('/').map((segment) => (segment.startsWith('{') ? '1' : '0')).join('');
+  const specificity = (path: string) =>
+    path
+      .split('/')
+      .map((segment) => (segment.startsWith('{') ? '1' : '0'))
+      .join('');
   const routeTable = topologies
     .flatMap((service) =>
       (service.api?.routes ?? []).map((route) => ({
@@ -492,14 +497,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
 
   const seeding: SeedRun = options.seed
     ? await Seeding.prepare(
-        { url: baseUrl, store, token: (grants, subject) => signToken(signingKey, subject, grants), settle: async () => {
-          // Deliveries start queue work and queue work raises events: settled when a pass finds nothing left of either.
-          for (let pass = 0; pass < 10; pass++) {
-            if (bus.isIdle() && queues.isIdle()) return;
-            await bus.barrier();
-            await queues.barrier();
-          }
-        } },
+        {
+          url: baseUrl,
+          store,
+          token: (grants, subject) => signToken(signingKey, subject, grants),
+          settle: async () => {
+            // Deliveries start queue work and queue work raises events: settled when a pass finds nothing left of either.
+            for (let pass = 0; pass < 10; pass++) {
+              if (bus.isIdle() && queues.isIdle()) return;
+              await bus.barrier();
+              await queues.barrier();
+            }
+          },
+        },
         options.seed,
         (message) => console.error(message),
       )
@@ -536,12 +546,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       server.closeIdleConnections();
       // What runs finishes, with its bookkeeping (a delivery done in the journal, a seed step recorded),
       // before the store closes under it; past `drainMs` it is left to the next start.
-      const drained = Promise.all([
-        running > 0 ? new Promise<void>((done) => drainWaiters.push(done)) : undefined,
-        bus.idle(),
-        queues.idle(),
-        seeding.finished,
-      ]);
+      const drained = Promise.all([running > 0 ? new Promise<void>((done) => drainWaiters.push(done)) : undefined, bus.idle(), queues.idle(), seeding.finished]);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([drained, new Promise<void>((done) => (timer = setTimeout(done, drainMs)))]);
       clearTimeout(timer);

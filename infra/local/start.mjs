@@ -52,30 +52,31 @@ async function withBuildLock(task) {
   }
 }
 
-if (stale()) await withBuildLock(async () => {
-  if (!stale()) return; // built by the start we waited for
-  const { build } = await import('esbuild');
-  // Every handler entry: the services' modules, and the platform's own (the outbox sweep every publisher runs).
-  const handlers = [...files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p)), 'libs/outbox-sweep.ts'];
-  await build({
-    entryPoints: ['infra/local/main.ts', ...handlers],
-    outdir,
-    outbase: root,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // Bundling the dependencies too spares Node loading hundreds of small files at every start
-    // (the AWS SDK and zod ship as many ES modules). dynalite stays external: it loads a native addon.
-    external: ['dynalite', 'esbuild', 'aws-cdk-lib', 'constructs', 'cdk-nag'],
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);" },
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
+if (stale())
+  await withBuildLock(async () => {
+    if (!stale()) return; // built by the start we waited for
+    const { build } = await import('esbuild');
+    // Every handler entry: the services' modules, and the platform's own (the outbox sweep every publisher runs).
+    const handlers = [...files(join(root, 'services'), (p) => isSource(p) && !p.includes('/domain/')).map((p) => relative(root, p)), 'libs/outbox-sweep.ts'];
+    await build({
+      entryPoints: ['infra/local/main.ts', ...handlers],
+      outdir,
+      outbase: root,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      // Bundling the dependencies too spares Node loading hundreds of small files at every start
+      // (the AWS SDK and zod ship as many ES modules). dynalite stays external: it loads a native addon.
+      external: ['dynalite', 'esbuild', 'aws-cdk-lib', 'constructs', 'cdk-nag'],
+      mainFields: ['module', 'main'],
+      banner: { js: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);" },
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'warning',
+    });
+    writeFileSync(stamp, new Date().toISOString());
   });
-  writeFileSync(stamp, new Date().toISOString());
-});
 // The web application (web/) is rebuilt at every start: esbuild takes milliseconds for it.
 await (await import('../../web/build.mjs')).buildWeb();
 process.env.GONGZHI_BUILD_DIR = outdir;

@@ -37,7 +37,8 @@ export function refusal(fn: Pick<FunctionDecl, 'name' | 'table'>, action: string
   if (!access) return denied('it declares no table access');
   if (READ.has(action)) {
     const index = input.IndexName as string | undefined;
-    if (action === 'Query' && index && !(access.indexes ?? []).includes(index as never)) return denied(`it declares no Query on the index ${index} (indexes: ${(access.indexes ?? []).join(', ') || 'none'})`);
+    if (action === 'Query' && index && !(access.indexes ?? []).includes(index as never))
+      return denied(`it declares no Query on the index ${index} (indexes: ${(access.indexes ?? []).join(', ') || 'none'})`);
     return undefined;
   }
   if (WRITE[access.level].has(action)) return undefined;

@@ -157,7 +157,9 @@ async function main(argv) {
     // As Cognito would: the user's grants as the access service set them (PUT /users/{userId}/grants/{grant}).
     const recorded = recordedGrants(dataDir, values.sub);
     if (!recorded?.length) {
-      throw new Error(`${recorded ? 'no grants are left' : 'no grants are recorded'} for ${values.sub} in ${join(dataDir, 'users.json')}; give --role or --grant, or grant some with PUT /users/${values.sub}/grants/{grant}`);
+      throw new Error(
+        `${recorded ? 'no grants are left' : 'no grants are recorded'} for ${values.sub} in ${join(dataDir, 'users.json')}; give --role or --grant, or grant some with PUT /users/${values.sub}/grants/{grant}`,
+      );
     }
     grants = recorded;
   }

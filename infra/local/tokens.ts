@@ -19,12 +19,7 @@ export function loadOrCreateSigningKey(dataDir: string): Uint8Array {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-export async function signToken(
-  key: Uint8Array,
-  subject: string,
-  grants: readonly string[],
-  expiresIn: string | number = '12h',
-): Promise<string> {
+export async function signToken(key: Uint8Array, subject: string, grants: readonly string[], expiresIn: string | number = '12h'): Promise<string> {
   const { SignJWT } = await import('jose');
   return new SignJWT({ [grantsClaim()]: grants.join(' ') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

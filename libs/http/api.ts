@@ -75,13 +75,7 @@ export function httpApi(options: HttpApiOptions) {
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (route.method === 'POST' && idempotencyKey !== undefined && options.idempotency && request.principal) {
-        const begun = await beginIdempotent(
-          tableName(options.service),
-          request.principal.subject,
-          keyOf(route),
-          idempotencyKey,
-          fingerprint(route.method, event.rawPath, decodeBody(event)),
-        );
+        const begun = await beginIdempotent(tableName(options.service), request.principal.subject, keyOf(route), idempotencyKey, fingerprint(route.method, event.rawPath, decodeBody(event)));
         if ('replay' in begun) return begun.replay;
         claim = begun.claim;
       }
@@ -131,12 +125,7 @@ function decodeBody(event: HttpEvent): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-async function buildRequest(
-  route: RouteDecl,
-  event: HttpEvent,
-  requestId: string,
-  options: HttpApiOptions,
-): Promise<Request<RouteDecl>> {
+async function buildRequest(route: RouteDecl, event: HttpEvent, requestId: string, options: HttpApiOptions): Promise<Request<RouteDecl>> {
   const headers = (event.headers ?? {}) as Record<string, string | undefined>;
   const params = parsePart('path', route.params, event.pathParameters ?? {});
   const query = parsePart('query', route.query, event.queryStringParameters ?? {});
@@ -168,7 +157,7 @@ async function buildRequest(
   if (Buffer.byteLength(raw) > max) {
     throw new HttpProblem(413, 'Content Too Large', `the body may be at most ${max} bytes`);
   }
-  let body: unknown = undefined;
+  let body: unknown;
   const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (route.bodyType === 'csv') {
     if (contentType !== 'text/csv') throw new HttpProblem(415, 'Unsupported Media Type', 'send the roll as text/csv');

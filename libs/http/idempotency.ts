@@ -29,17 +29,9 @@ export function fingerprint(method: string, path: string, body: string): string 
   return createHash('sha256').update(`${method} ${path}\n${body}`).digest('hex');
 }
 
-export async function beginIdempotent(
-  table: string,
-  caller: string,
-  routeKey: string,
-  idempotencyKey: string,
-  print: string,
-): Promise<Begin> {
+export async function beginIdempotent(table: string, caller: string, routeKey: string, idempotencyKey: string, print: string): Promise<Begin> {
   if (!KEY_PATTERN.test(idempotencyKey)) {
-    throw invalid('Idempotency-Key must be 1-128 visible ASCII characters', [
-      { field: 'header.idempotency-key', reason: 'invalid format' },
-    ]);
+    throw invalid('Idempotency-Key must be 1-128 visible ASCII characters', [{ field: 'header.idempotency-key', reason: 'invalid format' }]);
   }
   const key = { pk: `IDEMPOTENCY#${caller}`, sk: `${routeKey}#${idempotencyKey}` };
   const now = clock.now().getTime();
@@ -49,7 +41,15 @@ export async function beginIdempotent(
       new PutCommand({
         TableName: table,
         // Deleted by DynamoDB a day after it stops mattering; until then `expiresAt` decides.
-        Item: { ...key, status: 'IN_PROGRESS', fingerprint: print, expiresAt: now + REMEMBER_MS, claimedUntil: now + CLAIM_MS, claimedBy: localRuntimeInstance(), [TTL_ATTRIBUTE]: ttlAt(now + 2 * REMEMBER_MS) },
+        Item: {
+          ...key,
+          status: 'IN_PROGRESS',
+          fingerprint: print,
+          expiresAt: now + REMEMBER_MS,
+          claimedUntil: now + CLAIM_MS,
+          claimedBy: localRuntimeInstance(),
+          [TTL_ATTRIBUTE]: ttlAt(now + 2 * REMEMBER_MS),
+        },
         ConditionExpression: `attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND ${stale.condition})`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS', ...stale.values },

@@ -10,8 +10,7 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export const encodeCursor = (lastKey: Record<string, unknown> | undefined): string | undefined =>
-  lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+export const encodeCursor = (lastKey: Record<string, unknown> | undefined): string | undefined => (lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined);
 
 export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
   if (!cursor) return undefined;

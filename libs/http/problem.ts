@@ -19,10 +19,8 @@ export class HttpProblem extends Error {
 }
 
 /** HTTP-only problems; everything else is a domain error (libs/errors.ts) mapped by `toProblem`. */
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new HttpProblem(400, 'Bad Request', detail, errors ? { errors } : {});
-export const unauthorized = (detail: string) =>
-  new HttpProblem(401, 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
+export const badRequest = (detail: string, errors?: FieldError[]) => new HttpProblem(400, 'Bad Request', detail, errors ? { errors } : {});
+export const unauthorized = (detail: string) => new HttpProblem(401, 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
 
 const STATUS: Record<DomainErrorKind, [number, string]> = {
   invalid: [400, 'Bad Request'],
@@ -48,11 +46,7 @@ export function zodFieldErrors(where: string, error: $ZodError): FieldError[] {
   });
 }
 
-export function problemResponse(
-  problem: HttpProblem,
-  instance: string,
-  requestId: string,
-): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(problem: HttpProblem, instance: string, requestId: string): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId, ...problem.headers },

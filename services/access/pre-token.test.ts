@@ -47,7 +47,11 @@ describe('pre-token-generation trigger', () => {
     expect(accessClaims(out)).toEqual({ 'custom:grants': 'committee:C1' });
   });
 
-  test.each([['no attribute', {}], ['an empty attribute', { 'custom:grants': '' }], ['only garbage', { 'custom:grants': 'nothing here' }]])('with %s it adds no claim', async (_, attributes) => {
+  test.each([
+    ['no attribute', {}],
+    ['an empty attribute', { 'custom:grants': '' }],
+    ['only garbage', { 'custom:grants': 'nothing here' }],
+  ])('with %s it adds no claim', async (_, attributes) => {
     const out = await handler(cognitoEvent(attributes));
     expect(accessClaims(out)).toEqual({});
     expect(Principal.fromClaims({ sub: 'u', token_use: 'access', ...accessClaims(out) })?.grants).toEqual([]);

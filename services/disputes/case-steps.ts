@@ -9,6 +9,11 @@ import { escalate, lapse } from './domain/lifecycle';
  * delivered twice, or racing a person acting on the case, changes it once.
  */
 export const handler = unitWorker('disputes', z.object({ complaintId: z.string() }), async ({ complaintId }) => {
-  const after = await mutate(complaintId, 'schedule:case-clock', () => undefined, (c, ctx) => (c.status === 'resolved' ? lapse(c, ctx) : escalate(c, ctx)));
+  const after = await mutate(
+    complaintId,
+    'schedule:case-clock',
+    () => undefined,
+    (c, ctx) => (c.status === 'resolved' ? lapse(c, ctx) : escalate(c, ctx)),
+  );
   return after.status;
 });

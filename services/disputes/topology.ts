@@ -33,7 +33,9 @@ export const topology: ServiceTopology = {
       description: 'Keeps the city-wide list by date (Open311) and each handler’s work list from the complaints’ own events',
       pattern: {
         source: ['gongzhi.disputes'],
-        'detail-type': published.filter((e) => e.detailType.startsWith('Complaint') || e.detailType.startsWith('Mediation') || ['CaseReferredToCourt', 'CourtOutcomeRecorded'].includes(e.detailType)).map((e) => e.detailType),
+        'detail-type': published
+          .filter((e) => e.detailType.startsWith('Complaint') || e.detailType.startsWith('Mediation') || ['CaseReferredToCourt', 'CourtOutcomeRecorded'].includes(e.detailType))
+          .map((e) => e.detailType),
       },
     },
     {

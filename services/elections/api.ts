@@ -17,5 +17,17 @@ export const handler = httpApi({
   service: 'elections',
   idempotency: true,
   locate: locateCompound,
-  implementations: [...voteRoutes, ...candidateRoutes, ...ballotRoutes, ...paperRoutes, ...turnoutRoutes, ...proxyRoutes, ...objectionRoutes, ...committeeRoutes, ...negativeListRoutes, ...poolRoutes, ...reportRoutes],
+  implementations: [
+    ...voteRoutes,
+    ...candidateRoutes,
+    ...ballotRoutes,
+    ...paperRoutes,
+    ...turnoutRoutes,
+    ...proxyRoutes,
+    ...objectionRoutes,
+    ...committeeRoutes,
+    ...negativeListRoutes,
+    ...poolRoutes,
+    ...reportRoutes,
+  ],
 });

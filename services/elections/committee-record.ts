@@ -31,7 +31,10 @@ type Data<E> = E extends { data: infer S } ? (S extends z.ZodMiniType ? z.infer<
 const KEEP_APPLIED = 50;
 
 /** Read, change, write conditionally on the revision read; a few tries against concurrent changes. */
-async function change(compoundId: string, mutate: (current: CommitteeItem | undefined) => { next: CommitteeItem; events: BusEvent[]; expectAbsent?: boolean } | undefined): Promise<CommitteeItem | undefined> {
+async function change(
+  compoundId: string,
+  mutate: (current: CommitteeItem | undefined) => { next: CommitteeItem; events: BusEvent[]; expectAbsent?: boolean } | undefined,
+): Promise<CommitteeItem | undefined> {
   for (let attempt = 0; attempt < 6; attempt++) {
     const current = await getCommittee(compoundId, true);
     const planned = mutate(current);
@@ -84,7 +87,15 @@ export async function applyRemoved(data: Data<typeof CommitteeMembersRemoved>, m
     if (!current || current.committeeId !== data.committeeId || current.applied.includes(metadata.id)) return undefined;
     const removed = new Set(data.removed.map((r) => r.personId));
     return {
-      next: { ...current, members: current.members.filter((m) => !removed.has(m.personId)), released: [...removed], revision: current.revision + 1, applied: applied(current, metadata.id), recordedAt: clock.nowIso(), recordedBy: metadata.actor },
+      next: {
+        ...current,
+        members: current.members.filter((m) => !removed.has(m.personId)),
+        released: [...removed],
+        revision: current.revision + 1,
+        applied: applied(current, metadata.id),
+        recordedAt: clock.nowIso(),
+        recordedBy: metadata.actor,
+      },
       events: [],
     };
   });
@@ -127,14 +138,24 @@ async function syncFlag(compoundId: string, personId: string, active: readonly D
       const flagged = { ...member, disqualified: { reason: first.reason, sourceRef: first.sourceRef, at } };
       return {
         next: { ...current, members: current.members.map((m) => (m.personId === personId ? flagged : m)), revision: current.revision + 1, recordedAt: at, recordedBy: actor },
-        events: [CommitteeMemberDisqualified.create({ compoundId, committeeId: current.committeeId, personId, reason: first.reason, sourceRef: first.sourceRef }, { ...base, id: `member-disqualified-${compoundId}-${current.committeeId}-${personId}-${first.sourceRef}` })],
+        events: [
+          CommitteeMemberDisqualified.create(
+            { compoundId, committeeId: current.committeeId, personId, reason: first.reason, sourceRef: first.sourceRef },
+            { ...base, id: `member-disqualified-${compoundId}-${current.committeeId}-${personId}-${first.sourceRef}` },
+          ),
+        ],
       };
     }
     if (!member.disqualified) return undefined;
     const { disqualified: _d, ...cleared } = member;
     return {
       next: { ...current, members: current.members.map((m) => (m.personId === personId ? cleared : m)), revision: current.revision + 1, recordedAt: at, recordedBy: actor },
-      events: [CommitteeMemberRequalified.create({ compoundId, committeeId: current.committeeId, personId }, { ...base, id: `member-requalified-${compoundId}-${current.committeeId}-${personId}-${member.disqualified.sourceRef}` })],
+      events: [
+        CommitteeMemberRequalified.create(
+          { compoundId, committeeId: current.committeeId, personId },
+          { ...base, id: `member-requalified-${compoundId}-${current.committeeId}-${personId}-${member.disqualified.sourceRef}` },
+        ),
+      ],
     };
   });
 }

@@ -34,7 +34,10 @@ export const handler = async (event: DeliveredEvent) => {
     const lift = async (personId: string, sourceRef: string, by: string, note: string) => {
       const record = (await disqualifications(personId)).find((d) => d.sourceRef === sourceRef);
       if (!record?.active) return;
-      const out = DisqualificationLifted.create({ compoundId: record.compoundId, personId, reason: record.reason, sourceRef, note }, { ...base, compoundId: record.compoundId, id: `lifted-${personId}-${sourceRef}` });
+      const out = DisqualificationLifted.create(
+        { compoundId: record.compoundId, personId, reason: record.reason, sourceRef, note },
+        { ...base, compoundId: record.compoundId, id: `lifted-${personId}-${sourceRef}` },
+      );
       await liftDisqualification(personId, sourceRef, { at: metadata.occurredAt, by, note }, [out]);
     };
     switch (event['detail-type']) {

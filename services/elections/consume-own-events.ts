@@ -21,7 +21,6 @@ import { seatsOf } from './store/committee';
 import { table } from './store/keys';
 import { getPoolPerson } from './store/pool';
 
-
 /**
  * What follows from this service's own decisions: a vote's final write decides (CommitteeElected,
  * CommitteeMembersRemoved, CommitteeSeatFilled); this consumer records the committee accordingly,

@@ -26,12 +26,20 @@ import { transition, type VoteItem } from './store/votes';
  */
 
 const correlation = (vote: Pick<VoteItem, 'compoundId' | 'voteId'>) => `vote-${vote.compoundId}-${vote.voteId}`;
-const context = (vote: Pick<VoteItem, 'compoundId' | 'voteId'>, actor: string, occurredAt: string, id: string) => ({ compoundId: vote.compoundId, actor, occurredAt, correlationId: correlation(vote), id });
+const context = (vote: Pick<VoteItem, 'compoundId' | 'voteId'>, actor: string, occurredAt: string, id: string) => ({
+  compoundId: vote.compoundId,
+  actor,
+  occurredAt,
+  correlationId: correlation(vote),
+  id,
+});
 
 /** Warnings an election carries while it has fewer candidates than seats (it can still be held). */
 export function candidateWarnings(vote: Pick<VoteItem, 'kind' | 'seats'>, candidates: number): string[] {
   if (vote.kind !== 'election' || vote.seats === undefined || candidates >= vote.seats) return [];
-  return [`${candidates} ${candidates === 1 ? 'candidate' : 'candidates'} for ${vote.seats} seats: not every seat can be filled, and if fewer are elected than the committee rules need, no committee is formed`];
+  return [
+    `${candidates} ${candidates === 1 ? 'candidate' : 'candidates'} for ${vote.seats} seats: not every seat can be filled, and if fewer are elected than the committee rules need, no committee is formed`,
+  ];
 }
 
 export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem> {
@@ -51,7 +59,7 @@ export async function openVote(vote: VoteItem, actor: string): Promise<VoteItem>
   const electorateId = `E${roll.rollVersion}-${randomBytes(4).toString('hex')}`;
   // Voters first (under a fresh id), then the one write that opens the vote and points at them.
   await writeElectorate(vote, electorateId, voters);
-  const warnings = [...(candidates === undefined ? vote.warnings ?? [] : candidateWarnings(vote, candidates)), ...frozen.voided.map(voidedWarning)];
+  const warnings = [...(candidates === undefined ? (vote.warnings ?? []) : candidateWarnings(vote, candidates)), ...frozen.voided.map(voidedWarning)];
   const changes = {
     status: 'open' as const,
     electorateId,

@@ -29,7 +29,18 @@ export async function remindNonVoters(vote: VoteItem, actor: string): Promise<{ 
       for (const [part, ownerIds] of parts.entries()) {
         owners += ownerIds.length;
         const event = VoteReminderDue.create(
-          { compoundId: vote.compoundId, voteId: vote.voteId, kind: vote.kind, question: vote.question, opensAt: vote.opensAt, closesAt: vote.closesAt, buildingId, ownerIds, part, parts: parts.length },
+          {
+            compoundId: vote.compoundId,
+            voteId: vote.voteId,
+            kind: vote.kind,
+            question: vote.question,
+            opensAt: vote.opensAt,
+            closesAt: vote.closesAt,
+            buildingId,
+            ownerIds,
+            part,
+            parts: parts.length,
+          },
           { compoundId: vote.compoundId, actor, occurredAt: now, correlationId: `vote-${vote.compoundId}-${vote.voteId}`, id: `reminder-${vote.compoundId}-${vote.voteId}-${buildingId}-${part}` },
         );
         await insertWithEvents(table(), { ...reminderKey(vote.compoundId, vote.voteId, buildingId, part), buildingId, part, ownerIds, at: now }, [event]);

@@ -16,12 +16,18 @@ export const handler = unitWorker('elections', z.object({ compoundId: id }), asy
   if (!committee || committee.endedAt) return 'nothing due';
   const base = { compoundId, actor: 'schedule:term-watch', occurredAt: now };
   if (!committee.remindedAt) {
-    const event = CommitteeTermExpiring.create({ compoundId, committeeId: committee.committeeId, termEnd: committee.termEnd, kind: committee.kind }, { ...base, id: `term-expiring-${compoundId}-${committee.committeeId}` });
+    const event = CommitteeTermExpiring.create(
+      { compoundId, committeeId: committee.committeeId, termEnd: committee.termEnd, kind: committee.kind },
+      { ...base, id: `term-expiring-${compoundId}-${committee.committeeId}` },
+    );
     const done = await writeCommittee({ ...committee, remindedAt: now, revision: committee.revision + 1 }, { committeeId: committee.committeeId, revision: committee.revision }, [event]);
     return done ? 'reminded' : 'changed meanwhile';
   }
   if (committee.termEnd > now) return 'nothing due';
-  const event = CommitteeDissolved.create({ compoundId, committeeId: committee.committeeId, kind: committee.kind, reason: 'term_ended' }, { ...base, id: `dissolved-${compoundId}-${committee.committeeId}` });
+  const event = CommitteeDissolved.create(
+    { compoundId, committeeId: committee.committeeId, kind: committee.kind, reason: 'term_ended' },
+    { ...base, id: `dissolved-${compoundId}-${committee.committeeId}` },
+  );
   const done = await writeCommittee({ ...committee, endedAt: now, revision: committee.revision + 1 }, { committeeId: committee.committeeId, revision: committee.revision }, [event]);
   return done ? 'ended' : 'changed meanwhile';
 });

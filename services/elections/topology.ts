@@ -175,7 +175,8 @@ export const routes = {
     operationId: 'castBallot',
     method: 'POST',
     path: '/compounds/{compoundId}/votes/{voteId}/ballots',
-    summary: 'Cast your ballot online (owners, once whatever the channel), or, with `for`, the ballot of an owner whose proxy you hold; returns the receipt and the salt that opens the entry in the log',
+    summary:
+      'Cast your ballot online (owners, once whatever the channel), or, with `for`, the ballot of an owner whose proxy you hold; returns the receipt and the salt that opens the entry in the log',
     allow: ['owner'],
     params: voteParams,
     body: z.union([
@@ -198,7 +199,8 @@ export const routes = {
     operationId: 'enterPaperBallot',
     method: 'POST',
     path: '/compounds/{compoundId}/votes/{voteId}/paper-ballots',
-    summary: 'Enter a paper ballot (vote-counting staff of the committee; a building head for owners of their building): the sheet’s number, its scan, the witness; one ballot per owner whatever the channel; returns the receipt for the owner’s copy',
+    summary:
+      'Enter a paper ballot (vote-counting staff of the committee; a building head for owners of their building): the sheet’s number, its scan, the witness; one ballot per owner whatever the channel; returns the receipt for the owner’s copy',
     allow: ['committee', 'grid'],
     params: voteParams,
     body: z.union([
@@ -220,7 +222,8 @@ export const routes = {
       }),
     ]),
     successStatus: 201,
-    unaudited: 'a paper ballot, like an online one, is an entry of the vote’s hash-chained ballot log (with its channel, sheet number, enterer and witness on the ballot record); VoteClosed carries the count by channel',
+    unaudited:
+      'a paper ballot, like an online one, is an entry of the vote’s hash-chained ballot log (with its channel, sheet number, enterer and witness on the ballot record); VoteClosed carries the count by channel',
   },
   notVoted: {
     operationId: 'notVoted',
@@ -578,7 +581,8 @@ export const topology: ServiceTopology = {
       name: 'committee-record',
       entry: 'services/elections/consume-own-events.ts',
       table: { level: 'read-write', indexes: ['gsi1'] },
-      description: 'Records the committee from the votes that decide it (elected, members removed, seats filled), flags sitting members on the negative list, keeps pool statuses and the report summaries',
+      description:
+        'Records the committee from the votes that decide it (elected, members removed, seats filled), flags sitting members on the negative list, keeps pool statuses and the report summaries',
       pattern: { source: ['gongzhi.elections'], 'detail-type': followed.map((e) => e.detailType) },
     },
   ],
@@ -605,7 +609,8 @@ export const topology: ServiceTopology = {
       name: 'vote-steps',
       entry: 'services/elections/vote-steps.ts',
       table: { level: 'read-write', indexes: ['gsi1'] },
-      description: 'Takes one vote’s due step: opens it and freezes the electorate and proxies, reminds the owners not yet voting two days before the close (VoteReminderDue per building), counts it (preliminary result), or makes it final once objections are decided',
+      description:
+        'Takes one vote’s due step: opens it and freezes the electorate and proxies, reminds the owners not yet voting two days before the close (VoteReminderDue per building), counts it (preliminary result), or makes it final once objections are decided',
       batchSize: 5,
       maxConcurrency: 5,
       // Counting a 20,000-unit vote reads every ballot and writes the log in 40 chunks.

@@ -83,7 +83,8 @@ async function areaOf(scope: CampaignScope, principal: Principal): Promise<Campa
 }
 
 const sameCampaign = (a: Campaign, b: Campaign) =>
-  JSON.stringify([a.theme, a.categories, a.departments, a.startsOn, a.endsOn, a.scope, a.selection]) === JSON.stringify([b.theme, b.categories, b.departments, b.startsOn, b.endsOn, b.scope, b.selection]);
+  JSON.stringify([a.theme, a.categories, a.departments, a.startsOn, a.endsOn, a.scope, a.selection]) ===
+  JSON.stringify([b.theme, b.categories, b.departments, b.startsOn, b.endsOn, b.scope, b.selection]);
 
 /**
  * A campaign: dates checked (a real period, at most a year, not over), categories and departments
@@ -107,12 +108,29 @@ export async function createCampaign(input: CampaignInput, principal: Principal,
     if (!d) problems.push({ field: `body.departments[${i}]`, reason: `${input.departments[i]} is not a department of the alliance` });
   });
   if (problems.length) throw ruleBroken('the campaign cannot be run as given', problems);
-  const { assignments, uncovered } = assignCategories(input.categories, departments.map((d) => d!));
-  if (uncovered.length) throw ruleBroken('no listed department may enforce some categories', uncovered.map((c) => ({ field: 'body.categories', reason: `${c} is in no listed department’s remit` })));
+  const { assignments, uncovered } = assignCategories(
+    input.categories,
+    departments.map((d) => d!),
+  );
+  if (uncovered.length)
+    throw ruleBroken(
+      'no listed department may enforce some categories',
+      uncovered.map((c) => ({ field: 'body.categories', reason: `${c} is in no listed department’s remit` })),
+    );
   const area = await areaOf(input.scope, principal);
   const campaign: Campaign = { ...input, assignments, area, status: 'scheduled', planAt: startOfDate(input.startsOn), createdAt: now, createdBy: principal.subject };
   const event = CampaignCreated.create(
-    { campaignId: input.campaignId, theme: input.theme, categories: input.categories, departments: input.departments, assignments, startsOn: input.startsOn, endsOn: input.endsOn, scope: input.scope, selection: input.selection },
+    {
+      campaignId: input.campaignId,
+      theme: input.theme,
+      categories: input.categories,
+      departments: input.departments,
+      assignments,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+      scope: input.scope,
+      selection: input.selection,
+    },
     { compoundId: null, actor: principal.subject, occurredAt: now, correlationId: `campaign-${input.campaignId}` },
   );
   if (await campaigns.createCampaign(campaign, [event])) return { campaign, replayed: false };
@@ -150,7 +168,8 @@ async function compoundsPage(campaign: Campaign, unit: PlanningUnit): Promise<{ 
     const end = start + ids.length;
     return end < campaign.scope.compoundIds.length ? { units, next: { campaignId: campaign.campaignId, cursor: String(end), queued: queued + units.length } } : { units, total: queued + units.length };
   }
-  const area = campaign.scope.kind === 'city' ? {} : campaign.scope.kind === 'district' ? { districtId: campaign.scope.districtId } : { districtId: campaign.scope.districtId, streetId: campaign.scope.streetId };
+  const area =
+    campaign.scope.kind === 'city' ? {} : campaign.scope.kind === 'district' ? { districtId: campaign.scope.districtId } : { districtId: campaign.scope.districtId, streetId: campaign.scope.streetId };
   const prefix = areaPrefix(area);
   const page = await db().send(
     new QueryCommand({
@@ -169,6 +188,9 @@ async function compoundsPage(campaign: Campaign, unit: PlanningUnit): Promise<{ 
 
 export async function finishPlanning(campaign: Campaign, total: number, now: string): Promise<boolean> {
   return campaigns.finishPlanning(campaign.campaignId, total, now, [
-    CampaignPlanned.create({ campaignId: campaign.campaignId, compoundsInScope: total }, { compoundId: null, actor: 'schedule:sweep-planner', occurredAt: now, correlationId: `campaign-${campaign.campaignId}`, id: `campaign-planned-${campaign.campaignId}` }),
+    CampaignPlanned.create(
+      { campaignId: campaign.campaignId, compoundsInScope: total },
+      { compoundId: null, actor: 'schedule:sweep-planner', occurredAt: now, correlationId: `campaign-${campaign.campaignId}`, id: `campaign-planned-${campaign.campaignId}` },
+    ),
   ]);
 }

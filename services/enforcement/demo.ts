@@ -36,7 +36,11 @@ export async function seedEnforcementDemo(target: DemoTarget): Promise<boolean> 
     target.token(['department:urban-management'], 'demo-urban-management'),
   ]);
   const call = async (token: string, method: string, path: string, body?: unknown, accept: number[] = []) => {
-    const response = await fetch(`${target.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${target.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await response.json().catch(() => undefined)) as any;
     if (!response.ok && !accept.includes(response.status)) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
     return { status: response.status, json };

@@ -5,7 +5,13 @@ import { caseRef, type PlannedStep } from './domain/escalation';
 import { ownersViolation, pendingStep, stageOf, type Finding, type TakenStep } from './domain/finding';
 
 /** The events of a finding share its correlation id, so the audit trail follows it from notice to the last step. */
-export const findingContext = (f: Finding, actor: string, at: string, id?: string): EventContext => ({ compoundId: f.compoundId, actor, occurredAt: at, correlationId: f.correlationId, ...(id ? { id } : {}) });
+export const findingContext = (f: Finding, actor: string, at: string, id?: string): EventContext => ({
+  compoundId: f.compoundId,
+  actor,
+  occurredAt: at,
+  correlationId: f.correlationId,
+  ...(id ? { id } : {}),
+});
 
 /** The notice: FindingConfirmed, and ViolationConfirmed when an owner is responsible (elections puts them on the negative list). */
 export function confirmedEvents(f: Finding, actor: string, at: string): BusEvent[] {
@@ -33,7 +39,16 @@ export function confirmedEvents(f: Finding, actor: string, at: string): BusEvent
   if (violation) {
     events.push(
       ViolationConfirmed.create(
-        { compoundId: f.compoundId, findingId: f.findingId, category: violation.violationClass, responsibleOwnerId: violation.ownerId, department: f.department, deadline: f.deadline!, enforcementCategory: f.category, severity: f.severity },
+        {
+          compoundId: f.compoundId,
+          findingId: f.findingId,
+          category: violation.violationClass,
+          responsibleOwnerId: violation.ownerId,
+          department: f.department,
+          deadline: f.deadline!,
+          enforcementCategory: f.category,
+          severity: f.severity,
+        },
         findingContext(f, actor, at, `violation-confirmed-${f.compoundId}-${f.findingId}`),
       ),
     );
@@ -45,7 +60,15 @@ export function rectifiedEvents(f: Finding, actor: string, at: string): BusEvent
   const how = f.rectification!.how;
   const events = [
     FindingRectified.create(
-      { compoundId: f.compoundId, findingId: f.findingId, category: f.category, department: f.rectification!.department, how, abatement: f.rectification!.abatement, stage: f.steps.length ? (stageOf(f) as TakenStep['step']) : undefined },
+      {
+        compoundId: f.compoundId,
+        findingId: f.findingId,
+        category: f.category,
+        department: f.rectification!.department,
+        how,
+        abatement: f.rectification!.abatement,
+        stage: f.steps.length ? (stageOf(f) as TakenStep['step']) : undefined,
+      },
       findingContext(f, actor, at, `finding-rectified-${f.compoundId}-${f.findingId}`),
     ),
   ];
@@ -66,7 +89,16 @@ export function takeSteps(f: Finding, steps: readonly PlannedStep[], actor: stri
   let next = f;
   const events: BusEvent[] = [];
   for (const planned of steps) {
-    const taken: TakenStep = { step: planned.step, dueAt: planned.dueAt, at, department: planned.department, addressedTo: planned.addressedTo, legalBasis: planned.legalBasis, caseRef: caseRef(f, planned.step), ...(note ? { note } : {}) };
+    const taken: TakenStep = {
+      step: planned.step,
+      dueAt: planned.dueAt,
+      at,
+      department: planned.department,
+      addressedTo: planned.addressedTo,
+      legalBasis: planned.legalBasis,
+      caseRef: caseRef(f, planned.step),
+      ...(note ? { note } : {}),
+    };
     next = { ...next, steps: [...next.steps, taken], updatedAt: at };
     const following = pendingStep(next);
     events.push(

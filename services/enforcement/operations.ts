@@ -45,7 +45,8 @@ async function checkAgainstRoll(compound: CompoundView, party: ResponsibleParty,
     problems.push({ field: `${field}.responsibleParty.ownerId`, reason: `no owner ${party.ownerId} in the roll of ${compound.compoundId}` });
   }
   if (location.unitId && !roll.units.some((u) => u.unitId === location.unitId)) problems.push({ field: `${field}.location.unitId`, reason: `no unit ${location.unitId} in the roll` });
-  if (location.buildingId && !roll.units.some((u) => u.buildingId === location.buildingId)) problems.push({ field: `${field}.location.buildingId`, reason: `no building ${location.buildingId} in the roll` });
+  if (location.buildingId && !roll.units.some((u) => u.buildingId === location.buildingId))
+    problems.push({ field: `${field}.location.buildingId`, reason: `no building ${location.buildingId} in the roll` });
   if (location.unitId && location.buildingId && !roll.units.some((u) => u.unitId === location.unitId && u.buildingId === location.buildingId)) {
     problems.push({ field: `${field}.location.unitId`, reason: `unit ${location.unitId} is not in building ${location.buildingId}` });
   }
@@ -106,7 +107,16 @@ export async function recordFinding(compound: CompoundView, draft: FindingDraft,
 }
 
 function withStepsDueNow(f: Finding, actor: Actor, now: string): { next: Finding; events: BusEvent[] } {
-  return takeSteps(f, dueSteps(ladderInputOf(f)!, f.steps.map((s) => s.step), now), actor.subject, now);
+  return takeSteps(
+    f,
+    dueSteps(
+      ladderInputOf(f)!,
+      f.steps.map((s) => s.step),
+      now,
+    ),
+    actor.subject,
+    now,
+  );
 }
 
 export async function requireFinding(compoundId: string, findingId: string): Promise<Finding> {
@@ -170,7 +180,9 @@ export async function reinspect(f: Finding, outcome: 'rectified' | 'not_rectifie
   const reinspections = [...f.reinspections, { at: now, department: actor.department, by: actor.subject, outcome, note }];
   if (outcome === 'not_rectified') {
     const next: Finding = { ...f, reinspections, updatedAt: now };
-    return write(f, next, [ReinspectionFailed.create({ compoundId: f.compoundId, findingId: f.findingId, department: actor.department, note, deadline: f.deadline! }, findingContext(f, actor.subject, now))]);
+    return write(f, next, [
+      ReinspectionFailed.create({ compoundId: f.compoundId, findingId: f.findingId, department: actor.department, note, deadline: f.deadline! }, findingContext(f, actor.subject, now)),
+    ]);
   }
   const next: Finding = { ...f, status: 'rectified', reinspections, rectification: { at: now, how: 'reinspection', department: actor.department, by: actor.subject, note }, updatedAt: now };
   return write(f, next, rectifiedEvents(next, actor.subject, now));
@@ -191,13 +203,22 @@ export async function referToPolice(f: Finding, note: string, actor: Actor, now:
   requireStatus(f, 'open', 'referred to the police');
   if (f.criminal) throw conflict(`finding ${f.findingId} is already with the police`);
   const criminal: Finding = { ...f, criminal: true, criminalSince: now, updatedAt: now };
-  const police = dueSteps(ladderInputOf(criminal)!, criminal.steps.map((s) => s.step), now).filter((s) => s.step === 'police_case');
+  const police = dueSteps(
+    ladderInputOf(criminal)!,
+    criminal.steps.map((s) => s.step),
+    now,
+  ).filter((s) => s.step === 'police_case');
   const { next, events } = takeSteps(criminal, police, actor.subject, now, note);
   return write(f, next, events);
 }
 
 /** Evidence is announced here and uploaded by the client to the returned URL; idempotent by evidenceId. */
-export async function addEvidence(f: Finding, evidence: Omit<Evidence, 'key' | 'addedAt' | 'addedBy' | 'department'>, actor: Actor, now: string): Promise<{ finding: Finding; item: Evidence; replayed: boolean }> {
+export async function addEvidence(
+  f: Finding,
+  evidence: Omit<Evidence, 'key' | 'addedAt' | 'addedBy' | 'department'>,
+  actor: Actor,
+  now: string,
+): Promise<{ finding: Finding; item: Evidence; replayed: boolean }> {
   if (f.status === 'dismissed') throw conflict(`finding ${f.findingId} was dismissed`);
   const existing = f.evidence.find((e) => e.evidenceId === evidence.evidenceId);
   if (existing) {
@@ -208,7 +229,10 @@ export async function addEvidence(f: Finding, evidence: Omit<Evidence, 'key' | '
   const item: Evidence = { ...evidence, key: `evidence/${f.compoundId}/${f.findingId}/${evidence.evidenceId}`, department: actor.department, addedBy: actor.subject, addedAt: now };
   const next: Finding = { ...f, evidence: [...f.evidence, item], updatedAt: now };
   const written = await write(f, next, [
-    EvidenceAttached.create({ compoundId: f.compoundId, findingId: f.findingId, evidenceId: item.evidenceId, contentType: item.contentType, department: actor.department }, findingContext(f, actor.subject, now)),
+    EvidenceAttached.create(
+      { compoundId: f.compoundId, findingId: f.findingId, evidenceId: item.evidenceId, contentType: item.contentType, department: actor.department },
+      findingContext(f, actor.subject, now),
+    ),
   ]);
   return { finding: written, item, replayed: false };
 }
@@ -223,7 +247,11 @@ export async function escalateDue(compoundId: string, findingId: string, now: st
     const f = await findings.getFinding(compoundId, findingId);
     const input = f && ladderInputOf(f);
     if (!f || !input) return 'closed';
-    const due = dueSteps(input, f.steps.map((s) => s.step), now);
+    const due = dueSteps(
+      input,
+      f.steps.map((s) => s.step),
+      now,
+    );
     if (due.length === 0) return 'nothing due';
     const { next, events } = takeSteps(f, due, 'schedule:escalation-clock', now);
     if (await findings.updateFinding(f, next, events)) return 'escalated';

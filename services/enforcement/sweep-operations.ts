@@ -20,7 +20,13 @@ export interface SweepUnit {
   risk?: RiskInputs;
 }
 
-const sweepContext = (campaignId: string, compoundId: string, actor: string, at: string, id?: string) => ({ compoundId, actor, occurredAt: at, correlationId: `sweep-${campaignId}`, ...(id ? { id } : {}) });
+const sweepContext = (campaignId: string, compoundId: string, actor: string, at: string, id?: string) => ({
+  compoundId,
+  actor,
+  occurredAt: at,
+  correlationId: `sweep-${campaignId}`,
+  ...(id ? { id } : {}),
+});
 
 /**
  * Plan one compound's sweep in a campaign: its risk decides whether it is due (for a `due`
@@ -78,14 +84,22 @@ function checklistProblems(assigned: readonly EnforcementCategory[], checklist: 
   return problems;
 }
 
-const sameChecklist = (a: readonly ChecklistItem[] = [], b: readonly ChecklistItem[]) => JSON.stringify([...a].sort((x, y) => x.category.localeCompare(y.category))) === JSON.stringify([...b].sort((x, y) => x.category.localeCompare(y.category)));
+const sameChecklist = (a: readonly ChecklistItem[] = [], b: readonly ChecklistItem[]) =>
+  JSON.stringify([...a].sort((x, y) => x.category.localeCompare(y.category))) === JSON.stringify([...b].sort((x, y) => x.category.localeCompare(y.category)));
 
 /**
  * A department records its checklist: every category it was assigned, each passed, failed (with a
  * finding recorded in this sweep) or not applicable. The last department's record completes the
  * sweep in the same write. Departments recording at once are serialised by the sweep's version.
  */
-export async function recordInspection(campaignId: string, compoundId: string, department: string, checklist: ChecklistItem[], actor: string, now: string): Promise<{ sweep: Sweep; replayed: boolean }> {
+export async function recordInspection(
+  campaignId: string,
+  compoundId: string,
+  department: string,
+  checklist: ChecklistItem[],
+  actor: string,
+  now: string,
+): Promise<{ sweep: Sweep; replayed: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const sweep = await requireSweep(campaignId, compoundId);
     const part = sweep.parts[department];
@@ -102,7 +116,10 @@ export async function recordInspection(campaignId: string, compoundId: string, d
     const done = { ...part, status: 'done' as const, checklist, findings: mine, recordedAt: now, recordedBy: actor };
     const completes = Object.entries(sweep.parts).every(([d, p]) => d === department || p.status === 'done');
     const events: BusEvent[] = [
-      InspectionRecorded.create({ campaignId, compoundId, department, checklist, findings: mine }, sweepContext(campaignId, compoundId, actor, now, `inspection-${campaignId}-${compoundId}-${department}`)),
+      InspectionRecorded.create(
+        { campaignId, compoundId, department, checklist, findings: mine },
+        sweepContext(campaignId, compoundId, actor, now, `inspection-${campaignId}-${compoundId}-${department}`),
+      ),
     ];
     if (completes) {
       events.push(
@@ -113,7 +130,10 @@ export async function recordInspection(campaignId: string, compoundId: string, d
       );
     }
     if (await sweeps.recordPart(sweep, department, done, completes ? now : undefined, events)) {
-      return { sweep: { ...sweep, parts: { ...sweep.parts, [department]: done }, status: completes ? 'completed' : sweep.status, completedAt: completes ? now : undefined, version: sweep.version + 1 }, replayed: false };
+      return {
+        sweep: { ...sweep, parts: { ...sweep.parts, [department]: done }, status: completes ? 'completed' : sweep.status, completedAt: completes ? now : undefined, version: sweep.version + 1 },
+        replayed: false,
+      };
     }
   }
   throw conflict(`the sweep of ${compoundId} kept changing; try again`);

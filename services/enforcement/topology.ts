@@ -319,7 +319,8 @@ export const routes = {
     operationId: 'enforcementStatistics',
     method: 'GET',
     path: '/enforcement/statistics',
-    summary: 'Compounds swept, hazards found and rectified by category, cases, recommendations, demolitions, police cases — per compound, street, district or city, for a month, quarter or year (JSON or CSV)',
+    summary:
+      'Compounds swept, hazards found and rectified by category, cases, recommendations, demolitions, police cases — per compound, street, district or city, for a month, quarter or year (JSON or CSV)',
     allow: ['street', 'district', 'inspector', 'department', 'bureau'],
     query: z.strictObject({
       level: z._default(z.enum(['compound', 'street', 'district', 'city']), 'city'),

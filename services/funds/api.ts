@@ -21,7 +21,10 @@ function locate(compoundId: string): Promise<CompoundLocation | undefined> {
   if (locations.size > 5_000) locations.clear();
   const location = registry.locateCompound(compoundId);
   // An unknown compound is not remembered: it may be registered in a moment.
-  void location.then((l) => (l ? undefined : locations.delete(compoundId)), () => locations.delete(compoundId));
+  void location.then(
+    (l) => (l ? undefined : locations.delete(compoundId)),
+    () => locations.delete(compoundId),
+  );
   locations.set(compoundId, { at: now, location });
   return location;
 }

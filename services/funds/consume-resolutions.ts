@@ -18,7 +18,15 @@ export const handler = async (event: DeliveredEvent) => {
     const effect = resolutionEffect(data.matter, data.payload);
     switch (effect.kind) {
       case 'project':
-        return authorizeFromResolution({ compoundId: data.compoundId, projectId: effect.projectId, fund: effect.fund, approvedFen: effect.amountFen, voteId: data.voteId, title: data.question, correlationId: metadata.correlationId });
+        return authorizeFromResolution({
+          compoundId: data.compoundId,
+          projectId: effect.projectId,
+          fund: effect.fund,
+          approvedFen: effect.amountFen,
+          voteId: data.voteId,
+          title: data.question,
+          correlationId: metadata.correlationId,
+        });
       case 'levy':
         if (!(await startLevy({ compoundId: data.compoundId, rateFenPerM2Month: effect.rateFenPerM2Month, voteId: data.voteId, decidedAt: data.decidedAt, correlationId: metadata.correlationId }))) {
           await refuseResolution(data.compoundId, data.voteId, data.matter, 'the compound already has a levy; changing its rate is not supported yet', metadata.correlationId);

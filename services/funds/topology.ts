@@ -49,8 +49,23 @@ export const EMERGENCIES = ['lift_unsafe', 'water_or_drainage_failure', 'fire_sy
 export const MAX_BATCH_LINES = 2_000;
 
 export const routes = {
-  fundsSummary: { operationId: 'fundsSummary', method: 'GET', path: '/compounds/{compoundId}/funds', summary: 'Balances, figures (held, collected, levy charged/paid/owed) and chain head of each of the compound’s funds', allow: inCompound, params: compoundParams },
-  listEntries: { operationId: 'listEntries', method: 'GET', path: '/compounds/{compoundId}/funds/{fund}/entries', summary: 'The journal of a fund, oldest first, a page at a time', allow: inCompound, params: fundParams, query: pageQuery },
+  fundsSummary: {
+    operationId: 'fundsSummary',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds',
+    summary: 'Balances, figures (held, collected, levy charged/paid/owed) and chain head of each of the compound’s funds',
+    allow: inCompound,
+    params: compoundParams,
+  },
+  listEntries: {
+    operationId: 'listEntries',
+    method: 'GET',
+    path: '/compounds/{compoundId}/funds/{fund}/entries',
+    summary: 'The journal of a fund, oldest first, a page at a time',
+    allow: inCompound,
+    params: fundParams,
+    query: pageQuery,
+  },
   exportLedger: {
     operationId: 'exportLedger',
     method: 'GET',
@@ -76,9 +91,11 @@ export const routes = {
     operationId: 'recordIncome',
     method: 'POST',
     path: '/compounds/{compoundId}/funds/{fund}/income',
-    summary: 'Record income by source, less reasonable costs; idempotent by clientRef. The maintenance fund by the city fund centre (bureau), public revenue by the property company or committee, the others by the committee',
+    summary:
+      'Record income by source, less reasonable costs; idempotent by clientRef. The maintenance fund by the city fund centre (bureau), public revenue by the property company or committee, the others by the committee',
     allow: ['committee', 'property', 'bureau'],
-    unaudited: 'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
+    unaudited:
+      'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
     params: fundParams,
     body: z.strictObject({
       clientRef: ref,
@@ -101,9 +118,32 @@ export const routes = {
     body: z.strictObject({ clientRef: ref, seq: z.int().check(z.positive()), reason: z.string().check(z.minLength(5), z.maxLength(500)) }),
     successStatus: 201,
   },
-  listProjects: { operationId: 'listProjects', method: 'GET', path: '/compounds/{compoundId}/projects', summary: 'Authorized projects and emergencies awaiting confirmation', allow: inCompound, params: compoundParams, query: pageQuery },
-  getProject: { operationId: 'getProject', method: 'GET', path: '/compounds/{compoundId}/projects/{projectId}', summary: 'A project: approved, committed and remaining amounts', allow: inCompound, params: projectParams },
-  listProjectExpenses: { operationId: 'listProjectExpenses', method: 'GET', path: '/compounds/{compoundId}/projects/{projectId}/expenses', summary: 'A project’s expenses with their reviews, a page at a time', allow: inCompound, params: projectParams, query: pageQuery },
+  listProjects: {
+    operationId: 'listProjects',
+    method: 'GET',
+    path: '/compounds/{compoundId}/projects',
+    summary: 'Authorized projects and emergencies awaiting confirmation',
+    allow: inCompound,
+    params: compoundParams,
+    query: pageQuery,
+  },
+  getProject: {
+    operationId: 'getProject',
+    method: 'GET',
+    path: '/compounds/{compoundId}/projects/{projectId}',
+    summary: 'A project: approved, committed and remaining amounts',
+    allow: inCompound,
+    params: projectParams,
+  },
+  listProjectExpenses: {
+    operationId: 'listProjectExpenses',
+    method: 'GET',
+    path: '/compounds/{compoundId}/projects/{projectId}/expenses',
+    summary: 'A project’s expenses with their reviews, a page at a time',
+    allow: inCompound,
+    params: projectParams,
+    query: pageQuery,
+  },
   getExpense: {
     operationId: 'getExpense',
     method: 'GET',
@@ -128,7 +168,14 @@ export const routes = {
     }),
     successStatus: 201,
   },
-  confirmEmergency: { operationId: 'confirmEmergency', method: 'POST', path: '/compounds/{compoundId}/projects/{projectId}/confirm', summary: 'Confirm an emergency (street office); the use is disclosed afterwards', allow: ['street'], params: projectParams },
+  confirmEmergency: {
+    operationId: 'confirmEmergency',
+    method: 'POST',
+    path: '/compounds/{compoundId}/projects/{projectId}/confirm',
+    summary: 'Confirm an emergency (street office); the use is disclosed afterwards',
+    allow: ['street'],
+    params: projectParams,
+  },
   submitExpense: {
     operationId: 'submitExpense',
     method: 'POST',
@@ -181,7 +228,14 @@ export const routes = {
     allow: ['community', 'street'],
     query: z.strictObject({ grant: z.optional(z.string().check(z.regex(/^(community|street):[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/))), limit: pageQuery.shape.limit, cursor: pageQuery.shape.cursor }),
   },
-  levySummary: { operationId: 'levySummary', method: 'GET', path: '/compounds/{compoundId}/levy', summary: 'The small-maintenance levy: rate, charged, paid, owed, in advance, units in arrears (checked against the journal)', allow: inCompound, params: compoundParams },
+  levySummary: {
+    operationId: 'levySummary',
+    method: 'GET',
+    path: '/compounds/{compoundId}/levy',
+    summary: 'The small-maintenance levy: rate, charged, paid, owed, in advance, units in arrears (checked against the journal)',
+    allow: inCompound,
+    params: compoundParams,
+  },
   levyAccount: {
     operationId: 'levyAccount',
     method: 'GET',
@@ -196,7 +250,8 @@ export const routes = {
     path: '/compounds/{compoundId}/levy/payments',
     summary: 'Record a levy receipt for one unit, or one receipt for several units (`lines`); up to 12 months ahead; each receipt once per compound',
     allow: ['property', 'committee'],
-    unaudited: 'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
+    unaudited:
+      'appends to a ledger are committed in groups (services/funds/store/ledger.ts): the request that leads a group publishes every entry’s LedgerEntryRecorded, so the others publish nothing themselves',
     params: compoundParams,
     body: z.union([
       z.strictObject({ receiptRef: ref, unitId: id, amountFen: z.int().check(z.positive(), z.maximum(1e11)) }),
@@ -216,7 +271,15 @@ export const routes = {
     maxBodyBytes: 512 * 1024,
     successStatus: 201,
   },
-  listDisclosures: { operationId: 'listDisclosures', method: 'GET', path: '/compounds/{compoundId}/disclosures', summary: 'Published quarterly disclosures, newest first', allow: inCompound, params: compoundParams, query: pageQuery },
+  listDisclosures: {
+    operationId: 'listDisclosures',
+    method: 'GET',
+    path: '/compounds/{compoundId}/disclosures',
+    summary: 'Published quarterly disclosures, newest first',
+    allow: inCompound,
+    params: compoundParams,
+    query: pageQuery,
+  },
   getDisclosure: {
     operationId: 'getDisclosure',
     method: 'GET',
@@ -307,9 +370,32 @@ export const topology: ServiceTopology = {
     },
   ],
   queues: [
-    { name: 'levy-compounds', entry: 'services/funds/levy-compound.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Charges one compound every levy month begun and not yet charged, brings its unit accounts up to date and records arrears', batchSize: 2, maxConcurrency: 5, timeoutSeconds: 300 },
-    { name: 'expense-steps', entry: 'services/funds/expense-step.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Escalates one overdue review step, or completes one expense’s interrupted submission, payment or release', batchSize: 10, maxConcurrency: 5 },
-    { name: 'disclosure-compounds', entry: 'services/funds/disclosure-compound.ts', table: { level: 'read-write', indexes: ['gsi1'] }, description: 'Publishes one compound’s disclosures for every quarter ended and not yet disclosed', batchSize: 2, maxConcurrency: 5, timeoutSeconds: 300 },
+    {
+      name: 'levy-compounds',
+      entry: 'services/funds/levy-compound.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
+      description: 'Charges one compound every levy month begun and not yet charged, brings its unit accounts up to date and records arrears',
+      batchSize: 2,
+      maxConcurrency: 5,
+      timeoutSeconds: 300,
+    },
+    {
+      name: 'expense-steps',
+      entry: 'services/funds/expense-step.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
+      description: 'Escalates one overdue review step, or completes one expense’s interrupted submission, payment or release',
+      batchSize: 10,
+      maxConcurrency: 5,
+    },
+    {
+      name: 'disclosure-compounds',
+      entry: 'services/funds/disclosure-compound.ts',
+      table: { level: 'read-write', indexes: ['gsi1'] },
+      description: 'Publishes one compound’s disclosures for every quarter ended and not yet disclosed',
+      batchSize: 2,
+      maxConcurrency: 5,
+      timeoutSeconds: 300,
+    },
   ],
   publishes: PUBLISHED.map((e) => e.detailType),
 };

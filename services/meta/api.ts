@@ -13,10 +13,12 @@ const openapi = implement(routes.openapi, async () => ({ body: (document ??= bui
 
 const api = httpApi({ service: 'meta', implementations: [health, openapi] });
 
-const templates = services.flatMap((s) => s.api?.routes ?? []).map((r) => ({
-  method: r.method,
-  pattern: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-}));
+const templates = services
+  .flatMap((s) => s.api?.routes ?? [])
+  .map((r) => ({
+    method: r.method,
+    pattern: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
 
 /** API Gateway's `$default` route: say whether the path exists with other methods (405) or not at all (404). */
 function fallback(event: HttpEvent) {

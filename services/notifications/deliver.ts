@@ -75,7 +75,11 @@ async function deliverOn(channel: Channel, notice: Notice, where: { audience: st
       return;
     case 'digest':
       // The entry first: a crash before the log leaves an entry the log then claims, never a log without its entry.
-      await addToDigest(person.subject, { noticeId: notice.noticeId, channel, createdAt: notice.createdAt, title: { zh: notice.message.zh.title, en: notice.message.en.title }, message: notice.message }, decision.at);
+      await addToDigest(
+        person.subject,
+        { noticeId: notice.noticeId, channel, createdAt: notice.createdAt, title: { zh: notice.message.zh.title, en: notice.message.en.title }, message: notice.message },
+        decision.at,
+      );
       await recordOnce(notice.noticeId, channel, person.subject, { status: 'digest', to: masked });
       return;
     case 'defer':
@@ -89,7 +93,14 @@ async function deliverOn(channel: Channel, notice: Notice, where: { audience: st
     if (claim.status === 'held') throw busy(`another delivery of ${notice.noticeId} on ${channel} is under way until ${new Date(claim.until).toISOString()}`);
     return; // sent already, or given up
   }
-  const message: OutboundMessage = { channel, to: address!, language: person.language, ...compose(notice.message, person.language), noticeIds: [notice.noticeId], reference: `${notice.broadcastId}-${channel}` };
+  const message: OutboundMessage = {
+    channel,
+    to: address!,
+    language: person.language,
+    ...compose(notice.message, person.language),
+    noticeIds: [notice.noticeId],
+    reference: `${notice.broadcastId}-${channel}`,
+  };
   try {
     const adapter = await channelAdapter(channel);
     const receipt = await sendWithBackoff(() => adapter.send(message));

@@ -43,7 +43,10 @@ export async function sendDigest({ subject }: z.infer<typeof digestUnit>): Promi
       continue;
     }
     const language = prefs!.language;
-    const message = composeDigest(list.map((e) => e.title), language);
+    const message = composeDigest(
+      list.map((e) => e.title),
+      language,
+    );
     const adapter = await channelAdapter(channel);
     const receipt = await sendWithBackoff(() => adapter.send({ channel, to: address, language, ...message, noticeIds: list.map((e) => e.noticeId), reference: `digest-${subject}-${pending.dueSk}` }));
     await markDigestChannelSent(subject, channel);
@@ -53,7 +56,10 @@ export async function sendDigest({ subject }: z.infer<typeof digestUnit>): Promi
       if (where) await markReached(where.audience, where.sk, channel, clock.nowIso());
     }
   }
-  await removeEntries(subject, entries.map((e) => e.sk));
+  await removeEntries(
+    subject,
+    entries.map((e) => e.sk),
+  );
   await closeDigest(subject, pending.version, nextDigestAt(prefs ?? { digestAt: '08:00' }, now, DEFAULT_TIME_ZONE).toISOString());
   return `sent ${entries.length}`;
 }

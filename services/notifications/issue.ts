@@ -35,7 +35,13 @@ export async function issueNotices(event: DeliveredEvent): Promise<number> {
     ...(await factsFor(rule.needs, data)),
   };
   const specs = noticesFor(rule, data, context);
-  const cause: Cause = { eventId: metadata.id, source: event.source, detailType: event['detail-type'], occurredAt: metadata.occurredAt, ...(metadata.correlationId ? { correlationId: metadata.correlationId } : {}) };
+  const cause: Cause = {
+    eventId: metadata.id,
+    source: event.source,
+    detailType: event['detail-type'],
+    occurredAt: metadata.occurredAt,
+    ...(metadata.correlationId ? { correlationId: metadata.correlationId } : {}),
+  };
   for (const spec of specs) await issue(spec, cause, view, context.zone);
   return specs.length;
 }
@@ -98,7 +104,16 @@ export async function issue(spec: NoticeSpec, cause: Cause, view: CompoundView, 
     fanout,
   };
   const issued = NoticeIssued.create(
-    { broadcastId, compoundId: view.compoundId, rule: spec.key, topic: spec.topic, urgency: spec.urgency, legallyRequired: spec.legallyRequired, cause: broadcast.cause, recipients: described.slice(0, 50) },
+    {
+      broadcastId,
+      compoundId: view.compoundId,
+      rule: spec.key,
+      topic: spec.topic,
+      urgency: spec.urgency,
+      legallyRequired: spec.legallyRequired,
+      cause: broadcast.cause,
+      recipients: described.slice(0, 50),
+    },
     { compoundId: view.compoundId, actor: 'notifications', occurredAt: clock.nowIso(), id: `notice-issued-${broadcastId}`, correlationId: cause.correlationId },
   );
   // Written once; a redelivered event finds it and puts the same units on the queue again (they are idempotent).

@@ -12,10 +12,19 @@ import { dueVoteReminders } from './store/facts';
 export const handler = async () => {
   const now = clock.nowIso();
   const deferred = await dueDeferred(now);
-  await enqueue('deliveries', deferred.map((d) => ({ noticeId: d.noticeId, subject: d.subject, channel: d.channel })));
+  await enqueue(
+    'deliveries',
+    deferred.map((d) => ({ noticeId: d.noticeId, subject: d.subject, channel: d.channel })),
+  );
   const digests = await dueDigests(now);
-  await enqueue('digests', digests.map((subject) => ({ subject })));
+  await enqueue(
+    'digests',
+    digests.map((subject) => ({ subject })),
+  );
   const reminders = await dueVoteReminders(now);
-  await enqueue('reminders', reminders.map((v) => ({ compoundId: v.compoundId, voteId: v.voteId })));
+  await enqueue(
+    'reminders',
+    reminders.map((v) => ({ compoundId: v.compoundId, voteId: v.voteId })),
+  );
   return { deferred: deferred.length, digests: digests.length, reminders: reminders.length };
 };

@@ -64,7 +64,8 @@ export const routes = {
     summary: 'Mark one of your notices read (idempotent)',
     allow: anyone,
     params: z.strictObject({ noticeId: noticeIdParam }),
-    unaudited: 'A read receipt on one person’s own copy of a notice changes no shared state: the notice records when it was first read (the building head’s reach list shows it); an event per read would be one per owner per notice',
+    unaudited:
+      'A read receipt on one person’s own copy of a notice changes no shared state: the notice records when it was first read (the building head’s reach list shows it); an event per read would be one per owner per notice',
   },
   markAllRead: {
     operationId: 'markAllRead',

@@ -35,7 +35,13 @@ export async function remindBeforeClose(unit: z.infer<typeof voteReminderUnit>):
     compound: { compoundId: view.compoundId, name: view.name, districtId: view.districtId, streetId: view.streetId, communityId: view.communityId },
   };
   const specs = closingReminderNotices(vote, context);
-  const cause = { eventId: `vote-reminder-${unit.compoundId}-${unit.voteId}`, source: 'gongzhi.notifications', detailType: 'VoteClosingReminder', occurredAt: now, correlationId: `vote-${unit.compoundId}-${unit.voteId}` };
+  const cause = {
+    eventId: `vote-reminder-${unit.compoundId}-${unit.voteId}`,
+    source: 'gongzhi.notifications',
+    detailType: 'VoteClosingReminder',
+    occurredAt: now,
+    correlationId: `vote-${unit.compoundId}-${unit.voteId}`,
+  };
   for (const spec of specs) await issue(spec, cause, view, context.zone);
   await standDown(unit.compoundId, unit.voteId, 'sent');
   return { notices: specs.length };

@@ -12,6 +12,9 @@ import * as store from './store';
  */
 export const handler = async () => {
   const due = await dueItems<{ compoundId: string; importId: string }>(store.table(), store.dueKind, clock.nowIso(), ['compoundId', 'importId']);
-  await enqueue(IMPORT_QUEUE, due.map(({ compoundId, importId }) => ({ compoundId, importId })));
+  await enqueue(
+    IMPORT_QUEUE,
+    due.map(({ compoundId, importId }) => ({ compoundId, importId })),
+  );
   return { enqueued: due.length };
 };

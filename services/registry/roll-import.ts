@@ -126,7 +126,12 @@ async function writeAndActivate(job: ImportItem, compound: CompoundItem, units: 
   const events = buildEvents(compound, units, v, { importId: job.importId, actor: job.createdBy, encoding: job.encoding ?? 'utf-8' });
   const chunk = (i: number) => ({ index: i, units: chunks[i]!, event: events.chunks[i]! });
   if (budget === unlimited) {
-    await store.writeRollChunks(compound.compoundId, v, chunks.map((_, i) => chunk(i)), job.createdBy);
+    await store.writeRollChunks(
+      compound.compoundId,
+      v,
+      chunks.map((_, i) => chunk(i)),
+      job.createdBy,
+    );
     if (!(await store.advanceImport(job, 'running', { chunksWritten: chunks.length }, [], { chunksWritten: job.chunksWritten }))) return { status: 'running' };
   } else {
     let slowest = 0;
@@ -167,10 +172,7 @@ export async function complete(job: Pick<ImportItem, 'compoundId' | 'importId'>,
 }
 
 async function fail(job: ImportItem, reason: FailureReason, detail: string, actor: string, errors: readonly RollRowError[] = []): Promise<void> {
-  const event = RollImportFailed.create(
-    { compoundId: job.compoundId, importId: job.importId, reason, errorCount: errors.length, detail: detail.slice(0, 500) },
-    eventContext(job, actor, 'failed'),
-  );
+  const event = RollImportFailed.create({ compoundId: job.compoundId, importId: job.importId, reason, errorCount: errors.length, detail: detail.slice(0, 500) }, eventContext(job, actor, 'failed'));
   const report = errors.slice(0, store.REPORTED_ERRORS).map((e) => ({ ...e, reason: e.reason.slice(0, 300) }));
   const failed = await store.advanceImport(job, 'failed', { failure: { reason, detail }, errorCount: errors.length, errors: report }, [event]);
   if (!failed) logger('registry').info('import moved on before it could be failed', { compoundId: job.compoundId, importId: job.importId, reason });

@@ -1,6 +1,21 @@
 import * as z from '../../events/zod';
 import { described } from '../../events/zod';
-import { AreaRegistered, CompoundGovernanceChanged, CompoundRegistered, GridRoleAssigned, GridRoleRevoked, RollActivated, RollChunkPublished, RollImportCompleted, RollImportFailed, RollImportStarted, UnitHolderChanged, areaSource, gridRole, holding } from '../../events/catalogue';
+import {
+  AreaRegistered,
+  CompoundGovernanceChanged,
+  CompoundRegistered,
+  GridRoleAssigned,
+  GridRoleRevoked,
+  RollActivated,
+  RollChunkPublished,
+  RollImportCompleted,
+  RollImportFailed,
+  RollImportStarted,
+  UnitHolderChanged,
+  areaSource,
+  gridRole,
+  holding,
+} from '../../events/catalogue';
 import { pageQuery } from '../../libs/http/page-query';
 import { id } from '../../libs/ids';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
@@ -321,5 +336,17 @@ export const topology: ServiceTopology = {
       table: { level: 'read-write' },
     },
   ],
-  publishes: [AreaRegistered, CompoundRegistered, CompoundGovernanceChanged, RollImportStarted, RollImportCompleted, RollImportFailed, RollChunkPublished, RollActivated, UnitHolderChanged, GridRoleAssigned, GridRoleRevoked].map((e) => e.detailType),
+  publishes: [
+    AreaRegistered,
+    CompoundRegistered,
+    CompoundGovernanceChanged,
+    RollImportStarted,
+    RollImportCompleted,
+    RollImportFailed,
+    RollChunkPublished,
+    RollActivated,
+    UnitHolderChanged,
+    GridRoleAssigned,
+    GridRoleRevoked,
+  ].map((e) => e.detailType),
 };

@@ -2,7 +2,15 @@ import * as z from '../../events/zod';
 import type { RouteDecl, ServiceTopology } from '../../libs/topology';
 
 export const probeRoutes = {
-  getThing: { operationId: 'probeThing', method: 'GET', path: '/probe/things/{thingId}', summary: 'a thing, scoped by the compound it lives in', allow: ['committee', 'street'], scope: 'resource', params: z.strictObject({ thingId: z.string() }) },
+  getThing: {
+    operationId: 'probeThing',
+    method: 'GET',
+    path: '/probe/things/{thingId}',
+    summary: 'a thing, scoped by the compound it lives in',
+    allow: ['committee', 'street'],
+    scope: 'resource',
+    params: z.strictObject({ thingId: z.string() }),
+  },
   postForm: {
     operationId: 'probeForm',
     method: 'POST',

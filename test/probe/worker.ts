@@ -8,9 +8,7 @@ import { unitWorker } from '../../libs/jobs';
 export const handler = unitWorker('probe', z.object({ id: z.string() }), async (unit, { attempt, remainingMs }) => {
   if (remainingMs() <= 0) throw new Error('no time left');
   if (unit.id === 'foreign') tableName('funds');
-  await db().send(
-    new UpdateCommand({ TableName: tableName('probe'), Key: { pk: 'UNIT', sk: unit.id }, UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }),
-  );
+  await db().send(new UpdateCommand({ TableName: tableName('probe'), Key: { pk: 'UNIT', sk: unit.id }, UpdateExpression: 'ADD deliveries :one', ExpressionAttributeValues: { ':one': 1 } }));
   if (unit.id === 'bad') throw new Error('bad unit');
   if (unit.id === 'flaky' && attempt < 3) throw new Error('flaky unit');
 });

@@ -2,7 +2,7 @@
 export type Lang = 'zh' | 'en';
 
 const STORE = 'gongzhi.lang';
-let current: Lang = (typeof localStorage !== 'undefined' && localStorage.getItem(STORE) === 'en') ? 'en' : 'zh';
+let current: Lang = typeof localStorage !== 'undefined' && localStorage.getItem(STORE) === 'en' ? 'en' : 'zh';
 
 export const lang = (): Lang => current;
 export function setLang(next: Lang): void {
@@ -93,8 +93,14 @@ const T = {
   noReceipt: ['本设备上没有您的回执；只核验哈希链与计票。', 'No receipt on this device: only the chain and the tally are checked.'],
   entries: ['条', 'entries'],
   ledgerVerify: ['核验资金账本', 'Verify a fund’s ledger'],
-  ledgerVerifyHint: ['在本设备上下载全部账目，逐笔重新计算哈希链、借贷平衡与余额，不信任服务器的结论。', 'Downloads every entry to this device and recomputes the hash chain, the balancing and the balances, trusting nothing the server concludes.'],
-  ledgerOk: ['核验通过：{0} 笔账目（{1} 页）的哈希链、借贷平衡与余额均一致，链头与公布一致。', 'Verified: the hash chain, the balancing and the balances of {0} entries ({1} pages) hold, and the head matches the published head.'],
+  ledgerVerifyHint: [
+    '在本设备上下载全部账目，逐笔重新计算哈希链、借贷平衡与余额，不信任服务器的结论。',
+    'Downloads every entry to this device and recomputes the hash chain, the balancing and the balances, trusting nothing the server concludes.',
+  ],
+  ledgerOk: [
+    '核验通过：{0} 笔账目（{1} 页）的哈希链、借贷平衡与余额均一致，链头与公布一致。',
+    'Verified: the hash chain, the balancing and the balances of {0} entries ({1} pages) hold, and the head matches the published head.',
+  ],
   ledgerCheck_sequence: ['序号连续', 'Sequence unbroken'],
   ledgerCheck_links: ['每笔账目链接前一笔', 'Each entry links to the one before'],
   ledgerCheck_hashes: ['每笔账目的哈希可重新计算', 'Every entry’s hash recomputes'],

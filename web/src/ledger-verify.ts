@@ -135,7 +135,8 @@ export async function verifyLedgerInBrowser(entries: readonly LedgerEntry[], cla
       if (target === undefined || target >= e.seq) fault('reversals', position, 'a reversal of an entry that does not come before it');
       else if (reversed.has(target)) fault('reversals', position, `entry ${target} is reversed a second time (first by entry ${reversed.get(target)})`);
       else if (original?.kind === 'reversal') fault('reversals', position, `reverses entry ${target}, itself a reversal`);
-      else if (!original || canonical(e.postings) !== canonical(original.postings.map((p) => ({ account: p.account, amountFen: -p.amountFen })))) fault('reversals', position, `does not negate entry ${target}`);
+      else if (!original || canonical(e.postings) !== canonical(original.postings.map((p) => ({ account: p.account, amountFen: -p.amountFen }))))
+        fault('reversals', position, `does not negate entry ${target}`);
       if (target !== undefined) reversed.set(target, e.seq);
     }
     // Linked by the hash each entry states (the hashes check compares it with the recomputed one), as the server links them.

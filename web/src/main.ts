@@ -99,12 +99,21 @@ function App() {
       <button type="button" class="lang" lang=${lang() === 'zh' ? 'en' : 'zh'} aria-label=${t('switchLangLabel')} onClick=${switchLang}>${t('switchLang')}</button>
       ${session ? html`<button type="button" class="signout" onClick=${signOut}>${t('signOut')}</button>` : null}
     </header>
-    ${session
-      ? html`<nav aria-label=${t('nav')} class="nav"><ul>${navFor(session).map((n) => html`<li><a href=${n.href} aria-current=${`#/${route[0] ?? ''}` === n.href || (n.href === '#/' && !route[0]) ? 'page' : undefined}>${t(n.key)}</a></li>`)}</ul>
+    ${
+      session
+        ? html`<nav aria-label=${t('nav')} class="nav"><ul>${navFor(session).map((n) => html`<li><a href=${n.href} aria-current=${`#/${route[0] ?? ''}` === n.href || (n.href === '#/' && !route[0]) ? 'page' : undefined}>${t(n.key)}</a></li>`)}</ul>
           <p class="who">${session.name ?? session.subject} · ${roles}</p></nav>`
-      : null}
+        : null
+    }
     <main id="main" tabindex="-1">
-      ${session ? html`<${Page} session=${session} route=${route} />` : html`<${SignIn} onSignedIn=${(s: Session) => { setSession(s); location.hash = '#/'; }} />`}
+      ${
+        session
+          ? html`<${Page} session=${session} route=${route} />`
+          : html`<${SignIn} onSignedIn=${(s: Session) => {
+              setSession(s);
+              location.hash = '#/';
+            }} />`
+      }
     </main>`;
 }
 

@@ -33,7 +33,10 @@ function claims(token: string): Record<string, unknown> {
 
 export function sessionFromToken(token: string, name?: string): Session {
   const c = claims(token);
-  const grants = String(c['custom:grants'] ?? '').split(' ').filter(Boolean).map(parseGrant);
+  const grants = String(c['custom:grants'] ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map(parseGrant);
   return { token, subject: String(c.sub ?? ''), grants, name };
 }
 
@@ -69,7 +72,11 @@ export async function signInLocal(sub: string, grants: string[], name: string): 
 
 // Deployed: authorization code with PKCE against Cognito's managed login (or the configured OIDC issuer).
 const VERIFIER = 'gongzhi.pkce';
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 export const CALLBACK_PATH = '/auth/callback';
 
 /** The issuer's endpoints: as configured, or by OpenID Connect discovery. */
@@ -88,7 +95,15 @@ export async function startOidcSignIn(): Promise<void> {
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   sessionStorage.setItem(VERIFIER, JSON.stringify({ verifier, state }));
   const url = new URL(authorizeUrl);
-  url.search = new URLSearchParams({ response_type: 'code', client_id: c.clientId, redirect_uri: location.origin + CALLBACK_PATH, scope: c.scope ?? 'openid email', code_challenge: challenge, code_challenge_method: 'S256', state }).toString();
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: c.clientId,
+    redirect_uri: location.origin + CALLBACK_PATH,
+    scope: c.scope ?? 'openid email',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+  }).toString();
   location.assign(url.toString());
 }
 

@@ -94,8 +94,7 @@ export async function sha256(text: string): Promise<string> {
 
 export const entryHash = (e: Omit<LogEntry, 'hash'>) => sha256(JSON.stringify([e.seq, e.receipt, e.choice, e.headcount, e.commitment, e.previousHash]));
 export const removalHash = (e: Omit<RemovalEntry, 'hash'>) => sha256(JSON.stringify(['removal', e.seq, e.removes, e.objectionId, e.previousHash]));
-export const receiptOf = (b: KeptReceipt) =>
-  sha256(JSON.stringify([b.voteId, b.voterId, b.choice, b.area, b.headcount, b.castAt, b.nonce, b.channel, b.proxyHolderId ?? null, b.paperNumber ?? null]));
+export const receiptOf = (b: KeptReceipt) => sha256(JSON.stringify([b.voteId, b.voterId, b.choice, b.area, b.headcount, b.castAt, b.nonce, b.channel, b.proxyHolderId ?? null, b.paperNumber ?? null]));
 export const commitmentOf = (receipt: string, o: { area: number; channel: string; byProxy: boolean }, salt: string) => sha256(JSON.stringify(['ballot', receipt, o.area, o.channel, o.byProxy, salt]));
 
 /** The first entry breaking the log (sequence, link, order, hash, a removal of what is not there), or undefined. */

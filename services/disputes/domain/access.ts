@@ -44,8 +44,7 @@ export function seesIdentity(p: Principal, c: Pick<Complaint, 'anonymous' | 'han
   if (isComplainant(p, c)) return true;
   if (c.anonymous) return false;
   if (p.can(OFFICIALS, location)) return true;
-  const handlerIsRespondent =
-    (c.handler.kind === 'property' && c.respondent.kind === 'property_company') || (c.handler.kind === 'committee' && c.respondent.kind === 'committee');
+  const handlerIsRespondent = (c.handler.kind === 'property' && c.respondent.kind === 'property_company') || (c.handler.kind === 'committee' && c.respondent.kind === 'committee');
   return holds(p, c.handler) && !handlerIsRespondent;
 }
 
@@ -72,5 +71,12 @@ export function viewFor(p: Principal, c: Complaint, location: CompoundLocation):
   // Object keys of the bucket are the service's business; readers ask for a download URL by attachment id.
   const rest = { ...withToken, attachments: c.attachments.map(({ key: _k, ...a }) => a) };
   if (seesIdentity(p, c, location)) return rest;
-  return { ...rest, complainant: {}, mediation: c.mediation && { ...c.mediation, parties: c.mediation.parties.map(({ subject: _s, ...party }) => (party.role === 'complainant' ? { ...party, name: 'the complainant', ownerId: undefined } : party)) } };
+  return {
+    ...rest,
+    complainant: {},
+    mediation: c.mediation && {
+      ...c.mediation,
+      parties: c.mediation.parties.map(({ subject: _s, ...party }) => (party.role === 'complainant' ? { ...party, name: 'the complainant', ownerId: undefined } : party)),
+    },
+  };
 }

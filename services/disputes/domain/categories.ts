@@ -134,9 +134,7 @@ export const CATEGORY_RULES: Record<Category, CategoryRule> = {
     respondent: 'property_company',
     alwaysRestricted: false,
     notice: 'The property company inspects within 1 working day; repairs from the maintenance fund follow its rules.',
-    attributes: [
-      { code: 'source_unit', datatype: 'string', required: false, description: 'The unit the water seems to come from, if known (e.g. B03-1202)' },
-    ],
+    attributes: [{ code: 'source_unit', datatype: 'string', required: false, description: 'The unit the water seems to come from, if known (e.g. B03-1202)' }],
   },
   renovation: {
     name: 'Renovation',

@@ -108,7 +108,15 @@ describe('categories and handlers', () => {
 describe('the life of a complaint', () => {
   test('receipt: handler, deadlines, visibility, required attributes, one event per attachment', () => {
     const { complaint, events } = receive(newComplaint({ attachments: [{ attachmentId: 'A1', source: 'upload', contentType: 'image/jpeg', key: 'k', addedBy: 'x', addedAt: MONDAY_9AM }] }), ctx());
-    expect(complaint).toMatchObject({ status: 'received', handler: { kind: 'property', id: 'C1' }, acknowledgeBy: '2027-03-02T15:59:59.999Z', resolveBy: '2027-03-10T15:59:59.999Z', escalateAt: '2027-03-02T15:59:59.999Z', visibility: 'restricted', version: 0 });
+    expect(complaint).toMatchObject({
+      status: 'received',
+      handler: { kind: 'property', id: 'C1' },
+      acknowledgeBy: '2027-03-02T15:59:59.999Z',
+      resolveBy: '2027-03-10T15:59:59.999Z',
+      escalateAt: '2027-03-02T15:59:59.999Z',
+      visibility: 'restricted',
+      version: 0,
+    });
     expect(events.map((e) => e.event.detailType)).toEqual(['ComplaintReceived', 'ComplaintAttachmentAdded']);
     expect(filed({ wantsPublic: true }).visibility).toBe('public');
     expect(filed({ wantsPublic: true, category: 'noise' }).visibility).toBe('restricted');
@@ -184,18 +192,36 @@ describe('the life of a complaint', () => {
 
   test('enforcement referral only for the categories the departments take', () => {
     const acked = (category: NewComplaint['category'], attributes = {}) => acknowledge(filed({ category, attributes }), undefined, ctx(at(MONDAY_9AM, 1))).complaint;
-    expect(referForEnforcement(acked('utilities_cut_off', { utility: 'water' }), {}, ctx(at(MONDAY_9AM, 2))).events[0]!.data).toMatchObject({ category: 'water_power_supply', suggestedDepartment: 'housing-bureau' });
+    expect(referForEnforcement(acked('utilities_cut_off', { utility: 'water' }), {}, ctx(at(MONDAY_9AM, 2))).events[0]!.data).toMatchObject({
+      category: 'water_power_supply',
+      suggestedDepartment: 'housing-bureau',
+    });
     expect(() => referForEnforcement(acked('noise'), {}, ctx(at(MONDAY_9AM, 2)))).toThrow(/not a matter for the 8\+X/);
     expect(() => referForEnforcement(acked('pets'), {}, ctx(at(MONDAY_9AM, 2)))).toThrow();
   });
 });
 
 describe('mediation', () => {
-  const opened = () => openMediation(filed(), { mediator: { kind: 'community', name: 'Chen' }, parties: [{ kind: 'property_company', name: 'Haixi' }, { kind: 'owner', name: 'neighbour', ownerId: 'O2' }] }, ctx()).complaint;
+  const opened = () =>
+    openMediation(
+      filed(),
+      {
+        mediator: { kind: 'community', name: 'Chen' },
+        parties: [
+          { kind: 'property_company', name: 'Haixi' },
+          { kind: 'owner', name: 'neighbour', ownerId: 'O2' },
+        ],
+      },
+      ctx(),
+    ).complaint;
 
   test('an agreement needs a held session and every party; the last confirmation resolves the case as mediated', () => {
     let c = opened();
-    expect(c.mediation!.parties.map((p) => [p.partyId, p.role])).toEqual([['P1', 'complainant'], ['P2', 'respondent'], ['P3', 'respondent']]);
+    expect(c.mediation!.parties.map((p) => [p.partyId, p.role])).toEqual([
+      ['P1', 'complainant'],
+      ['P2', 'respondent'],
+      ['P3', 'respondent'],
+    ]);
     expect(() => draftAgreement(c, 'terms of the agreement', ctx())).toThrow(/at least one session/);
     c = scheduleSession(c, { scheduledAt: at(MONDAY_9AM, 1), place: 'office' }, ctx()).complaint;
     expect(() => recordSession(c, 1, { status: 'held', outcome: 'x' }, ctx())).toThrow(/cannot have been held yet/);
@@ -228,7 +254,11 @@ describe('mediation', () => {
 
   test('judicial confirmation: within 30 days of signing, then decided once, between application and now', () => {
     const signedAt = MONDAY_9AM;
-    const agreed: Complaint = { ...filed(), status: 'resolved', mediation: { ...opened().mediation!, status: 'agreed', agreement: { terms: 't', termsHash: 'h', draftedAt: signedAt, draftedBy: 'm', confirmations: {}, signedAt } } };
+    const agreed: Complaint = {
+      ...filed(),
+      status: 'resolved',
+      mediation: { ...opened().mediation!, status: 'agreed', agreement: { terms: 't', termsHash: 'h', draftedAt: signedAt, draftedBy: 'm', confirmations: {}, signedAt } },
+    };
     expect(() => applyForJudicialConfirmation(filed(), 'court', ctx())).toThrow(/signed mediation agreement/);
     expect(() => applyForJudicialConfirmation(agreed, 'court', ctx(at(signedAt, 30 * 24 + 0.001)))).toThrow(/within 30 days/);
     const applied = applyForJudicialConfirmation(agreed, 'court', ctx(at(signedAt, 30 * 24))).complaint;
@@ -292,7 +322,12 @@ describe('Open311 mapping', () => {
     expect(splitFormat('a.b.xml')).toEqual({ name: 'a.b', format: 'xml' });
     expect(() => splitFormat('services.html')).toThrow();
     expect(() => splitFormat('.json')).toThrow();
-    expect(serviceList().filter((s) => s.metadata).map((s) => s.service_code).sort()).toEqual(CATEGORIES.filter((c) => CATEGORY_RULES[c].attributes.length > 0).sort());
+    expect(
+      serviceList()
+        .filter((s) => s.metadata)
+        .map((s) => s.service_code)
+        .sort(),
+    ).toEqual(CATEGORIES.filter((c) => CATEGORY_RULES[c].attributes.length > 0).sort());
     expect(serviceDefinition('noise').attributes[0]).toMatchObject({ variable: true, code: 'time_of_day', order: 1, datatype_description: null });
   });
 
@@ -318,12 +353,22 @@ describe('Open311 mapping', () => {
   });
 
   test('a request view has every field; the restricted view places the case at its compound only', () => {
-    const c = { ...filed({ description: 'secret', location: { unitId: 'B1-101', lat: 24.91, long: 118.61 } }), attachments: [{ attachmentId: 'A1', source: 'upload' as const, contentType: 'image/jpeg', key: 'k', addedBy: 'x', addedAt: MONDAY_9AM }] };
+    const c = {
+      ...filed({ description: 'secret', location: { unitId: 'B1-101', lat: 24.91, long: 118.61 } }),
+      attachments: [{ attachmentId: 'A1', source: 'upload' as const, contentType: 'image/jpeg', key: 'k', addedBy: 'x', addedAt: MONDAY_9AM }],
+    };
     const facts = { name: 'Donghu', address: '1 Road', zipcode: '362000', lat: 24.9, long: 118.6 };
     const full = requestView(c, facts, { full: true, mediaBase: 'https://x/open311/v2/media' });
     const restricted = requestView(c, facts, { full: false, mediaBase: 'https://x/open311/v2/media' });
     expect(Object.keys(full)).toEqual(Object.keys(restricted));
-    expect(full).toMatchObject({ description: 'secret', address_id: 'C1:B1-101', lat: 24.91, media_url: `https://x/open311/v2/media/${c.complaintId}/A1`, requested_datetime: '2027-03-01T09:00:00+08:00', expected_datetime: '2027-03-10T23:59:59+08:00' });
+    expect(full).toMatchObject({
+      description: 'secret',
+      address_id: 'C1:B1-101',
+      lat: 24.91,
+      media_url: `https://x/open311/v2/media/${c.complaintId}/A1`,
+      requested_datetime: '2027-03-01T09:00:00+08:00',
+      expected_datetime: '2027-03-10T23:59:59+08:00',
+    });
     expect(restricted).toMatchObject({ description: null, address: 'Donghu, 1 Road', address_id: 'C1', lat: 24.9, long: 118.6, media_url: null, status_notes: expect.stringContaining('Received') });
     expect(JSON.stringify(full)).not.toContain('owner-sub');
   });
@@ -366,14 +411,42 @@ describe('geohash cells', () => {
 describe('statistics', () => {
   test('what each event adds, and to which month', () => {
     expect(countersFor({ detailType: 'ComplaintReceived', occurredAt: '2027-01-31T16:00:00.000Z', data: { category: 'fees' } })).toEqual({ month: '2027-02', add: { accepted: 1, accepted_fees: 1 } });
-    expect(countersFor({ detailType: 'CourtVisitRecorded', occurredAt: '2027-03-01T00:00:00.000Z', data: { visitedOn: '2027-01-15', settledOnSite: 3 } })).toEqual({ month: '2027-01', add: { courtVisits: 1, settledOnSite: 3 } });
+    expect(countersFor({ detailType: 'CourtVisitRecorded', occurredAt: '2027-03-01T00:00:00.000Z', data: { visitedOn: '2027-01-15', settledOnSite: 3 } })).toEqual({
+      month: '2027-01',
+      add: { courtVisits: 1, settledOnSite: 3 },
+    });
     expect(countersFor({ detailType: 'ComplaintClosed', occurredAt: MONDAY_9AM, data: { reason: 'withdrawn' } })!.add).toEqual({ closed: 1 });
     expect(countersFor({ detailType: 'ComplaintRouted', occurredAt: MONDAY_9AM, data: {} })).toBeUndefined();
   });
 
   test('the city’s figures from the counters', () => {
-    const f = figures(sum([{ accepted: 811, mediatedSuccessfully: 206, courtVisits: 516, settledOnSite: 233, acknowledged: 2, acknowledgeMinutes: 61, ratings: 3, ratingSum: 13, referredToCourt: 4, referredForEnforcement: 6, accepted_fees: 2 }]));
-    expect(f).toMatchObject({ accepted: 811, mediatedSuccessfully: 206, courtVisits: 516, settledOnSite: 233, averageMinutesToAcknowledge: 31, averageRating: 4.33, referred: 10, acceptedByCategory: { fees: 2 } });
+    const f = figures(
+      sum([
+        {
+          accepted: 811,
+          mediatedSuccessfully: 206,
+          courtVisits: 516,
+          settledOnSite: 233,
+          acknowledged: 2,
+          acknowledgeMinutes: 61,
+          ratings: 3,
+          ratingSum: 13,
+          referredToCourt: 4,
+          referredForEnforcement: 6,
+          accepted_fees: 2,
+        },
+      ]),
+    );
+    expect(f).toMatchObject({
+      accepted: 811,
+      mediatedSuccessfully: 206,
+      courtVisits: 516,
+      settledOnSite: 233,
+      averageMinutesToAcknowledge: 31,
+      averageRating: 4.33,
+      referred: 10,
+      acceptedByCategory: { fees: 2 },
+    });
     expect(figures({}).averageMinutesToResolve).toBeUndefined();
   });
 

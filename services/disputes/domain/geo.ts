@@ -15,8 +15,8 @@ export function geohash(lat: number, long: number, precision = CELL_PRECISION): 
 
 /** The cell of a point: its hash and its bounds. */
 function cellOf(lat: number, long: number, precision: number): { hash: string; latRange: [number, number]; longRange: [number, number] } {
-  let latRange: [number, number] = [-90, 90];
-  let longRange: [number, number] = [-180, 180];
+  const latRange: [number, number] = [-90, 90];
+  const longRange: [number, number] = [-180, 180];
   let hash = '';
   let bits = 0;
   let value = 0;

@@ -170,9 +170,13 @@ export function escalate(c: Complaint, ctx: StepContext): Change | undefined {
   const missed = c.acknowledgedAt ? 'resolve' : 'acknowledge';
   const level = c.escalationLevel + 1;
   const escalated = { ...c, handler: to };
-  return step(c, ctx, { handler: to, escalationLevel: level, escalateAt: nextEscalation(escalated, ctx.now, ctx) }, `not ${missed === 'resolve' ? 'resolved' : 'acknowledged'} in time; escalated to ${to.kind} ${to.id}`, [
-    { event: ComplaintEscalated, data: { ...ref(c), from: c.handler, to, missed, dueAt: c.escalateAt, level } },
-  ]);
+  return step(
+    c,
+    ctx,
+    { handler: to, escalationLevel: level, escalateAt: nextEscalation(escalated, ctx.now, ctx) },
+    `not ${missed === 'resolve' ? 'resolved' : 'acknowledged'} in time; escalated to ${to.kind} ${to.id}`,
+    [{ event: ComplaintEscalated, data: { ...ref(c), from: c.handler, to, missed, dueAt: c.escalateAt, level } }],
+  );
 }
 
 export function resolve(c: Complaint, input: { kind: 'handled' | 'settled_on_site' | 'mediated'; note: string; courtVisitId?: string }, ctx: StepContext): Change {
@@ -280,20 +284,26 @@ export function referForEnforcement(
   const category = input.category ?? rule.enforcement;
   const suggestedDepartment = input.suggestedDepartment ?? rule.suggestedDepartment;
   const location = { buildingId: c.location.buildingId, unitId: c.location.unitId ?? c.respondent.unitId, description: input.locationNote ?? c.location.address };
-  return step(c, ctx, { status: 'referred', escalateAt: undefined, referral: { kind: 'enforcement', at: ctx.now, by: ctx.actor, enforcementCategory: category, suggestedDepartment } }, `referred to the 8+X departments (${category.replaceAll('_', ' ')})`, [
-    {
-      event: ComplaintReferredForEnforcement,
-      data: {
-        ...ref(c),
-        category,
-        location: Object.fromEntries(Object.entries(location).filter(([, v]) => v !== undefined)),
-        description: c.description,
-        respondentOwnerId: input.respondentOwnerId,
-        suggestedDepartment,
-        referredAt: ctx.now,
+  return step(
+    c,
+    ctx,
+    { status: 'referred', escalateAt: undefined, referral: { kind: 'enforcement', at: ctx.now, by: ctx.actor, enforcementCategory: category, suggestedDepartment } },
+    `referred to the 8+X departments (${category.replaceAll('_', ' ')})`,
+    [
+      {
+        event: ComplaintReferredForEnforcement,
+        data: {
+          ...ref(c),
+          category,
+          location: Object.fromEntries(Object.entries(location).filter(([, v]) => v !== undefined)),
+          description: c.description,
+          respondentOwnerId: input.respondentOwnerId,
+          suggestedDepartment,
+          referredAt: ctx.now,
+        },
       },
-    },
-  ]);
+    ],
+  );
 }
 
 export const MAX_ATTACHMENTS = 10;

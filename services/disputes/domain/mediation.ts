@@ -77,11 +77,7 @@ const withMediation = (c: Complaint, mediation: Mediation, ctx: StepContext, not
   events,
 });
 
-export function openMediation(
-  c: Complaint,
-  input: { mediator: Mediation['mediator']; parties: Omit<Party, 'partyId' | 'role'>[]; complainantName?: string },
-  ctx: StepContext,
-): Change {
+export function openMediation(c: Complaint, input: { mediator: Mediation['mediator']; parties: Omit<Party, 'partyId' | 'role'>[]; complainantName?: string }, ctx: StepContext): Change {
   if (!['received', 'acknowledged', 'in_progress'].includes(c.status)) throw conflict(`the complaint is ${c.status}; a mediation opens only while it is being handled`);
   if (c.mediation) throw conflict(`this complaint already had a mediation (${c.mediation.status}); refer it or resolve it`);
   if (c.anonymous) throw ruleBroken('an anonymous complaint cannot be mediated: mediation needs the complainant as a party');
@@ -96,10 +92,14 @@ export function openMediation(
   const parties: Party[] = [complainant, ...input.parties.map((p, i) => ({ ...p, partyId: `P${i + 2}`, role: 'respondent' as const }))];
   const mediation: Mediation = { mediator: input.mediator, parties, status: 'open', openedAt: ctx.now, openedBy: ctx.actor, sessions: [] };
   const ack = acknowledgement(c, ctx);
-  return withMediation(c, mediation, ctx, `mediation opened with ${input.mediator.name} (${input.mediator.kind})`, [
-    ...ack.events,
-    { event: MediationOpened, data: { ...ref(c), mediatorKind: input.mediator.kind, parties: parties.length } },
-  ], { ...ack.changes, status: 'in_mediation', escalateAt: undefined });
+  return withMediation(
+    c,
+    mediation,
+    ctx,
+    `mediation opened with ${input.mediator.name} (${input.mediator.kind})`,
+    [...ack.events, { event: MediationOpened, data: { ...ref(c), mediatorKind: input.mediator.kind, parties: parties.length } }],
+    { ...ack.changes, status: 'in_mediation', escalateAt: undefined },
+  );
 }
 
 export function scheduleSession(c: Complaint, input: { scheduledAt: string; place: string }, ctx: StepContext): Change {
@@ -154,11 +154,7 @@ export function confirmAgreement(c: Complaint, partyId: string, expectedHash: st
   const resolved = resolve({ ...c, mediation: agreed }, { kind: 'mediated', note: 'mediated: every party confirmed the agreement' }, ctx);
   return {
     complaint: resolved.complaint,
-    events: [
-      confirmed,
-      { event: MediationAgreementSigned, data: { ...ref(c), mediatorKind: m.mediator.kind, termsHash: m.agreement.termsHash, signedAt: ctx.now } },
-      ...resolved.events,
-    ],
+    events: [confirmed, { event: MediationAgreementSigned, data: { ...ref(c), mediatorKind: m.mediator.kind, termsHash: m.agreement.termsHash, signedAt: ctx.now } }, ...resolved.events],
   };
 }
 
@@ -167,9 +163,14 @@ export function failMediation(c: Complaint, reason: string, ctx: StepContext): C
   const m = requireOpenMediation(c);
   const resolveBy = [c.resolveBy, workingDeadline(ctx.now, AFTER_MEDIATION_WORKING_DAYS, ctx.calendar)].sort().at(-1)!;
   const back = { ...c, resolveBy };
-  return withMediation(c, { ...m, status: 'failed', failure: { reason, at: ctx.now, by: ctx.actor } }, ctx, `mediation failed: ${reason}`, [
-    { event: MediationFailed, data: { ...ref(c), mediatorKind: m.mediator.kind, reason } },
-  ], { status: 'in_progress', resolveBy, escalateAt: nextEscalation(back, ctx.now, ctx) });
+  return withMediation(
+    c,
+    { ...m, status: 'failed', failure: { reason, at: ctx.now, by: ctx.actor } },
+    ctx,
+    `mediation failed: ${reason}`,
+    [{ event: MediationFailed, data: { ...ref(c), mediatorKind: m.mediator.kind, reason } }],
+    { status: 'in_progress', resolveBy, escalateAt: nextEscalation(back, ctx.now, ctx) },
+  );
 }
 
 /** The parties applied for judicial confirmation of their agreement: within 30 days of its signature. */
@@ -180,7 +181,12 @@ export function applyForJudicialConfirmation(c: Complaint, court: string, ctx: S
   const deadline = new Date(Date.parse(signedAt) + JUDICIAL_CONFIRMATION_DAYS * DAY_MS).toISOString();
   if (ctx.now > deadline) throw ruleBroken(`judicial confirmation must be applied for within ${JUDICIAL_CONFIRMATION_DAYS} days of the agreement (by ${deadline})`);
   return {
-    complaint: { ...c, judicialConfirmation: { court, appliedAt: ctx.now, appliedBy: ctx.actor }, updatedAt: ctx.now, history: [...c.history, { at: ctx.now, status: c.status, note: `judicial confirmation applied for at ${court}`, by: ctx.actor }] },
+    complaint: {
+      ...c,
+      judicialConfirmation: { court, appliedAt: ctx.now, appliedBy: ctx.actor },
+      updatedAt: ctx.now,
+      history: [...c.history, { at: ctx.now, status: c.status, note: `judicial confirmation applied for at ${court}`, by: ctx.actor }],
+    },
     events: [{ event: JudicialConfirmationApplied, data: { ...ref(c), court, appliedAt: ctx.now } }],
   };
 }
@@ -191,7 +197,12 @@ export function decideJudicialConfirmation(c: Complaint, input: { decision: 'con
   if (jc.decision) throw conflict(`the court already decided (${jc.decision}, ${jc.rulingRef})`);
   if (input.decidedAt < jc.appliedAt || input.decidedAt > ctx.now) throw ruleBroken('the decision date lies between the application and now', [{ field: 'body.decidedAt', reason: 'out of range' }]);
   return {
-    complaint: { ...c, judicialConfirmation: { ...jc, ...input }, updatedAt: ctx.now, history: [...c.history, { at: ctx.now, status: c.status, note: `judicial confirmation ${input.decision} (${input.rulingRef})`, by: ctx.actor }] },
+    complaint: {
+      ...c,
+      judicialConfirmation: { ...jc, ...input },
+      updatedAt: ctx.now,
+      history: [...c.history, { at: ctx.now, status: c.status, note: `judicial confirmation ${input.decision} (${input.rulingRef})`, by: ctx.actor }],
+    },
     events: [{ event: JudicialConfirmationDecided, data: { ...ref(c), ...input } }],
   };
 }

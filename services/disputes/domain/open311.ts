@@ -160,11 +160,13 @@ export function placement(input: { address_id?: string; lat?: number; long?: num
     if (rest.length || ![compoundId, buildingId, unitId].every((p) => p === undefined || ID.test(p))) {
       throw invalid(`address_id ${input.address_id} is not compound[:building[:unit]]`, [{ field: 'address_id', reason: 'malformed' }]);
     }
-    if (jurisdictionCompound && jurisdictionCompound !== compoundId) throw invalid('address_id is in another compound than jurisdiction_id', [{ field: 'address_id', reason: 'conflicts with jurisdiction_id' }]);
+    if (jurisdictionCompound && jurisdictionCompound !== compoundId)
+      throw invalid('address_id is in another compound than jurisdiction_id', [{ field: 'address_id', reason: 'conflicts with jurisdiction_id' }]);
     return { compoundId, buildingId, unitId, point };
   }
   if (jurisdictionCompound) return { compoundId: jurisdictionCompound, point };
   if (point) return { point };
-  if (input.address_string) throw ruleBroken('an address string alone cannot be placed in a compound: send address_id (a compound id) or lat and long', [{ field: 'address_string', reason: 'not geocoded' }]);
+  if (input.address_string)
+    throw ruleBroken('an address string alone cannot be placed in a compound: send address_id (a compound id) or lat and long', [{ field: 'address_string', reason: 'not geocoded' }]);
   throw invalid('a location is required: address_id, lat and long, or address_string', [{ field: 'address_id', reason: 'missing location' }]);
 }

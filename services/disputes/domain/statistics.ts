@@ -173,7 +173,13 @@ export interface Figures {
 
 export function figures(c: Counters): Figures {
   const v = (k: string) => c[k] ?? 0;
-  const byPrefix = (prefix: string) => Object.fromEntries(Object.entries(c).filter(([k, n]) => k.startsWith(prefix) && n !== 0).map(([k, n]): [string, number] => [k.slice(prefix.length), n]).sort(([a], [b]) => a.localeCompare(b)));
+  const byPrefix = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(c)
+        .filter(([k, n]) => k.startsWith(prefix) && n !== 0)
+        .map(([k, n]): [string, number] => [k.slice(prefix.length), n])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   return {
     accepted: v('accepted'),
     acceptedByCategory: byPrefix('accepted_'),

@@ -32,9 +32,7 @@ const asComplainant = (p: Principal) => (c: Complaint) => {
 };
 
 async function uploadsFor(attachments: readonly Attachment[]) {
-  return Promise.all(
-    attachments.filter((a) => a.key).map(async (a) => ({ attachmentId: a.attachmentId, ...(await uploadUrl(a.key!, a.contentType)) })),
-  );
+  return Promise.all(attachments.filter((a) => a.key).map(async (a) => ({ attachmentId: a.attachmentId, ...(await uploadUrl(a.key!, a.contentType)) })));
 }
 
 const fileComplaint = implement(routes.fileComplaint, async ({ params, body, principal, location }) => {
@@ -96,7 +94,11 @@ const routeRoute = implement(routes.routeComplaint, async ({ params, body, princ
 });
 
 const resolveRoute = implement(routes.resolveComplaint, async ({ params, body, principal, location }) => ({
-  body: present(principal, await mutate(params.complaintId, principal.subject, asHandler(principal), (c, ctx) => resolve(c, { kind: body.kind, note: body.note, courtVisitId: body.courtVisitId }, ctx)), location!),
+  body: present(
+    principal,
+    await mutate(params.complaintId, principal.subject, asHandler(principal), (c, ctx) => resolve(c, { kind: body.kind, note: body.note, courtVisitId: body.courtVisitId }, ctx)),
+    location!,
+  ),
 }));
 
 const closeRoute = implement(routes.closeComplaint, async ({ params, body, principal, location }) => ({

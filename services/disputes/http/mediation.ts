@@ -5,16 +5,7 @@ import { mutate } from '../cases';
 import { isParty, mayMediate } from '../domain/access';
 import type { Complaint } from '../domain/complaint';
 import { recordCourtOutcome, referToCourt } from '../domain/lifecycle';
-import {
-  applyForJudicialConfirmation,
-  confirmAgreement,
-  decideJudicialConfirmation,
-  draftAgreement,
-  failMediation,
-  openMediation,
-  recordSession,
-  scheduleSession,
-} from '../domain/mediation';
+import { applyForJudicialConfirmation, confirmAgreement, decideJudicialConfirmation, draftAgreement, failMediation, openMediation, recordSession, scheduleSession } from '../domain/mediation';
 import { mediationRoutes as routes } from '../routes/mediation';
 import { present } from './complaints';
 
@@ -31,7 +22,11 @@ const openRoute = implement(routes.openMediation, async ({ params, body, princip
 
 const scheduleRoute = implement(routes.scheduleSession, async ({ params, body, principal, location }) => ({
   status: 201,
-  body: present(principal, await mutate(params.complaintId, principal.subject, asMediator(principal), (c, ctx) => scheduleSession(c, { scheduledAt: new Date(body.scheduledAt).toISOString(), place: body.place }, ctx)), location!),
+  body: present(
+    principal,
+    await mutate(params.complaintId, principal.subject, asMediator(principal), (c, ctx) => scheduleSession(c, { scheduledAt: new Date(body.scheduledAt).toISOString(), place: body.place }, ctx)),
+    location!,
+  ),
 }));
 
 const recordRoute = implement(routes.recordSession, async ({ params, body, principal, location }) => ({
@@ -49,7 +44,11 @@ const confirmRoute = implement(routes.confirmAgreement, async ({ params, body, p
     const party = c.mediation?.parties.find((p) => p.partyId === body.partyId);
     if (!party) throw notFound(`no party ${body.partyId} in this mediation`);
     if (body.inPerson ? !mayMediate(principal, loc) : !isParty(principal, party, c.compoundId, c)) {
-      throw forbidden(body.inPerson ? 'a confirmation in person is recorded by the mediator’s office' : `only party ${party.partyId} (${party.name}) confirms for themselves; the mediator records a confirmation given in person`);
+      throw forbidden(
+        body.inPerson
+          ? 'a confirmation in person is recorded by the mediator’s office'
+          : `only party ${party.partyId} (${party.name}) confirms for themselves; the mediator records a confirmation given in person`,
+      );
     }
   };
   return {

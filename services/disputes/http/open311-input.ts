@@ -10,7 +10,8 @@ export function dropEmpty<T extends Record<string, unknown>>(input: T): Partial<
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))) as Partial<T>;
 }
 
-const coordinate = (min: number, max: number) => z.pipe(z.string().check(z.regex(/^-?\d{1,3}(\.\d{1,12})?$/, 'a decimal number')), z.transform(Number)).check(z.refine((n) => n >= min && n <= max, `between ${min} and ${max}`));
+const coordinate = (min: number, max: number) =>
+  z.pipe(z.string().check(z.regex(/^-?\d{1,3}(\.\d{1,12})?$/, 'a decimal number')), z.transform(Number)).check(z.refine((n) => n >= min && n <= max, `between ${min} and ${max}`));
 const short = (max: number) => z.optional(z.string().check(z.trim(), z.maxLength(max)));
 
 export const postFields = z.object({
@@ -35,12 +36,30 @@ export type PostFields = z.infer<typeof postFields>;
 
 export function parseFields<S extends z.ZodMiniType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
   const parsed = schema.safeParse(dropEmpty(raw));
-  if (!parsed.success) throw invalid('the request has invalid arguments', zodFieldErrors('', parsed.error).map((e) => ({ field: e.field.replace(/^\./, ''), reason: e.reason })));
+  if (!parsed.success)
+    throw invalid(
+      'the request has invalid arguments',
+      zodFieldErrors('', parsed.error).map((e) => ({ field: e.field.replace(/^\./, ''), reason: e.reason })),
+    );
   return parsed.data;
 }
 
-const list = z.optional(z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))));
-const w3cTime = z.optional(z.string().check(z.refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'a W3C datetime such as 2026-05-01T00:00:00+08:00')));
+const list = z.optional(
+  z.pipe(
+    z.string(),
+    z.transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ),
+);
+const w3cTime = z.optional(
+  z
+    .string()
+    .check(z.refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'a W3C datetime such as 2026-05-01T00:00:00+08:00')),
+);
 const positive = (max: number) => z.optional(z.pipe(z.string().check(z.regex(/^\d{1,6}$/, 'a whole number')), z.transform(Number)).check(z.refine((n) => n >= 1 && n <= max, `1 to ${max}`)));
 
 export const listFields = z.object({

@@ -75,7 +75,12 @@ function serviceCode(code: string | undefined, required: boolean): Category | un
 /** Name, address and position of each compound, in two batched reads (the registry copy and the places). */
 async function compoundFacts(compoundIds: readonly string[]): Promise<Map<string, CompoundFacts & CompoundLocation>> {
   const ids = [...new Set(compoundIds)];
-  const items = await batchGet(ids.flatMap((c) => [{ pk: `COMPOUND#${c}`, sk: 'META' }, { pk: `COMPOUND#${c}`, sk: 'PLACE' }]));
+  const items = await batchGet(
+    ids.flatMap((c) => [
+      { pk: `COMPOUND#${c}`, sk: 'META' },
+      { pk: `COMPOUND#${c}`, sk: 'PLACE' },
+    ]),
+  );
   const out = new Map<string, CompoundFacts & CompoundLocation>();
   for (const item of items.filter((i) => i.sk === 'META')) out.set(item.compoundId as string, { ...(stripKeys<CompoundLocation & { name: string }>(item) as CompoundLocation & { name: string }) });
   for (const item of items.filter((i) => i.sk === 'PLACE')) {
@@ -104,7 +109,13 @@ function discovery(event: HttpEvent, format: Format): Reply {
     contact: 'Quanzhou housing and urban-rural development bureau: the 12345 citizen hotline, or the street office of your compound',
     key_service: 'Api keys are issued by the city housing bureau to organisations (hotlines, apps, compound mini programs), for the compounds or areas they serve.',
     endpoints: [
-      { specification: SPECIFICATION, url: baseUrl(event), changeset: shanghaiTime(SERVICES_CHANGED_AT), type: stage() === 'prod' ? 'production' : 'test', formats: [CONTENT_TYPES.xml.split(';')[0], CONTENT_TYPES.json.split(';')[0]] },
+      {
+        specification: SPECIFICATION,
+        url: baseUrl(event),
+        changeset: shanghaiTime(SERVICES_CHANGED_AT),
+        type: stage() === 'prod' ? 'production' : 'test',
+        formats: [CONTENT_TYPES.xml.split(';')[0], CONTENT_TYPES.json.split(';')[0]],
+      },
     ],
   });
 }
@@ -112,10 +123,12 @@ function discovery(event: HttpEvent, format: Format): Reply {
 const discoveryJson = implement(routes.open311DiscoveryJson, async ({ event }) => discovery(event, 'json'));
 const discoveryXml = implement(routes.open311DiscoveryXml, async ({ event }) => discovery(event, 'xml'));
 
-const services = (format: Format) => async ({ query }: { query: { jurisdiction_id?: string } }) => {
-  await jurisdiction(query.jurisdiction_id || undefined);
-  return render(format, 'services', serviceList());
-};
+const services =
+  (format: Format) =>
+  async ({ query }: { query: { jurisdiction_id?: string } }) => {
+    await jurisdiction(query.jurisdiction_id || undefined);
+    return render(format, 'services', serviceList());
+  };
 const servicesJson = implement(routes.open311ServicesJson, services('json'));
 const servicesXml = implement(routes.open311ServicesXml, services('xml'));
 
@@ -134,7 +147,8 @@ async function place(fields: PostFields): Promise<{ location: CompoundLocation; 
   let compoundId = where.compoundId;
   if (!compoundId) {
     const found = nearestCovering(where.point!.lat, where.point!.long, await placesNear(where.point!.lat, where.point!.long));
-    if (!found) throw ruleBroken(`no registered compound covers ${where.point!.lat},${where.point!.long}: send address_id (a compound id)`, [{ field: 'lat', reason: 'outside every registered compound' }]);
+    if (!found)
+      throw ruleBroken(`no registered compound covers ${where.point!.lat},${where.point!.long}: send address_id (a compound id)`, [{ field: 'lat', reason: 'outside every registered compound' }]);
     compoundId = found.compoundId;
   }
   const location = compound?.compoundId === compoundId ? compound : await locate(compoundId);
@@ -207,7 +221,8 @@ async function listRequests(event: HttpEvent, format: Format, raw: Record<string
     const end = q.end_date ? instant(q.end_date) : start ? new Date(Date.parse(start) + MAX_RANGE_DAYS * DAY_MS).toISOString() : now;
     const from = start ?? new Date(Date.parse(end) - MAX_RANGE_DAYS * DAY_MS).toISOString();
     if (from > end) throw invalid('start_date is after end_date', [{ field: 'start_date', reason: 'after end_date' }]);
-    if (Date.parse(end) - Date.parse(from) > MAX_RANGE_DAYS * DAY_MS) throw invalid(`the range may not span more than ${MAX_RANGE_DAYS} days`, [{ field: 'end_date', reason: `more than ${MAX_RANGE_DAYS} days after start_date` }]);
+    if (Date.parse(end) - Date.parse(from) > MAX_RANGE_DAYS * DAY_MS)
+      throw invalid(`the range may not span more than ${MAX_RANGE_DAYS} days`, [{ field: 'end_date', reason: `more than ${MAX_RANGE_DAYS} days after start_date` }]);
     const pageSize = q.page_size ?? MAX_REQUESTS;
     const page = q.page ?? 1;
     if (page * pageSize > 100 * MAX_REQUESTS) throw invalid('page too far', [{ field: 'page', reason: 'out of range' }]);
@@ -250,4 +265,3 @@ const media = implement(routes.open311Media, async ({ params }) => {
 });
 
 export const open311Implementations = [discoveryJson, discoveryXml, servicesJson, servicesXml, definition, postJson, postXml, listJson, listXml, oneRequest, token, media];
-

@@ -22,7 +22,11 @@ async function requireComplaintsIn(compoundId: string, ids: readonly string[], f
   if (ids.length === 0) return;
   const found = await getComplaints([...new Set(ids)]);
   const missing = [...new Set(ids)].filter((id) => !found.some((c) => c.complaintId === id && c.compoundId === compoundId));
-  if (missing.length) throw ruleBroken(`not complaints of compound ${compoundId}: ${missing.join(', ')}`, missing.map((id) => ({ field, reason: `${id} is not a complaint of this compound` })));
+  if (missing.length)
+    throw ruleBroken(
+      `not complaints of compound ${compoundId}: ${missing.join(', ')}`,
+      missing.map((id) => ({ field, reason: `${id} is not a complaint of this compound` })),
+    );
 }
 
 const recordCourtVisit = implement(routes.recordCourtVisit, async ({ params, body, principal }) => {
@@ -59,7 +63,10 @@ const listPetitions = implement(routes.listPetitions, async ({ params, query }) 
 
 const setPlace = implement(routes.setPlace, async ({ params, body, principal }) => {
   const place = { compoundId: params.compoundId, ...body, setAt: clock.nowIso(), setBy: principal.subject };
-  const event = CompoundLocated.create({ compoundId: params.compoundId, lat: body.lat, long: body.long, radiusMetres: body.radiusMetres }, ctx(params.compoundId, principal.subject, `place-${params.compoundId}-${place.setAt}`));
+  const event = CompoundLocated.create(
+    { compoundId: params.compoundId, lat: body.lat, long: body.long, radiusMetres: body.radiusMetres },
+    ctx(params.compoundId, principal.subject, `place-${params.compoundId}-${place.setAt}`),
+  );
   await putPlace(place, event);
   return { body: place };
 });
@@ -79,12 +86,22 @@ const inbox = implement(routes.inbox, async ({ query, principal }) => {
 
 const setCalendar = implement(routes.setCalendar, async ({ params, body, principal }) => {
   const wrongYear = [...body.holidays, ...body.workdays].filter((d) => !d.startsWith(`${params.year}-`));
-  if (wrongYear.length) throw ruleBroken(`dates outside ${params.year}: ${wrongYear.join(', ')}`, wrongYear.map((d) => ({ field: 'body', reason: `${d} is not in ${params.year}` })));
+  if (wrongYear.length)
+    throw ruleBroken(
+      `dates outside ${params.year}: ${wrongYear.join(', ')}`,
+      wrongYear.map((d) => ({ field: 'body', reason: `${d} is not in ${params.year}` })),
+    );
   const both = body.holidays.filter((d) => body.workdays.includes(d));
   if (both.length) throw ruleBroken(`a date cannot be both a holiday and a working day: ${both.join(', ')}`);
   const calendar = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
   const at = clock.nowIso();
-  await putCalendar(params.year, calendar, principal.subject, at, WorkingCalendarSet.create({ year: params.year, holidays: calendar.holidays.length, workdays: calendar.workdays.length }, ctx(null, principal.subject, `calendar-${params.year}-${at}`)));
+  await putCalendar(
+    params.year,
+    calendar,
+    principal.subject,
+    at,
+    WorkingCalendarSet.create({ year: params.year, holidays: calendar.holidays.length, workdays: calendar.workdays.length }, ctx(null, principal.subject, `calendar-${params.year}-${at}`)),
+  );
   return { body: { year: params.year, ...calendar, setAt: at, setBy: principal.subject } };
 });
 
@@ -118,4 +135,17 @@ const revokeApiKey = implement(routes.revokeApiKey, async ({ params, body, princ
   return { body: { keyId: params.keyId, revoked } };
 });
 
-export const recordImplementations = [recordCourtVisit, listCourtVisits, recordPetition, listPetitions, setPlace, getPlaceRoute, inbox, setCalendar, getCalendarRoute, issueApiKey, listApiKeys, revokeApiKey];
+export const recordImplementations = [
+  recordCourtVisit,
+  listCourtVisits,
+  recordPetition,
+  listPetitions,
+  setPlace,
+  getPlaceRoute,
+  inbox,
+  setCalendar,
+  getCalendarRoute,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+];

@@ -50,10 +50,12 @@ const disputesReport = implement(routes.disputesReport, async ({ query, principa
     const partitions = await Promise.all(period.months.map((m) => partRows(area.parts!(m))));
     for (const partition of partitions) for (const [part, counters] of partition) byPart.set(part, [...(byPart.get(part) ?? []), counters]);
   }
-  const parts = [...byPart.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => {
-    const [level, id] = key.split(':') as [string, string];
-    return { level, id, figures: figures(sum(list)) };
-  });
+  const parts = [...byPart.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, list]) => {
+      const [level, id] = key.split(':') as [string, string];
+      return { level, id, figures: figures(sum(list)) };
+    });
 
   if (query.format === 'csv') {
     const lines = [csvRow(area.level, area.id, period.label, totals, previousPetitions), ...parts.map((p) => csvRow(p.level, p.id, period.label, p.figures))];

@@ -18,10 +18,7 @@ export const complaintRoutes = {
     body: z.strictObject({
       category,
       description: text(5, 4000),
-      location: z._default(
-        z.strictObject({ buildingId: z.optional(id), unitId: z.optional(id), lat: z.optional(lat), long: z.optional(long), address: z.optional(text(2, 200)) }),
-        {},
-      ),
+      location: z._default(z.strictObject({ buildingId: z.optional(id), unitId: z.optional(id), lat: z.optional(lat), long: z.optional(long), address: z.optional(text(2, 200)) }), {}),
       respondent: z.optional(z.strictObject({ kind: respondentKind, name: z.optional(text(1, 200)), unitId: z.optional(id), departmentId: z.optional(id) })),
       anonymous: described(z._default(z.boolean(), false), 'nobody, not even the handler, sees who complained'),
       public: described(z._default(z.boolean(), false), 'the description may be shown to the public (Open311); never for complaints about a neighbour'),
@@ -30,7 +27,10 @@ export const complaintRoutes = {
         z.optional(z.strictObject({ name: text(1, 100), phone: z.optional(z.string().check(z.regex(/^[0-9+ -]{5,20}$/))), unitId: z.optional(id) })),
         'a grid member or official filing for someone else',
       ),
-      attributes: z._default(z.record(z.string().check(z.regex(/^[a-z_]{1,40}$/)), z.union([z.string().check(z.maxLength(500)), z.array(z.string().check(z.maxLength(500))).check(z.maxLength(20))])), {}),
+      attributes: z._default(
+        z.record(z.string().check(z.regex(/^[a-z_]{1,40}$/)), z.union([z.string().check(z.maxLength(500)), z.array(z.string().check(z.maxLength(500))).check(z.maxLength(20))])),
+        {},
+      ),
       attachments: z._default(z.array(attachmentInput).check(z.maxLength(5)), []),
     }),
     successStatus: 201,

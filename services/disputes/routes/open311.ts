@@ -49,7 +49,14 @@ type Declared<M, E> = { operationId: string; method: M; path: string; summary: s
 
 /** The same route twice, once per format (`….json`, `….xml`). */
 function formats<K extends string, M extends 'GET' | 'POST', E extends Partial<RouteDecl>>(name: K, method: M, path: string, summary: string, extra: E) {
-  const one = (suffix: 'Json' | 'Xml', ext: string): Declared<M, E> => ({ operationId: `${name}${suffix}`, method, path: `${path}.${ext}`, summary: `${summary} (${ext.toUpperCase()})`, ...common, ...extra });
+  const one = (suffix: 'Json' | 'Xml', ext: string): Declared<M, E> => ({
+    operationId: `${name}${suffix}`,
+    method,
+    path: `${path}.${ext}`,
+    summary: `${summary} (${ext.toUpperCase()})`,
+    ...common,
+    ...extra,
+  });
   return { [`${name}Json`]: one('Json', 'json'), [`${name}Xml`]: one('Xml', 'xml') } as Record<`${K}Json` | `${K}Xml`, Declared<M, E>>;
 }
 

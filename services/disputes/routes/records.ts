@@ -100,7 +100,8 @@ export const recordRoutes = {
     operationId: 'disputesReport',
     method: 'GET',
     path: '/reports/disputes',
-    summary: 'Cases accepted, mediated, referred, court visits and on-site settlements, time to acknowledge and resolve, petitions against the previous period — for a compound, street, district or the city (JSON or CSV)',
+    summary:
+      'Cases accepted, mediated, referred, court visits and on-site settlements, time to acknowledge and resolve, petitions against the previous period — for a compound, street, district or the city (JSON or CSV)',
     allow: OFFICIALS,
     query: z.extend(areaScope, {
       compoundId: z.optional(id),

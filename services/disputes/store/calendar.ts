@@ -17,13 +17,15 @@ export async function getCalendar(year: number): Promise<(WorkingCalendar & { ye
 /** The calendar deadlines starting now are counted in: this year's and next year's lists (a deadline may cross the new year). */
 export async function calendarAround(now: string): Promise<WorkingCalendar> {
   const year = Number(now.slice(0, 4));
-  const parts = await Promise.all([year, year + 1].map(async (y) => {
-    const hit = cache.get(y);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
-    const calendar = (await getCalendar(y)) ?? WEEKDAYS_ONLY;
-    cache.set(y, { at: Date.now(), calendar });
-    return calendar;
-  }));
+  const parts = await Promise.all(
+    [year, year + 1].map(async (y) => {
+      const hit = cache.get(y);
+      if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
+      const calendar = (await getCalendar(y)) ?? WEEKDAYS_ONLY;
+      cache.set(y, { at: Date.now(), calendar });
+      return calendar;
+    }),
+  );
   return { holidays: parts.flatMap((p) => p.holidays), workdays: parts.flatMap((p) => p.workdays) };
 }
 

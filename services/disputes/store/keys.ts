@@ -34,12 +34,7 @@ export const revokeKey = (keyId: string, revoked: NonNullable<ApiKey['revoked']>
   updateWithEvents(table(), key(keyId), { set: ['revoked = :revoked'], condition: 'attribute_exists(pk) AND attribute_not_exists(revoked)', values: { ':revoked': revoked } }, [event]);
 
 export const pageKeys = (limit: number, cursor?: string) =>
-  queryPage(
-    { TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'APIKEYS' }, ScanIndexForward: false },
-    limit,
-    cursor,
-    (i) => {
-      const { secretHash: _h, ...rest } = stripKeys<ApiKey>(i)!;
-      return rest;
-    },
-  );
+  queryPage({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'APIKEYS' }, ScanIndexForward: false }, limit, cursor, (i) => {
+    const { secretHash: _h, ...rest } = stripKeys<ApiKey>(i)!;
+    return rest;
+  });

@@ -71,11 +71,19 @@ export async function project(c: Complaint): Promise<void> {
   if (before === false) return;
   const previousHandler = before?.handler as string | undefined;
   if (previousHandler && previousHandler !== entry.handler) {
-    await db().send(
-      new DeleteCommand({ TableName: table(), Key: { pk: `INBOX#${previousHandler}`, sk }, ConditionExpression: 'attribute_not_exists(pk) OR #version < :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': entry.version } }),
-    ).catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+    await db()
+      .send(
+        new DeleteCommand({
+          TableName: table(),
+          Key: { pk: `INBOX#${previousHandler}`, sk },
+          ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': entry.version },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailed(error)) throw error;
+      });
   }
   await putIfNewer(`INBOX#${entry.handler}`, sk, entry);
 }

@@ -41,8 +41,7 @@ export async function addToRow(key: Key, add: Counters): Promise<void> {
   );
 }
 
-const countersOf = (item: Record<string, unknown>): Counters =>
-  Object.fromEntries(Object.entries(item).filter(([k, v]) => k !== 'pk' && k !== 'sk' && typeof v === 'number')) as Counters;
+const countersOf = (item: Record<string, unknown>): Counters => Object.fromEntries(Object.entries(item).filter(([k, v]) => k !== 'pk' && k !== 'sk' && typeof v === 'number')) as Counters;
 
 /** Rows by key; a missing row counts nothing. */
 export async function rows(keys: readonly Key[]): Promise<Counters[]> {

@@ -152,7 +152,8 @@ export function firstBrokenEntry(log: readonly AnyLogEntry[]): { seq: number; re
     if (e.previousHash !== previousHash) return { seq: expected, reason: 'previousHash does not match the entry before' };
     if (isRemoval(e)) {
       removing = true;
-      if (removalHash({ seq: e.seq, removes: e.removes, objectionId: e.objectionId, previousHash: e.previousHash }) !== e.hash) return { seq: expected, reason: 'hash does not match the entry (altered)' };
+      if (removalHash({ seq: e.seq, removes: e.removes, objectionId: e.objectionId, previousHash: e.previousHash }) !== e.hash)
+        return { seq: expected, reason: 'hash does not match the entry (altered)' };
       if (!receipts.has(e.removes)) return { seq: expected, reason: 'it removes a receipt that is not in the log' };
       if (removed.has(e.removes)) return { seq: expected, reason: 'it removes a ballot already removed' };
       removed.add(e.removes);

@@ -6,9 +6,7 @@ export type RollUnit = UnitRecord & { ownerName?: string };
 /** Names compare after Unicode normalisation (full-width forms), trimming, one space between words and case. */
 export const normalizeName = (name: string): string => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
-export type OwnerCheck =
-  | { ok: true; unitId: string; nameOnRoll?: string; nameChecked: boolean }
-  | { ok: false; detail: string; field: string; reason: string };
+export type OwnerCheck = { ok: true; unitId: string; nameOnRoll?: string; nameChecked: boolean } | { ok: false; detail: string; field: string; reason: string };
 
 /**
  * An owners' nominee stands under the roll's identity: the person must hold a unit of the compound

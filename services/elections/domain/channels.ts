@@ -76,7 +76,8 @@ export function paperEntryProblem(e: PaperEntry): EntryProblem | undefined {
   if (e.stakeholders.has(e.witnessId)) return { field: 'body.witness.personId', reason: 'a candidate', detail: `${e.witnessId} stands in this vote and may not witness ballots` };
   const staked = e.enterer.find((p) => e.stakeholders.has(p));
   if (staked) return { field: 'principal', reason: 'a candidate', detail: `${staked} stands in this vote and may not enter ballots` };
-  if (e.witnessId === e.voterId || e.witnessId === e.proxyHolderId) return { field: 'body.witness.personId', reason: 'the voter', detail: 'the voter (or their proxy) may not witness their own ballot' };
+  if (e.witnessId === e.voterId || e.witnessId === e.proxyHolderId)
+    return { field: 'body.witness.personId', reason: 'the voter', detail: 'the voter (or their proxy) may not witness their own ballot' };
   return undefined;
 }
 
@@ -106,7 +107,10 @@ export function refusal(voterId: string, existing: StoredBallot, attempt: Ballot
     existing.channel === attempt.channel &&
     (attempt.channel === 'paper' ? existing.paperNumber === attempt.paperNumber : existing.castBy === attempt.castBy && existing.proxyHolderId === attempt.proxyHolderId);
   if (repeat) return { detail: `${voterId} has already voted: ${how}; a ballot cannot be changed`, conflict: false };
-  return { detail: `${voterId} has already voted: ${how}. An owner has one ballot whatever the channel; the first that lands counts. This attempt is recorded as a conflict for the committee`, conflict: true };
+  return {
+    detail: `${voterId} has already voted: ${how}. An owner has one ballot whatever the channel; the first that lands counts. This attempt is recorded as a conflict for the committee`,
+    conflict: true,
+  };
 }
 
 /** A refused attempt's key among the owner's conflicts: the same attempt again is recorded once. */

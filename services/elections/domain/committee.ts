@@ -46,8 +46,7 @@ export const DEFAULT_COMMITTEE_RULES: CommitteeRules = {
 };
 
 /** The smallest committee a compound of this many households may have: 5, or 3 where it has at most 100. */
-export const minimumSeats = (households: number, rules: CommitteeRules = DEFAULT_COMMITTEE_RULES): number =>
-  households <= rules.smallCompoundHouseholds ? rules.smallMinSeats : rules.minSeats;
+export const minimumSeats = (households: number, rules: CommitteeRules = DEFAULT_COMMITTEE_RULES): number => (households <= rules.smallCompoundHouseholds ? rules.smallMinSeats : rules.minSeats);
 
 /** Whether a committee of `size` may sit in a compound of `households`: odd, from the minimum to 11. */
 export function committeeSizeProblem(size: number, households: number, rules: CommitteeRules = DEFAULT_COMMITTEE_RULES): string | undefined {
@@ -80,8 +79,7 @@ export interface SeatAllocation {
 }
 
 /** Vote order: headcount, then area, then candidate id (a stable, published tie-break). */
-export const byVotes = (a: CandidateTally, b: CandidateTally): number =>
-  b.forHeadcount - a.forHeadcount || b.forArea - a.forArea || (a.candidateId < b.candidateId ? -1 : 1);
+export const byVotes = (a: CandidateTally, b: CandidateTally): number => b.forHeadcount - a.forHeadcount || b.forArea - a.forArea || (a.candidateId < b.candidateId ? -1 : 1);
 
 /**
  * Matter 3 of art. 278: with a quorum, a candidate is elected with more than half of the
@@ -110,9 +108,7 @@ export function allocateSeats(
 }
 
 /** What an election forms: a committee (or seats filled in a by-election), or nothing and why. */
-export type Formation =
-  | { formed: true; members: string[]; alternates: string[]; size: number }
-  | { formed: false; reason: 'too_few_elected'; elected: number; needed: number; alternates: string[] };
+export type Formation = { formed: true; members: string[]; alternates: string[]; size: number } | { formed: false; reason: 'too_few_elected'; elected: number; needed: number; alternates: string[] };
 
 /**
  * The committee an election forms from the candidates elected (in seat order, after the final

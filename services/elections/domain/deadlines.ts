@@ -46,12 +46,7 @@ export interface VoteSchedule {
 }
 
 /** Opening no earlier than notice + noticeDays; closing `votingDays` later. */
-export function scheduleVote(
-  noticeAt: string,
-  requestedOpensAt: string | undefined,
-  votingDays: number,
-  rules: VoteRules = DEFAULT_VOTE_RULES,
-): VoteSchedule | { error: string } {
+export function scheduleVote(noticeAt: string, requestedOpensAt: string | undefined, votingDays: number, rules: VoteRules = DEFAULT_VOTE_RULES): VoteSchedule | { error: string } {
   const earliest = addDays(noticeAt, rules.noticeDays);
   const opensAt = requestedOpensAt ? new Date(requestedOpensAt).toISOString() : earliest;
   if (Date.parse(opensAt) < Date.parse(earliest)) {
@@ -68,8 +63,7 @@ export const objectionOpen = (vote: { status: string; objectionEndsAt?: string }
   vote.status === 'preliminary' && vote.objectionEndsAt !== undefined && now < vote.objectionEndsAt;
 
 /** Whether a ballot cast now is on time: the vote is open and the clock is within its voting period. */
-export const votingOpen = (vote: { status: string; opensAt: string; closesAt: string }, now: string): boolean =>
-  vote.status === 'open' && now >= vote.opensAt && now < vote.closesAt;
+export const votingOpen = (vote: { status: string; opensAt: string; closesAt: string }, now: string): boolean => vote.status === 'open' && now >= vote.opensAt && now < vote.closesAt;
 
 /** When the count may start: the closing time plus the grace for ballots in flight. */
 export const countFrom = (closesAt: string): string => new Date(Date.parse(closesAt) + CLOSE_GRACE_MS).toISOString();
@@ -79,8 +73,7 @@ export const REMINDER_BEFORE_CLOSE_DAYS = 2;
 export const reminderAt = (closesAt: string): string => addDays(closesAt, -REMINDER_BEFORE_CLOSE_DAYS);
 
 /** A reminder is due once per vote, unless the voting period is too short to have one (it would fall before the opening). */
-export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean =>
-  vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
+export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean => vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
 
 /**
  * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;

@@ -156,7 +156,10 @@ describe('who counts (SPC arts. 8-9)', () => {
   test('totals always equal the sum over units, and each owner counts once', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ area: fc.integer({ min: 1, max: 50_000 }), owner: fc.integer({ min: 0, max: 20 }), holding: fc.constantFrom('owned', 'unsold', 'sold_undelivered') }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.record({ area: fc.integer({ min: 1, max: 50_000 }), owner: fc.integer({ min: 0, max: 20 }), holding: fc.constantFrom('owned', 'unsold', 'sold_undelivered') }), {
+          minLength: 1,
+          maxLength: 200,
+        }),
         (rows) => {
           const units = rows.map((r, i) => u(String(i), r.area, r.holding as UnitRecord['holding'], r.holding === 'unsold' ? 'DEV' : `O${r.owner}`));
           const e = freezeElectorate(units, 'DEV');
@@ -248,14 +251,20 @@ describe('tallies', () => {
   });
 
   test('an election tally counts each listed candidate; empty ballots take part', () => {
-    const result = tallyElection(3, ['a', 'b', 'c', 'd'], { totalArea: 900, totalHeadcount: 9 }, [
-      { choice: ['a', 'b', 'c'], area: 100, headcount: 1 },
-      { choice: ['a', 'b'], area: 100, headcount: 1 },
-      { choice: ['a', 'd'], area: 100, headcount: 1 },
-      { choice: ['a', 'b', 'd'], area: 100, headcount: 1 },
-      { choice: [], area: 100, headcount: 1 },
-      { choice: ['c'], area: 100, headcount: 1 },
-    ], { purpose: 'committee', households: 9 });
+    const result = tallyElection(
+      3,
+      ['a', 'b', 'c', 'd'],
+      { totalArea: 900, totalHeadcount: 9 },
+      [
+        { choice: ['a', 'b', 'c'], area: 100, headcount: 1 },
+        { choice: ['a', 'b'], area: 100, headcount: 1 },
+        { choice: ['a', 'd'], area: 100, headcount: 1 },
+        { choice: ['a', 'b', 'd'], area: 100, headcount: 1 },
+        { choice: [], area: 100, headcount: 1 },
+        { choice: ['c'], area: 100, headcount: 1 },
+      ],
+      { purpose: 'committee', households: 9 },
+    );
     expect(result.figures.participatingHeadcount).toBe(6);
     // a: 4 of 6 (elected); b: 3 of 6, exactly half (alternate); c and d: 2 of 6.
     expect(result.allocation.elected.map((x) => x.candidateId)).toEqual(['a']);
@@ -291,14 +300,32 @@ describe('deadlines', () => {
 });
 
 describe('ballot log', () => {
-  const ballot = (voterId: string, choice: string): BallotRecord => ({ voteId: 'V1', voterId, choice, area: 100, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `nonce-${voterId}`, channel: 'online' });
+  const ballot = (voterId: string, choice: string): BallotRecord => ({
+    voteId: 'V1',
+    voterId,
+    choice,
+    area: 100,
+    headcount: 1,
+    castAt: '2026-03-20T00:00:00.000Z',
+    nonce: `nonce-${voterId}`,
+    channel: 'online',
+  });
   const ballots = ['O1', 'O2', 'O3', 'O4'].map((o, i) => ballot(o, i % 2 ? 'for' : 'against'));
   const entries = ballots.map((b) => ({ receipt: receiptOf(b), choice: b.choice, area: b.area, headcount: b.headcount, salt: `salt-${b.voterId}`, channel: b.channel, byProxy: false }));
 
   test('a receipt depends on every field, the nonce, the channel, the proxy and the sheet included', () => {
     const b = ballots[0]!;
     const r = receiptOf(b);
-    for (const change of [{ choice: 'for' }, { area: 101 }, { nonce: 'other' }, { voterId: 'O9' }, { castAt: '2026-03-21T00:00:00.000Z' }, { channel: 'paper' as const }, { proxyHolderId: 'H1' }, { paperNumber: 'P-1' }]) {
+    for (const change of [
+      { choice: 'for' },
+      { area: 101 },
+      { nonce: 'other' },
+      { voterId: 'O9' },
+      { castAt: '2026-03-21T00:00:00.000Z' },
+      { channel: 'paper' as const },
+      { proxyHolderId: 'H1' },
+      { paperNumber: 'P-1' },
+    ]) {
       expect(receiptOf({ ...b, ...change })).not.toBe(r);
     }
   });

@@ -35,10 +35,16 @@ describe('one ballot per owner whatever the channel', () => {
   });
 
   test('another channel, the proxy, or another sheet is a conflict the committee sees', () => {
-    expect(refusal('O1', online, { channel: 'paper', castBy: 'clerk', paperNumber: 'P-2' })).toMatchObject({ conflict: true, detail: expect.stringMatching(/an online ballot .* recorded as a conflict/) });
+    expect(refusal('O1', online, { channel: 'paper', castBy: 'clerk', paperNumber: 'P-2' })).toMatchObject({
+      conflict: true,
+      detail: expect.stringMatching(/an online ballot .* recorded as a conflict/),
+    });
     expect(refusal('O1', paper, { channel: 'online', castBy: 'user-O1' })).toMatchObject({ conflict: true, detail: expect.stringMatching(/a paper ballot \(no\. P-1\)/) });
     expect(refusal('O1', online, { channel: 'online', castBy: 'user-H1', proxyHolderId: 'H1' })).toMatchObject({ conflict: true });
-    expect(refusal('O1', { ...online, castBy: 'user-H1', proxyHolderId: 'H1' }, { channel: 'online', castBy: 'user-O1' })).toMatchObject({ conflict: true, detail: expect.stringMatching(/cast by the proxy H1/) });
+    expect(refusal('O1', { ...online, castBy: 'user-H1', proxyHolderId: 'H1' }, { channel: 'online', castBy: 'user-O1' })).toMatchObject({
+      conflict: true,
+      detail: expect.stringMatching(/cast by the proxy H1/),
+    });
     expect(refusal('O1', paper, { channel: 'paper', castBy: 'clerk', paperNumber: 'P-2' })).toMatchObject({ conflict: true });
   });
 
@@ -48,7 +54,10 @@ describe('one ballot per owner whatever the channel', () => {
   });
 
   test('ballots per channel and by proxy; removing one is the same as not counting it', () => {
-    const arb = fc.array(fc.record({ channel: fc.constantFrom<Channel>('online', 'paper'), byProxy: fc.boolean(), area: fc.integer({ min: 1, max: 50_000 }), headcount: fc.constant(1) }), { minLength: 1, maxLength: 30 });
+    const arb = fc.array(fc.record({ channel: fc.constantFrom<Channel>('online', 'paper'), byProxy: fc.boolean(), area: fc.integer({ min: 1, max: 50_000 }), headcount: fc.constant(1) }), {
+      minLength: 1,
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(arb, fc.nat(), (ballots, pick) => {
         const all = channelsOf(ballots);
@@ -175,7 +184,13 @@ describe('an upheld objection strikes a ballot and recounts', () => {
         const totals = { totalArea: ballots.reduce((s, b) => s + b.area, 0) + 5_000, totalHeadcount: ballots.length + 2 };
         const i = pick % ballots.length;
         const full = tallyResolution(matter, totals, ballots);
-        expect(withoutBallot(full, matter, ballots[i]!)).toEqual(tallyResolution(matter, totals, ballots.filter((_, j) => j !== i)));
+        expect(withoutBallot(full, matter, ballots[i]!)).toEqual(
+          tallyResolution(
+            matter,
+            totals,
+            ballots.filter((_, j) => j !== i),
+          ),
+        );
       }),
     );
   });
@@ -189,7 +204,15 @@ describe('an upheld objection strikes a ballot and recounts', () => {
         const i = pick % ballots.length;
         const opts = { purpose: 'committee' as const, households: 40 };
         const full = tallyElection(5, candidates, totals, ballots, opts);
-        expect(withoutBallot(full, 'committee_election', ballots[i]!)).toEqual(tallyElection(5, candidates, totals, ballots.filter((_, j) => j !== i), opts));
+        expect(withoutBallot(full, 'committee_election', ballots[i]!)).toEqual(
+          tallyElection(
+            5,
+            candidates,
+            totals,
+            ballots.filter((_, j) => j !== i),
+            opts,
+          ),
+        );
       }),
     );
   });
@@ -211,9 +234,32 @@ describe('an upheld objection strikes a ballot and recounts', () => {
 });
 
 describe('the log after an upheld objection, and every channel in it', () => {
-  const record = (voterId: string, choice: string, channel: Channel, extra: Partial<BallotRecord> = {}): BallotRecord => ({ voteId: 'V1', voterId, choice, area: 8_000, headcount: 1, castAt: '2026-05-20T00:00:00.000Z', nonce: `n-${voterId}`, channel, ...extra });
-  const records = [record('O1', 'for', 'online'), record('O2', 'for', 'paper', { paperNumber: 'P-2' }), record('O3', 'for', 'online', { proxyHolderId: 'H' }), record('O4', 'for', 'paper', { paperNumber: 'P-4', proxyHolderId: 'K' })];
-  const logged = records.map((r) => ({ receipt: receiptOf(r), choice: r.choice, headcount: r.headcount, area: r.area, channel: r.channel, byProxy: r.proxyHolderId !== undefined, salt: `s-${r.voterId}` }));
+  const record = (voterId: string, choice: string, channel: Channel, extra: Partial<BallotRecord> = {}): BallotRecord => ({
+    voteId: 'V1',
+    voterId,
+    choice,
+    area: 8_000,
+    headcount: 1,
+    castAt: '2026-05-20T00:00:00.000Z',
+    nonce: `n-${voterId}`,
+    channel,
+    ...extra,
+  });
+  const records = [
+    record('O1', 'for', 'online'),
+    record('O2', 'for', 'paper', { paperNumber: 'P-2' }),
+    record('O3', 'for', 'online', { proxyHolderId: 'H' }),
+    record('O4', 'for', 'paper', { paperNumber: 'P-4', proxyHolderId: 'K' }),
+  ];
+  const logged = records.map((r) => ({
+    receipt: receiptOf(r),
+    choice: r.choice,
+    headcount: r.headcount,
+    area: r.area,
+    channel: r.channel,
+    byProxy: r.proxyHolderId !== undefined,
+    salt: `s-${r.voterId}`,
+  }));
   const totals = { totalArea: 48_000, totalHeadcount: 6 };
 
   function doc(entries: AnyLogEntry[], counted: typeof logged, view: 'public' | 'weighted'): PublishedVoteLog {

@@ -52,7 +52,11 @@ export function parsePoolCsv(csv: string): { rows: PoolRow[]; errors: PoolRowErr
     const e = error as { lines?: number; message: string };
     return { rows: [], errors: [{ line: e.lines ?? 1, field: '*', reason: `not readable as CSV: ${e.message}` }] };
   }
-  const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.split(',').map((c) => c.trim());
+  const header = csv
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]!
+    .split(',')
+    .map((c) => c.trim());
   const missing = POOL_COLUMNS.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => !(POOL_COLUMNS as readonly string[]).includes(c));
   if (missing.length || unknown.length) {

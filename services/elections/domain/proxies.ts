@@ -63,16 +63,24 @@ export function registrationProblem(p: ProxyRecord, existing: readonly ProxyReco
   else if (p.until <= now) return { kind: 'rule', field: 'body.until', reason: 'in the past', detail: 'the period is over' };
   const current = existing.filter((e) => e.proxyId !== p.proxyId && active(e, now) && overlap(e, p));
   const own = current.find((e) => e.ownerId === p.ownerId);
-  if (own) return { kind: 'conflict', field: 'body.holder', reason: 'already authorized', detail: `${p.ownerId} has already authorized ${own.holder.personId} for this (proxy ${own.proxyId}); revoke it first` };
+  if (own)
+    return {
+      kind: 'conflict',
+      field: 'body.holder',
+      reason: 'already authorized',
+      detail: `${p.ownerId} has already authorized ${own.holder.personId} for this (proxy ${own.proxyId}); revoke it first`,
+    };
   const held = current.filter((e) => e.holder.personId === p.holder.personId);
-  if (held.length >= limit) return { kind: 'rule', field: 'body.holder.personId', reason: 'proxy limit', detail: `${p.holder.personId} already represents ${held.length} owners here; the rules of procedure allow ${limit}` };
+  if (held.length >= limit)
+    return { kind: 'rule', field: 'body.holder.personId', reason: 'proxy limit', detail: `${p.holder.personId} already represents ${held.length} owners here; the rules of procedure allow ${limit}` };
   return undefined;
 }
 
 /** A vote's proxy is revoked only before its cutoff; a period's any time, for votes whose cutoff is later. */
 export function revocationProblem(p: ProxyRecord, now: string, vote?: VoteWindow & { status: string }): string | undefined {
   if (p.revokedAt) return `proxy ${p.proxyId} was revoked at ${p.revokedAt}`;
-  if (p.voteId && vote && (vote.status !== 'scheduled' || now >= proxyCutoff(vote.opensAt))) return `vote ${vote.voteId} opens at ${vote.opensAt}: its proxies were fixed at ${proxyCutoff(vote.opensAt)}`;
+  if (p.voteId && vote && (vote.status !== 'scheduled' || now >= proxyCutoff(vote.opensAt)))
+    return `vote ${vote.voteId} opens at ${vote.opensAt}: its proxies were fixed at ${proxyCutoff(vote.opensAt)}`;
   return undefined;
 }
 

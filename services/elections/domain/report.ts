@@ -57,7 +57,20 @@ export function summarizeCompound(
 ): CompoundSummary {
   const base = { compoundId: location.compoundId, name: location.name, districtId: location.districtId, streetId: location.streetId, communityId: location.communityId, partyBranch };
   if (!committee) {
-    return { ...base, kind: 'none', seats: 0, members: 0, membersInPool: 0, partyMembers: 0, partyMajority: false, chairIsBranchSecretary: false, communityCommitteeMembers: 0, disqualifiedMembers: 0, needsNewElection: false, officersSet: false };
+    return {
+      ...base,
+      kind: 'none',
+      seats: 0,
+      members: 0,
+      membersInPool: 0,
+      partyMembers: 0,
+      partyMajority: false,
+      chairIsBranchSecretary: false,
+      communityCommitteeMembers: 0,
+      disqualifiedMembers: 0,
+      needsNewElection: false,
+      officersSet: false,
+    };
   }
   const attrs = (p: string) => poolAttributes.get(p);
   const members = committee.members;

@@ -49,7 +49,9 @@ describe('the committee an election forms (odd, 5 to 11; 3 for at most 100 house
       fc.property(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 5000 }), (elected, households) => {
         const f = formCommittee('committee', households, ids(elected), []);
         if (!f.formed) return elected < minimumSeats(households);
-        return f.size % 2 === 1 && f.size >= minimumSeats(households) && f.size <= 11 && committeeSizeProblem(f.size, households) === undefined && f.members.join() === ids(elected).slice(0, f.size).join();
+        return (
+          f.size % 2 === 1 && f.size >= minimumSeats(households) && f.size <= 11 && committeeSizeProblem(f.size, households) === undefined && f.members.join() === ids(elected).slice(0, f.size).join()
+        );
       }),
     );
   });
@@ -176,7 +178,16 @@ describe('nominees and the roll', () => {
 
 describe('the published log: areas committed, opened only for inspectors', () => {
   const ballots = ['O1', 'O2', 'O3', 'O4', 'O5'].map((voterId, i) => {
-    const record = { voteId: 'V', voterId, choice: i < 3 ? 'for' : 'against', area: 9000 + i, headcount: 1, castAt: '2026-03-20T00:00:00.000Z', nonce: `n${i}`, channel: i === 4 ? ('paper' as const) : ('online' as const) };
+    const record = {
+      voteId: 'V',
+      voterId,
+      choice: i < 3 ? 'for' : 'against',
+      area: 9000 + i,
+      headcount: 1,
+      castAt: '2026-03-20T00:00:00.000Z',
+      nonce: `n${i}`,
+      channel: i === 4 ? ('paper' as const) : ('online' as const),
+    };
     return { ...record, receipt: receiptOf(record), salt: `salt-${i}`, byProxy: i === 3 };
   });
   const weighted = buildLog(ballots);
@@ -199,7 +210,12 @@ describe('the published log: areas committed, opened only for inspectors', () =>
   });
 
   test('the public log verifies headcounts and that the outcome follows from the figures; the weighted log the whole tally', () => {
-    expect(verifyVoteLog(doc(weighted.map(publicEntry), 'public'))).toMatchObject({ ok: true, view: 'public', headcounts: { participating: 5, for: 3, against: 2 }, outcomeFromFigures: { passed: true } });
+    expect(verifyVoteLog(doc(weighted.map(publicEntry), 'public'))).toMatchObject({
+      ok: true,
+      view: 'public',
+      headcounts: { participating: 5, for: 3, against: 2 },
+      outcomeFromFigures: { passed: true },
+    });
     expect(verifyVoteLog(doc(weighted, 'weighted'))).toMatchObject({ ok: true, view: 'weighted', recomputed: { figures: result.figures } });
   });
 
@@ -223,7 +239,18 @@ describe('the published log: areas committed, opened only for inspectors', () =>
     const r = tallyElection(3, [{ candidateId: 'a', name: 'A' }, 'b', 'c'], { totalArea: 700, totalHeadcount: 7 }, ballots, { purpose: 'committee', households: 7 });
     expect(r.committee).toMatchObject({ formed: true, size: 3 });
     const published: PublishedVoteLog = {
-      vote: { compoundId: 'C', voteId: 'E', kind: 'election', matter: 'committee_election', seats: 3, purpose: 'committee', households: 7, candidates: [{ candidateId: 'a', name: 'A' }, { candidateId: 'b' }, { candidateId: 'c' }], totalArea: 700, totalHeadcount: 7 },
+      vote: {
+        compoundId: 'C',
+        voteId: 'E',
+        kind: 'election',
+        matter: 'committee_election',
+        seats: 3,
+        purpose: 'committee',
+        households: 7,
+        candidates: [{ candidateId: 'a', name: 'A' }, { candidateId: 'b' }, { candidateId: 'c' }],
+        totalArea: 700,
+        totalHeadcount: 7,
+      },
       head: headOf(log),
       view: 'weighted',
       entries: log,
@@ -252,7 +279,14 @@ describe('pool import (CSV, all or nothing, per line)', () => {
 
 describe('city report from summaries', () => {
   const place = { districtId: 'D1', streetId: 'S1', communityId: 'K1' };
-  const attrs = (partyMember: boolean, partyBranchSecretary = false) => ({ partyMember, partyBranchSecretary, communityCommitteeMember: false, retiredCadre: false, deputyOrCppcc: false, modelWorker: false });
+  const attrs = (partyMember: boolean, partyBranchSecretary = false) => ({
+    partyMember,
+    partyBranchSecretary,
+    communityCommitteeMember: false,
+    retiredCadre: false,
+    deputyOrCppcc: false,
+    modelWorker: false,
+  });
   const committee = (kind: 'committee' | 'temporary_committee', members: string[], termStart = '2026-02-01T00:00:00.000Z') => ({
     kind,
     committeeId: `${kind}-x`,
@@ -277,19 +311,53 @@ describe('city report from summaries', () => {
     const none = summarizeCompound({ compoundId: 'c4', ...place }, undefined, pool, true);
     expect(red).toMatchObject({ partyMajority: true, partyMembers: 3, chairIsBranchSecretary: true });
     expect(plain.partyMajority).toBe(false);
-    const report = aggregate([red, plain, temporary, none], [summarizePool('D1', 'S1', [{ status: 'serving', attributes: attrs(true) }, { status: 'available', attributes: {} }])], '2026-06-01T00:00:00.000Z', { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
-    expect(report).toMatchObject({ compounds: 4, formalCommittees: 2, temporaryCommittees: 1, withoutCommittee: 1, committeesWithPartyMajority: 1, partyMajorityPercent: '50.00', partyBranches: 2, pool: { total: 2, serving: 1, partyMembers: 1 } });
+    const report = aggregate(
+      [red, plain, temporary, none],
+      [
+        summarizePool('D1', 'S1', [
+          { status: 'serving', attributes: attrs(true) },
+          { status: 'available', attributes: {} },
+        ]),
+      ],
+      '2026-06-01T00:00:00.000Z',
+      { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' },
+    );
+    expect(report).toMatchObject({
+      compounds: 4,
+      formalCommittees: 2,
+      temporaryCommittees: 1,
+      withoutCommittee: 1,
+      committeesWithPartyMajority: 1,
+      partyMajorityPercent: '50.00',
+      partyBranches: 2,
+      pool: { total: 2, serving: 1, partyMembers: 1 },
+    });
     expect(report.period).toMatchObject({ committeesElected: 2, temporaryCommitteesFormed: 1 });
   });
 
   test('flags: members below half, the term, a disqualified member, officers late, a term ended with no successor', () => {
-    const s = summarizeCompound({ compoundId: 'c1', ...place }, { ...committee('committee', ['p1', 'p2']), seats: 5, members: [{ personId: 'p1', role: 'member' }, { personId: 'p2', role: 'member', disqualified: {} }] }, pool, false);
+    const s = summarizeCompound(
+      { compoundId: 'c1', ...place },
+      {
+        ...committee('committee', ['p1', 'p2']),
+        seats: 5,
+        members: [
+          { personId: 'p1', role: 'member' },
+          { personId: 'p2', role: 'member', disqualified: {} },
+        ],
+      },
+      pool,
+      false,
+    );
     expect(flagsOf(s, '2026-03-01T00:00:00.000Z')).toEqual([
       'below half its seats or below 5 members: a new election is required',
       '1 sitting member(s) on the negative list',
       'no chair recorded within 7 days of the election',
     ]);
-    const ended: CompoundSummary = { ...summarizeCompound({ compoundId: 'c5', ...place }, undefined, pool, false), lastCommittee: { kind: 'temporary_committee', termEnd: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-02T00:00:00.000Z' } };
+    const ended: CompoundSummary = {
+      ...summarizeCompound({ compoundId: 'c5', ...place }, undefined, pool, false),
+      lastCommittee: { kind: 'temporary_committee', termEnd: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-02T00:00:00.000Z' },
+    };
     expect(flagsOf(ended, '2026-03-01T00:00:00.000Z')).toEqual(['temporary committee past its 2-year limit']);
   });
 });

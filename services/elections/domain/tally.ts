@@ -102,8 +102,24 @@ export function tallyElection(seats: number, candidateRefs: readonly CandidateRe
   const figures = { ...totals, participatingArea, participatingHeadcount };
   const candidates = [...byCandidate.values()];
   const allocation = allocateSeats(seats, figures, candidates);
-  const committee = formCommittee(context.purpose, context.households, allocation.elected.map((c) => c.candidateId), allocation.alternates.map((c) => c.candidateId), context.rules ?? DEFAULT_COMMITTEE_RULES);
-  return { kind: 'election', purpose: context.purpose, seats, households: context.households, figures, candidates, allocation, committee, outcome: electionOutcome(allocation.quorum, allocation.elected.length, committee) };
+  const committee = formCommittee(
+    context.purpose,
+    context.households,
+    allocation.elected.map((c) => c.candidateId),
+    allocation.alternates.map((c) => c.candidateId),
+    context.rules ?? DEFAULT_COMMITTEE_RULES,
+  );
+  return {
+    kind: 'election',
+    purpose: context.purpose,
+    seats,
+    households: context.households,
+    figures,
+    candidates,
+    allocation,
+    committee,
+    outcome: electionOutcome(allocation.quorum, allocation.elected.length, committee),
+  };
 }
 
 /** No quorum; nobody with a majority; a majority for some but no committee by the rules; or passed. */
@@ -144,6 +160,12 @@ export function withoutBallot(result: VoteResult, matter: Matter, ballot: CastBa
   const candidates = result.candidates.map((c) => (chosen.has(c.candidateId) ? { ...c, forArea: c.forArea - ballot.area, forHeadcount: c.forHeadcount - ballot.headcount } : { ...c }));
   const figures = { ...result.figures, participatingArea: result.figures.participatingArea - ballot.area, participatingHeadcount: result.figures.participatingHeadcount - ballot.headcount };
   const allocation = allocateSeats(result.seats, figures, candidates);
-  const committee = formCommittee(result.purpose, result.households, allocation.elected.map((c) => c.candidateId), allocation.alternates.map((c) => c.candidateId), rules);
+  const committee = formCommittee(
+    result.purpose,
+    result.households,
+    allocation.elected.map((c) => c.candidateId),
+    allocation.alternates.map((c) => c.candidateId),
+    rules,
+  );
   return { ...result, figures, candidates, allocation, committee, outcome: electionOutcome(allocation.quorum, allocation.elected.length, committee) };
 }

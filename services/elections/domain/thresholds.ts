@@ -32,8 +32,7 @@ export type FailureReason = 'no_quorum' | 'not_enough_votes' | 'too_few_elected'
 export type Outcome = { passed: true } | { passed: false; reason: FailureReason };
 
 /** part / whole ≥ num / den, exactly (BigInt, so no bound on the size of a province). */
-export const atLeast = (part: number, whole: number, num: number, den: number): boolean =>
-  BigInt(part) * BigInt(den) >= BigInt(whole) * BigInt(num);
+export const atLeast = (part: number, whole: number, num: number, den: number): boolean => BigInt(part) * BigInt(den) >= BigInt(whole) * BigInt(num);
 
 /** part / whole > 1/2, exactly. */
 export const moreThanHalf = (part: number, whole: number): boolean => BigInt(part) * 2n > BigInt(whole);

@@ -100,7 +100,12 @@ export function verifyVoteLog(doc: PublishedVoteLog): VerifyReport {
       if (!same(outcomeFromFigures, r.outcome)) problems.push('the published outcome does not follow from the published figures');
     } else {
       const allocation = allocateSeats(r.seats, r.figures, r.candidates);
-      const committee = formCommittee(r.purpose, r.households, allocation.elected.map((c) => c.candidateId), allocation.alternates.map((c) => c.candidateId));
+      const committee = formCommittee(
+        r.purpose,
+        r.households,
+        allocation.elected.map((c) => c.candidateId),
+        allocation.alternates.map((c) => c.candidateId),
+      );
       outcomeFromFigures = electionOutcome(allocation.quorum, allocation.elected.length, committee);
       if (!same(outcomeFromFigures, r.outcome)) problems.push('the published outcome does not follow from the published figures');
       if (!same(committee, r.committee)) problems.push('the published committee does not follow from the published figures');
@@ -118,7 +123,18 @@ export function verifyVoteLog(doc: PublishedVoteLog): VerifyReport {
   } catch (error) {
     problems.push(`the ballots cannot be tallied: ${(error as Error).message}`);
   }
-  return { ok: problems.length === 0, entries: doc.entries.length, counted: counted.length, removed: doc.entries.length - ballots.length, view: weighted ? 'weighted' : 'public', problems, headcounts, channels, recomputed, outcomeFromFigures };
+  return {
+    ok: problems.length === 0,
+    entries: doc.entries.length,
+    counted: counted.length,
+    removed: doc.entries.length - ballots.length,
+    view: weighted ? 'weighted' : 'public',
+    problems,
+    headcounts,
+    channels,
+    recomputed,
+    outcomeFromFigures,
+  };
 }
 
 function compareResults(recomputed: VoteResult, published: VoteResult, problems: string[]): void {
@@ -153,5 +169,6 @@ function checkFinal(doc: PublishedVoteLog, problems: string[]): void {
   const dropped = new Set(stage.dropped ?? []);
   const { formation } = finalSeats(r.purpose, r.households, r.allocation, (p) => dropped.has(p));
   if (stage.committee && !same(formation, stage.committee)) problems.push('the final committee does not follow from the count and the people dropped at the final check');
-  if (!same(electionOutcome(r.allocation.quorum, r.allocation.elected.length, formation), stage.outcome)) problems.push('the final outcome does not follow from the count and the people dropped at the final check');
+  if (!same(electionOutcome(r.allocation.quorum, r.allocation.elected.length, formation), stage.outcome))
+    problems.push('the final outcome does not follow from the count and the people dropped at the final check');
 }

@@ -38,7 +38,14 @@ export function sealBallot(vote: VoteItem, voter: FrozenVoter, choice: string | 
     ...(rest.proxy ? { proxyHolderId: rest.proxy.holderId } : {}),
     ...(rest.paper ? { paperNumber: rest.paper.number } : {}),
   };
-  return { ...record, receipt: receiptOf(record), salt: randomBytes(16).toString('hex'), castBy: rest.castBy, ...(rest.proxy ? { proxy: rest.proxy } : {}), ...(rest.paper ? { paper: rest.paper } : {}) };
+  return {
+    ...record,
+    receipt: receiptOf(record),
+    salt: randomBytes(16).toString('hex'),
+    castBy: rest.castBy,
+    ...(rest.proxy ? { proxy: rest.proxy } : {}),
+    ...(rest.paper ? { paper: rest.paper } : {}),
+  };
 }
 
 /**
@@ -56,9 +63,20 @@ export async function castOnce(vote: VoteItem, ballot: BallotItem): Promise<void
   const refused = refusal(ballot.voterId, stored, attempt);
   if (refused.conflict) {
     const key = attemptKey(attempt);
-    const eventId = `conflict-${createHash('sha256').update(JSON.stringify([vote.compoundId, vote.voteId, ballot.voterId, key])).digest('hex').slice(0, 40)}`;
+    const eventId = `conflict-${createHash('sha256')
+      .update(JSON.stringify([vote.compoundId, vote.voteId, ballot.voterId, key]))
+      .digest('hex')
+      .slice(0, 40)}`;
     const event = BallotConflictRecorded.create(
-      { compoundId: vote.compoundId, voteId: vote.voteId, ownerId: ballot.voterId, attempted: attempt.channel, existing: stored.channel, byProxy: attempt.proxyHolderId !== undefined, ...(attempt.paperNumber ? { paperNumber: attempt.paperNumber } : {}) },
+      {
+        compoundId: vote.compoundId,
+        voteId: vote.voteId,
+        ownerId: ballot.voterId,
+        attempted: attempt.channel,
+        existing: stored.channel,
+        byProxy: attempt.proxyHolderId !== undefined,
+        ...(attempt.paperNumber ? { paperNumber: attempt.paperNumber } : {}),
+      },
       { compoundId: vote.compoundId, actor: ballot.castBy, occurredAt: ballot.castAt, correlationId: `vote-${vote.compoundId}-${vote.voteId}`, id: eventId },
     );
     await putConflict(
@@ -66,8 +84,19 @@ export async function castOnce(vote: VoteItem, ballot: BallotItem): Promise<void
       key,
       {
         voterId: ballot.voterId,
-        attempted: { channel: attempt.channel, by: ballot.castBy, at: ballot.castAt, ...(attempt.proxyHolderId ? { proxyHolderId: attempt.proxyHolderId } : {}), ...(ballot.paper ? { paperNumber: ballot.paper.number, scanRef: ballot.paper.scanRef } : {}) },
-        existing: { channel: stored.channel, castAt: stored.castAt, ...(stored.proxyHolderId ? { proxyHolderId: stored.proxyHolderId } : {}), ...(stored.paperNumber ? { paperNumber: stored.paperNumber } : {}) },
+        attempted: {
+          channel: attempt.channel,
+          by: ballot.castBy,
+          at: ballot.castAt,
+          ...(attempt.proxyHolderId ? { proxyHolderId: attempt.proxyHolderId } : {}),
+          ...(ballot.paper ? { paperNumber: ballot.paper.number, scanRef: ballot.paper.scanRef } : {}),
+        },
+        existing: {
+          channel: stored.channel,
+          castAt: stored.castAt,
+          ...(stored.proxyHolderId ? { proxyHolderId: stored.proxyHolderId } : {}),
+          ...(stored.paperNumber ? { paperNumber: stored.paperNumber } : {}),
+        },
         reason: refused.detail,
       },
       [event],
@@ -156,7 +185,10 @@ const listBallots = implement(routes.listBallots, async ({ params, query }) => {
       b.receipt,
       removed.has(b.receipt) ? 'removed' : '',
     ]);
-    return { contentType: 'text/csv; charset=utf-8', body: toCsv(['owner', 'choice', 'area_m2', 'headcount', 'channel', 'proxy', 'paper_number', 'entered_by', 'witness', 'cast_at', 'receipt', 'removed'], rows) };
+    return {
+      contentType: 'text/csv; charset=utf-8',
+      body: toCsv(['owner', 'choice', 'area_m2', 'headcount', 'channel', 'proxy', 'paper_number', 'entered_by', 'witness', 'cast_at', 'receipt', 'removed'], rows),
+    };
   }
   const page = await pageBallots(vote, query.limit, query.cursor);
   return { body: { ...page, items: page.items.map((b) => ({ ...b, channel: b.channel ?? 'online', ...(removed.has(b.receipt) ? { removed: true } : {}) })) } };

@@ -19,7 +19,10 @@ const nominate = implement(routes.nominate, async ({ params, body, principal }) 
   if (vote.status !== 'scheduled') throw conflict('nominations close when voting opens');
   const active = await activeDisqualifications(body.personId);
   if (active.length) {
-    throw ruleBroken(`${body.personId} is on the negative list`, active.map((d) => ({ field: 'body.personId', reason: `${d.reason} (source: ${d.sourceRef})` })));
+    throw ruleBroken(
+      `${body.personId} is on the negative list`,
+      active.map((d) => ({ field: 'body.personId', reason: `${d.reason} (source: ${d.sourceRef})` })),
+    );
   }
   const compound = await getCompound(params.compoundId);
   const roll = compound && (await loadActiveRoll(compound));
@@ -36,7 +39,16 @@ const nominate = implement(routes.nominate, async ({ params, body, principal }) 
     const check = checkOwnerNominee(roll.units, body.personId, body.name, body.unitId);
     if (!check.ok) throw ruleBroken(check.detail, [{ field: check.field, reason: check.reason }]);
     if (!check.nameChecked) warnings.push('the roll held here carries no owner names: the name could not be checked against the roll');
-    candidate = { personId: body.personId, name: check.nameOnRoll ?? body.name, source: 'owners', ownsUnitHere: true, unitId: check.unitId, nameChecked: check.nameChecked, nominatedBy: principal.subject, nominatedAt: now };
+    candidate = {
+      personId: body.personId,
+      name: check.nameOnRoll ?? body.name,
+      source: 'owners',
+      ownsUnitHere: true,
+      unitId: check.unitId,
+      nameChecked: check.nameChecked,
+      nominatedBy: principal.subject,
+      nominatedAt: now,
+    };
   } else {
     const person = await getPoolPerson(body.personId, true);
     if (!person) throw ruleBroken(`${body.personId} is not in the reserve pool`, [{ field: 'body.personId', reason: 'not in the pool' }]);
@@ -62,8 +74,24 @@ const nominate = implement(routes.nominate, async ({ params, body, principal }) 
     };
   }
   const event = CandidateNominated.create(
-    { compoundId: vote.compoundId, voteId: vote.voteId, personId: candidate.personId, name: candidate.name, source: candidate.source, ownsUnitHere: candidate.ownsUnitHere, unitId: candidate.unitId, nameChecked: candidate.nameChecked, nonOwnerException: candidate.nonOwnerException },
-    { compoundId: vote.compoundId, actor: principal.subject, occurredAt: now, correlationId: `vote-${vote.compoundId}-${vote.voteId}`, id: `nominated-${vote.compoundId}-${vote.voteId}-${candidate.personId}` },
+    {
+      compoundId: vote.compoundId,
+      voteId: vote.voteId,
+      personId: candidate.personId,
+      name: candidate.name,
+      source: candidate.source,
+      ownsUnitHere: candidate.ownsUnitHere,
+      unitId: candidate.unitId,
+      nameChecked: candidate.nameChecked,
+      nonOwnerException: candidate.nonOwnerException,
+    },
+    {
+      compoundId: vote.compoundId,
+      actor: principal.subject,
+      occurredAt: now,
+      correlationId: `vote-${vote.compoundId}-${vote.voteId}`,
+      id: `nominated-${vote.compoundId}-${vote.voteId}-${candidate.personId}`,
+    },
   );
   await putCandidate(vote, candidate, [event]);
   warnings.push(...candidateWarnings(vote, await countCandidates(vote)));

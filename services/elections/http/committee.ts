@@ -85,7 +85,10 @@ const setTemporaryCommittee = implement(routes.setTemporaryCommittee, async ({ p
 const setPartyBranch = implement(routes.setPartyBranch, async ({ params, body, principal }) => {
   const now = clock.nowIso();
   const profile = { compoundId: params.compoundId, partyBranch: body.hasBranch, secretaryPersonId: body.secretaryPersonId, recordedAt: now, recordedBy: principal.subject };
-  const event = PartyBranchRecorded.create({ compoundId: params.compoundId, hasBranch: body.hasBranch, secretaryPersonId: body.secretaryPersonId }, { compoundId: params.compoundId, actor: principal.subject, occurredAt: now });
+  const event = PartyBranchRecorded.create(
+    { compoundId: params.compoundId, hasBranch: body.hasBranch, secretaryPersonId: body.secretaryPersonId },
+    { compoundId: params.compoundId, actor: principal.subject, occurredAt: now },
+  );
   await putProfile(profile, [event]);
   return { body: profile };
 });

@@ -44,7 +44,8 @@ const objectRoute = implement(routes.object, async ({ params, body, principal })
   if (!(await fileObjection(vote, objection.objectionId, summary, [filed]))) {
     const after = await requireVote(params.compoundId, params.voteId, true);
     if (after.objectors?.[`${body.kind}#${ownerId}`]) throw conflict(`you have already objected (${after.objectors[`${body.kind}#${ownerId}`]}); an owner files one objection of each kind`);
-    if ((after.objectionCount ?? 0) >= MAX_OBJECTIONS_PER_VOTE) throw conflict(`this vote holds ${MAX_OBJECTIONS_PER_VOTE} objections, as many as it records; the street office takes further objections in writing`);
+    if ((after.objectionCount ?? 0) >= MAX_OBJECTIONS_PER_VOTE)
+      throw conflict(`this vote holds ${MAX_OBJECTIONS_PER_VOTE} objections, as many as it records; the street office takes further objections in writing`);
     throw conflict(`the result is ${after.status} and objections ended at ${after.objectionEndsAt}: the objection was not filed`);
   }
   return { status: 201, body: { ...objection, decidedBy: 'the street office', objectionEndsAt: vote.objectionEndsAt } };

@@ -22,7 +22,9 @@ const enterPaperBallot = implement(routes.enterPaperBallot, async ({ params, bod
   const asStaff = principal.can(['committee'], location);
   const heads = principal.buildingsIn(params.compoundId);
   if (!asStaff && !(voter.buildingIds ?? []).some((b) => heads.includes(b))) {
-    throw forbidden(`a building head records ballots of owners in their building (${heads.join(', ') || 'none'}); ${body.ownerId} holds units in ${(voter.buildingIds ?? []).join(', ') || 'no building on record'}`);
+    throw forbidden(
+      `a building head records ballots of owners in their building (${heads.join(', ') || 'none'}); ${body.ownerId} holds units in ${(voter.buildingIds ?? []).join(', ') || 'no building on record'}`,
+    );
   }
   if (body.proxyHolderId !== undefined && voter.proxy?.holderId !== body.proxyHolderId) {
     throw ruleBroken(`${body.proxyHolderId} holds no proxy of ${body.ownerId} for this vote (proxies are fixed when the vote opens)`, [{ field: 'body.proxyHolderId', reason: 'no proxy' }]);
@@ -71,7 +73,10 @@ const notVoted = implement(routes.notVoted, async ({ params, query, principal, l
   let last: string | undefined;
   for (let i = 0; i < inBuilding.length && items.length < query.limit; i += 100) {
     const slice = inBuilding.slice(i, i + 100);
-    const voted = await votedAmong(vote, slice.map((v) => v.voterId));
+    const voted = await votedAmong(
+      vote,
+      slice.map((v) => v.voterId),
+    );
     for (const v of slice) {
       last = v.voterId;
       if (!voted.has(v.voterId)) items.push({ ownerId: v.voterId, ...(v.name ? { name: v.name } : {}), units: v.unitIds });

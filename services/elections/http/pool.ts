@@ -31,7 +31,11 @@ const VETTERS: Role[] = ['street', 'community', 'bureau'];
  * them), never from the request: every compound must be known, in the caller's area, and in one
  * street (the street office vets, and its pool is what it reports on).
  */
-function placeInPool(principal: Principal, compounds: readonly string[], located: Map<string, CompoundLocation>): { location?: Pick<PoolPerson, 'districtId' | 'streetId' | 'communityId'>; problem?: { status: 403 | 422; reason: string } } {
+function placeInPool(
+  principal: Principal,
+  compounds: readonly string[],
+  located: Map<string, CompoundLocation>,
+): { location?: Pick<PoolPerson, 'districtId' | 'streetId' | 'communityId'>; problem?: { status: 403 | 422; reason: string } } {
   const unknown = compounds.filter((c) => !located.has(c));
   if (unknown.length) return { problem: { status: 422, reason: `unknown compounds: ${unknown.join(', ')}` } };
   const places = compounds.map((c) => located.get(c)!);
@@ -63,7 +67,16 @@ const addToPoolRoute = implement(routes.addToPool, async ({ body, principal }) =
     updatedAt: now,
   };
   const event = PoolPersonAdded.create(
-    { personId: person.personId, name: person.name, districtId: person.districtId, streetId: person.streetId, communityId: person.communityId, compounds: person.compounds, attributes: person.attributes, nonOwnerException: person.nonOwnerException },
+    {
+      personId: person.personId,
+      name: person.name,
+      districtId: person.districtId,
+      streetId: person.streetId,
+      communityId: person.communityId,
+      compounds: person.compounds,
+      attributes: person.attributes,
+      nonOwnerException: person.nonOwnerException,
+    },
     { compoundId: null, actor: principal.subject, occurredAt: now, id: `pool-added-${person.personId}` },
   );
   await addToPool(person, [event]);
@@ -92,7 +105,8 @@ const importPool = implement(routes.importPool, async ({ body, query, principal 
   const fingerprint = createHash('sha256').update(body).digest('hex');
   const earlier = await getPoolImport(query.importId);
   if (earlier && earlier.fingerprint !== fingerprint) throw conflict(`import ${query.importId} was another file`);
-  if (earlier?.status === 'done') return { status: 201, headers: { 'idempotent-replayed': 'true' }, body: { importId: query.importId, imported: earlier.count, districtId: earlier.districtId, streetId: earlier.streetId } };
+  if (earlier?.status === 'done')
+    return { status: 201, headers: { 'idempotent-replayed': 'true' }, body: { importId: query.importId, imported: earlier.count, districtId: earlier.districtId, streetId: earlier.streetId } };
   // People this very import wrote before it stopped are not "already in the pool": a retry resumes.
   const existing = await poolPeople(parsed.rows.map((r) => r.personId));
   for (const row of parsed.rows) {
@@ -100,7 +114,10 @@ const importPool = implement(routes.importPool, async ({ body, query, principal 
   }
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
-    throw ruleBroken(`the file has ${errors.length} problem(s); nothing was imported`, errors.map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: e.reason })));
+    throw ruleBroken(
+      `the file has ${errors.length} problem(s); nothing was imported`,
+      errors.map((e) => ({ field: `line ${e.line}: ${e.field}`, reason: e.reason })),
+    );
   }
 
   const now = clock.nowIso();

@@ -21,7 +21,8 @@ const registerProxy = implement(routes.registerProxy, async ({ params, body, pri
   const ownerId = asCommittee ? body.ownerId : callerOwner;
   if (!ownerId) throw ruleBroken('the committee names the owner who signed the proxy', [{ field: 'body.ownerId', reason: 'required' }]);
   if (!asCommittee && body.ownerId !== undefined && body.ownerId !== callerOwner) throw forbidden('an owner registers their own proxies only');
-  if (body.voteId !== undefined && (body.from !== undefined || body.until !== undefined)) throw ruleBroken('a proxy is for one vote or for a period, not both', [{ field: 'body.voteId', reason: 'with a period' }]);
+  if (body.voteId !== undefined && (body.from !== undefined || body.until !== undefined))
+    throw ruleBroken('a proxy is for one vote or for a period, not both', [{ field: 'body.voteId', reason: 'with a period' }]);
   if (body.voteId === undefined && body.until === undefined) throw ruleBroken('a proxy names the vote, or the end of its period', [{ field: 'body.until', reason: 'required without voteId' }]);
   const now = clock.nowIso();
   const vote = body.voteId ? await getVote(params.compoundId, body.voteId, true) : undefined;
@@ -42,7 +43,16 @@ const registerProxy = implement(routes.registerProxy, async ({ params, body, pri
   if (problem?.kind === 'conflict') throw conflict(problem.detail);
   if (problem) throw ruleBroken(problem.detail, [{ field: problem.field, reason: problem.reason }]);
   const event = ProxyRegistered.create(
-    { compoundId: params.compoundId, proxyId: proxy.proxyId, ownerId, holder: proxy.holder, ...(proxy.voteId ? { voteId: proxy.voteId } : {}), from: proxy.from, until: proxy.until, documentRef: proxy.documentRef },
+    {
+      compoundId: params.compoundId,
+      proxyId: proxy.proxyId,
+      ownerId,
+      holder: proxy.holder,
+      ...(proxy.voteId ? { voteId: proxy.voteId } : {}),
+      from: proxy.from,
+      until: proxy.until,
+      documentRef: proxy.documentRef,
+    },
     context(params.compoundId, principal.subject, now, `proxy-${params.compoundId}-${proxy.proxyId}`),
   );
   await putProxy(params.compoundId, proxy, [event]);
@@ -57,7 +67,10 @@ const revokeProxyRoute = implement(routes.revokeProxy, async ({ params, principa
   const vote = proxy.voteId ? await getVote(params.compoundId, proxy.voteId, true) : undefined;
   const problem = revocationProblem(proxy, now, vote);
   if (problem) throw conflict(problem);
-  const event = ProxyRevoked.create({ compoundId: params.compoundId, proxyId: proxy.proxyId, ownerId: proxy.ownerId, holderId: proxy.holder.personId }, context(params.compoundId, principal.subject, now, `proxy-revoked-${params.compoundId}-${proxy.proxyId}`));
+  const event = ProxyRevoked.create(
+    { compoundId: params.compoundId, proxyId: proxy.proxyId, ownerId: proxy.ownerId, holderId: proxy.holder.personId },
+    context(params.compoundId, principal.subject, now, `proxy-revoked-${params.compoundId}-${proxy.proxyId}`),
+  );
   if (!(await revokeProxy(params.compoundId, proxy.proxyId, principal.subject, now, [event]))) throw conflict(`proxy ${proxy.proxyId} was revoked meanwhile`);
   return { body: { ...proxy, revokedAt: now, revokedBy: principal.subject } };
 });
@@ -77,7 +90,10 @@ const listProxiesRoute = implement(routes.listProxies, async ({ params, query, p
 
 const setProxyLimit = implement(routes.setProxyLimit, async ({ params, body, principal }) => {
   const now = clock.nowIso();
-  const event = ProxyLimitSet.create({ compoundId: params.compoundId, maxProxiesPerHolder: body.maxProxiesPerHolder }, context(params.compoundId, principal.subject, now, `proxy-limit-${params.compoundId}-${now}`));
+  const event = ProxyLimitSet.create(
+    { compoundId: params.compoundId, maxProxiesPerHolder: body.maxProxiesPerHolder },
+    context(params.compoundId, principal.subject, now, `proxy-limit-${params.compoundId}-${now}`),
+  );
   await putVoteSettings(params.compoundId, { maxProxiesPerHolder: body.maxProxiesPerHolder, setBy: principal.subject, setAt: now }, [event]);
   return { body: { maxProxiesPerHolder: body.maxProxiesPerHolder, setBy: principal.subject, setAt: now } };
 });

@@ -45,8 +45,42 @@ const committeeReport = implement(routes.committeeReport, async ({ query, princi
     flags: flagsOf(s, now),
   }));
   if (query.format === 'csv') {
-    const header = ['compound', 'name', 'district', 'street', 'community', 'kind', 'seats', 'members', 'party_members', 'party_majority', 'chair_is_branch_secretary', 'community_committee_members', 'party_branch', 'disqualified_members', 'term_end', 'flags'];
-    const rows = byCompound.map((c) => [c.compoundId, c.name, c.districtId, c.streetId, c.communityId, c.kind, c.seats, c.members, c.partyMembers, c.partyMajority ? 'yes' : 'no', c.chairIsBranchSecretary ? 'yes' : 'no', c.communityCommitteeMembers, c.partyBranch ? 'yes' : 'no', c.disqualifiedMembers, c.termEnd ?? '', c.flags.join('; ')]);
+    const header = [
+      'compound',
+      'name',
+      'district',
+      'street',
+      'community',
+      'kind',
+      'seats',
+      'members',
+      'party_members',
+      'party_majority',
+      'chair_is_branch_secretary',
+      'community_committee_members',
+      'party_branch',
+      'disqualified_members',
+      'term_end',
+      'flags',
+    ];
+    const rows = byCompound.map((c) => [
+      c.compoundId,
+      c.name,
+      c.districtId,
+      c.streetId,
+      c.communityId,
+      c.kind,
+      c.seats,
+      c.members,
+      c.partyMembers,
+      c.partyMajority ? 'yes' : 'no',
+      c.chairIsBranchSecretary ? 'yes' : 'no',
+      c.communityCommitteeMembers,
+      c.partyBranch ? 'yes' : 'no',
+      c.disqualifiedMembers,
+      c.termEnd ?? '',
+      c.flags.join('; '),
+    ]);
     return { contentType: 'text/csv; charset=utf-8', body: toCsv(header, rows) };
   }
   return { body: { scope: { districtId, streetId, compoundId: query.compoundId }, ...counts, period: { ...counts.period, fromDate: from, toDate: to }, byCompound, asOf: now } };

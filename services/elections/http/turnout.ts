@@ -22,7 +22,15 @@ export async function turnoutOf(vote: VoteItem) {
   const totals = { totalArea: vote.totalArea!, totalHeadcount: vote.totalHeadcount! };
   if (vote.result) {
     const { participatingArea, participatingHeadcount } = vote.result.figures;
-    return { ...totals, participatingArea, participatingHeadcount, areaPercent: percent(participatingArea, totals.totalArea), headcountPercent: percent(participatingHeadcount, totals.totalHeadcount), channels: vote.channels ?? noChannels(), asOf: vote.closedAt! };
+    return {
+      ...totals,
+      participatingArea,
+      participatingHeadcount,
+      areaPercent: percent(participatingArea, totals.totalArea),
+      headcountPercent: percent(participatingHeadcount, totals.totalHeadcount),
+      channels: vote.channels ?? noChannels(),
+      asOf: vote.closedAt!,
+    };
   }
   const now = clock.now();
   let snapshot = await getTurnout(vote);

@@ -194,7 +194,8 @@ async function logPage(vote: VoteItem, cursor: string | undefined, view: 'public
   if (!vote.result || !vote.logHead) throw conflict('the log is published when the vote is counted');
   const page = cursor === undefined ? 0 : Number(cursor);
   const pages = vote.logChunks ?? 0;
-  if (!Number.isInteger(page) || page < 0 || (page >= pages && !(page === 0 && pages === 0))) throw ruleBroken('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
+  if (!Number.isInteger(page) || page < 0 || (page >= pages && !(page === 0 && pages === 0)))
+    throw ruleBroken('cursor is not one this API issued', [{ field: 'query.cursor', reason: 'invalid cursor' }]);
   const chunk = pages === 0 ? [] : await getLogChunk(vote, vote.ballotLogHead ?? vote.logHead, page);
   if (!chunk) throw new Error(`the log of ${vote.voteId} is missing chunk ${page}`);
   const removals = page + 1 >= pages ? (vote.removals ?? []) : [];

@@ -39,7 +39,10 @@ export type FrozenVoter = Voter & { proxy?: FrozenProxy };
 // ---- the frozen electorate ------------------------------------------------------------------------
 
 export async function writeElectorate(vote: VoteRef, electorateId: string, voters: readonly FrozenVoter[]): Promise<void> {
-  await batchPut(table(), voters.map((v) => ({ ...voterKey(vote.compoundId, vote.voteId, electorateId, v.voterId), ...v })));
+  await batchPut(
+    table(),
+    voters.map((v) => ({ ...voterKey(vote.compoundId, vote.voteId, electorateId, v.voterId), ...v })),
+  );
 }
 
 /** The whole frozen electorate, voter id → voter (it never changes once the vote is open). */

@@ -78,4 +78,3 @@ export async function listObjections(vote: VoteRef, consistent = false): Promise
     return { ...item, kind: item.kind ?? 'result' };
   });
 }
-

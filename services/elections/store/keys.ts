@@ -37,7 +37,10 @@ export const ballotKey = (compoundId: string, voteId: string, voterId: string): 
 export const candidateKey = (compoundId: string, voteId: string, personId: string): Key => ({ pk: votePk(compoundId, voteId), sk: `CANDIDATE#${personId}` });
 export const objectionKey = (compoundId: string, voteId: string, objectionId: string): Key => ({ pk: votePk(compoundId, voteId), sk: `OBJECTION#${objectionId}` });
 export const conflictKey = (compoundId: string, voteId: string, voterId: string, attempt: string): Key => ({ pk: votePk(compoundId, voteId), sk: `CONFLICT#${voterId}#${attempt}` });
-export const reminderKey = (compoundId: string, voteId: string, buildingId: string, part: number): Key => ({ pk: votePk(compoundId, voteId), sk: `REMINDER#${buildingId}#${String(part).padStart(4, '0')}` });
+export const reminderKey = (compoundId: string, voteId: string, buildingId: string, part: number): Key => ({
+  pk: votePk(compoundId, voteId),
+  sk: `REMINDER#${buildingId}#${String(part).padStart(4, '0')}`,
+});
 export const turnoutKey = (compoundId: string, voteId: string): Key => ({ pk: votePk(compoundId, voteId), sk: 'TURNOUT' });
 export const logChunkKey = (compoundId: string, voteId: string, head: string, chunk: number): Key => ({ pk: votePk(compoundId, voteId), sk: `LOG#${head}#${String(chunk).padStart(5, '0')}` });
 

@@ -45,7 +45,12 @@ export async function getPoolPerson(personId: string, consistent = false): Promi
 }
 
 /** Change a person's status if it is still `from`, with its event; false if it changed meanwhile. */
-export async function setPoolStatus(personId: string, from: PoolStatus, changes: { status: PoolStatus; servingCompoundId?: string; suspendedReason?: string; updatedAt: string }, events: BusEvent[]): Promise<boolean> {
+export async function setPoolStatus(
+  personId: string,
+  from: PoolStatus,
+  changes: { status: PoolStatus; servingCompoundId?: string; suspendedReason?: string; updatedAt: string },
+  events: BusEvent[],
+): Promise<boolean> {
   const set = ['#status = :status', 'updatedAt = :at'];
   const remove: string[] = [];
   const values: Record<string, unknown> = { ':status': changes.status, ':at': changes.updatedAt, ':from': from };
@@ -204,7 +209,14 @@ export async function beginPoolImport(record: PoolImport, fingerprint: string): 
 /** Write a person of an import: new, or already written by this very import (a resumed import). */
 export async function putImportedPerson(person: PoolPerson): Promise<boolean> {
   try {
-    await db().send(new PutCommand({ TableName: table(), Item: poolItem(person), ConditionExpression: 'attribute_not_exists(pk) OR importId = :importId', ExpressionAttributeValues: { ':importId': person.importId } }));
+    await db().send(
+      new PutCommand({
+        TableName: table(),
+        Item: poolItem(person),
+        ConditionExpression: 'attribute_not_exists(pk) OR importId = :importId',
+        ExpressionAttributeValues: { ':importId': person.importId },
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;

@@ -206,14 +206,7 @@ export function fileObjection(vote: Pick<VoteItem, 'compoundId' | 'voteId'>, obj
  * The removal entry is appended to the log inside the vote item; the new head, result and
  * channels travel in the same write. False if the vote moved meanwhile.
  */
-export async function recordDecision(
-  vote: VoteItem,
-  objectionId: string,
-  decision: ObjectionDecision,
-  changes: Partial<VoteItem>,
-  events: BusEvent[],
-  removal?: RemovalEntry,
-): Promise<boolean> {
+export async function recordDecision(vote: VoteItem, objectionId: string, decision: ObjectionDecision, changes: Partial<VoteItem>, events: BusEvent[], removal?: RemovalEntry): Promise<boolean> {
   const index = dueIndex({ ...vote, ...changes } as VoteItem);
   const fields = assignments({ ...changes, ...index });
   const names: Record<string, string> = { ...fields.names, '#status': 'status', '#decisions': 'decisions', '#oid': objectionId };
@@ -237,10 +230,5 @@ export async function recordDecision(
     values[':head'] = removal.previousHash;
     condition += ' AND #head = :head';
   }
-  return updateWithEvents(
-    table(),
-    voteKey(vote.compoundId, vote.voteId),
-    { set, remove: [...fields.remove, ...(index.duePk ? [] : [...DUE_ATTRIBUTES])], condition, names, values },
-    events,
-  );
+  return updateWithEvents(table(), voteKey(vote.compoundId, vote.voteId), { set, remove: [...fields.remove, ...(index.duePk ? [] : [...DUE_ATTRIBUTES])], condition, names, values }, events);
 }

@@ -23,7 +23,16 @@ describe('calendar in Asia/Shanghai', () => {
     expect(monthOf('2026-05-31T15:59:59.999Z')).toBe('2026-05');
     expect(monthOf('2026-05-31T16:00:00.000Z')).toBe('2026-06');
     expect(monthOf('2026-12-31T16:00:00.000Z')).toBe('2027-01');
-    expect(['2026-01', '2026-03', '2026-04', '2026-06', '2026-07', '2026-09', '2026-10', '2026-12'].map(quarterOfMonth)).toEqual(['2026-Q1', '2026-Q1', '2026-Q2', '2026-Q2', '2026-Q3', '2026-Q3', '2026-Q4', '2026-Q4']);
+    expect(['2026-01', '2026-03', '2026-04', '2026-06', '2026-07', '2026-09', '2026-10', '2026-12'].map(quarterOfMonth)).toEqual([
+      '2026-Q1',
+      '2026-Q1',
+      '2026-Q2',
+      '2026-Q2',
+      '2026-Q3',
+      '2026-Q3',
+      '2026-Q4',
+      '2026-Q4',
+    ]);
     expect(yearOfMonth('2026-05')).toBe('2026');
   });
 
@@ -130,7 +139,13 @@ describe('the escalation ladder', () => {
     expect(ladder(base)).toEqual([
       { step: 'reminder', dueAt: '2026-05-14T16:00:00.000Z', department: 'urban-management', legalBasis: CATEGORY_RULES.illegal_construction_common_part.legalBasis },
       { step: 'administrative_case', dueAt: '2026-05-18T16:00:00.000Z', department: 'urban-management', legalBasis: CATEGORY_RULES.illegal_construction_common_part.legalBasis },
-      { step: 'procuratorate_recommendation', dueAt: '2026-06-18T16:00:00.000Z', department: 'procuratorate', addressedTo: 'urban-management', legalBasis: expect.stringContaining('Administrative Litigation Law art. 25(4)') },
+      {
+        step: 'procuratorate_recommendation',
+        dueAt: '2026-06-18T16:00:00.000Z',
+        department: 'procuratorate',
+        addressedTo: 'urban-management',
+        legalBasis: expect.stringContaining('Administrative Litigation Law art. 25(4)'),
+      },
       { step: 'litigation', dueAt: '2026-08-19T16:00:00.000Z', department: 'procuratorate', addressedTo: 'court', legalBasis: expect.stringContaining('art. 21') },
     ]);
   });
@@ -171,12 +186,18 @@ describe('the escalation ladder', () => {
 
   test('due times never go backwards (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CATEGORIES), fc.constantFrom(...SEVERITIES), fc.boolean(), fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }), (category, severity, criminal, d) => {
-        const issued = d.toISOString();
-        const steps = ladder({ ...base, category, severity, criminal, noticeIssuedAt: issued, deadline: rectificationDeadline(category, severity, issued) });
-        for (let i = 1; i < steps.length; i++) expect(Date.parse(steps[i]!.dueAt)).toBeGreaterThan(Date.parse(steps[i - 1]!.dueAt));
-        expect(new Set(steps.map((s) => s.step)).size).toBe(steps.length);
-      }),
+      fc.property(
+        fc.constantFrom(...CATEGORIES),
+        fc.constantFrom(...SEVERITIES),
+        fc.boolean(),
+        fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }),
+        (category, severity, criminal, d) => {
+          const issued = d.toISOString();
+          const steps = ladder({ ...base, category, severity, criminal, noticeIssuedAt: issued, deadline: rectificationDeadline(category, severity, issued) });
+          for (let i = 1; i < steps.length; i++) expect(Date.parse(steps[i]!.dueAt)).toBeGreaterThan(Date.parse(steps[i - 1]!.dueAt));
+          expect(new Set(steps.map((s) => s.step)).size).toBe(steps.length);
+        },
+      ),
     );
   });
 });
@@ -285,7 +306,18 @@ describe('findings', () => {
   });
 
   test('a closed finding has no next step', () => {
-    const open = { status: 'open', severity: 'general', category: 'fire_lane_blocked', criminal: false, department: 'fire-rescue', noticeIssuedAt: '2026-05-04T02:00:00.000Z', deadline: '2026-05-07T16:00:00.000Z', steps: [], compoundId: 'C1', findingId: 'F1' } as unknown as Finding;
+    const open = {
+      status: 'open',
+      severity: 'general',
+      category: 'fire_lane_blocked',
+      criminal: false,
+      department: 'fire-rescue',
+      noticeIssuedAt: '2026-05-04T02:00:00.000Z',
+      deadline: '2026-05-07T16:00:00.000Z',
+      steps: [],
+      compoundId: 'C1',
+      findingId: 'F1',
+    } as unknown as Finding;
     expect(pendingStep(open)).toMatchObject({ step: 'reminder' });
     expect(pendingStep({ ...open, status: 'rectified' })).toBeUndefined();
     expect(pendingStep({ ...open, status: 'to_inspect' })).toBeUndefined();
@@ -296,7 +328,10 @@ describe('statistics', () => {
   test('each event adds to its measures', () => {
     const e = (detailType: string, data: Record<string, unknown>) => deltasOf({ detailType, data });
     expect(e('FindingConfirmed', { category: 'fire_lane_blocked' })).toEqual({ hazardsFound__fire_lane_blocked: 1 });
-    expect(e('FindingRectified', { category: 'illegal_construction_common_part', abatement: 'demolition' })).toEqual({ hazardsRectified__illegal_construction_common_part: 1, demolitions__illegal_construction_common_part: 1 });
+    expect(e('FindingRectified', { category: 'illegal_construction_common_part', abatement: 'demolition' })).toEqual({
+      hazardsRectified__illegal_construction_common_part: 1,
+      demolitions__illegal_construction_common_part: 1,
+    });
     expect(e('FindingRectified', { category: 'fire_lane_blocked', how: 'reinspection' })).toEqual({ hazardsRectified__fire_lane_blocked: 1 });
     expect(e('EnforcementEscalated', { category: 'group_rental', step: 'administrative_case', department: 'police' })).toEqual({ casesFiled__group_rental: 1, policeAdministrative__group_rental: 1 });
     expect(e('EnforcementEscalated', { category: 'fire_lane_blocked', step: 'administrative_case', department: 'fire-rescue' })).toEqual({ casesFiled__fire_lane_blocked: 1 });
@@ -310,11 +345,18 @@ describe('statistics', () => {
   });
 
   test('an inspection sweeps its compound and each category it checked', () => {
-    expect(sweptKeysOf({ detailType: 'InspectionRecorded', data: { checklist: [{ category: 'fire_lane_blocked', result: 'pass' }, { category: 'group_rental', result: 'not_applicable' }, { category: 'ebike_indoor_charging', result: 'fail' }] } })).toEqual([
-      'compoundsSwept',
-      'compoundsSwept__fire_lane_blocked',
-      'compoundsSwept__ebike_indoor_charging',
-    ]);
+    expect(
+      sweptKeysOf({
+        detailType: 'InspectionRecorded',
+        data: {
+          checklist: [
+            { category: 'fire_lane_blocked', result: 'pass' },
+            { category: 'group_rental', result: 'not_applicable' },
+            { category: 'ebike_indoor_charging', result: 'fail' },
+          ],
+        },
+      }),
+    ).toEqual(['compoundsSwept', 'compoundsSwept__fire_lane_blocked', 'compoundsSwept__ebike_indoor_charging']);
     expect(sweptKeysOf({ detailType: 'FindingConfirmed', data: {} })).toEqual([]);
   });
 
@@ -329,13 +371,23 @@ describe('statistics', () => {
 
   test('figures sum the months and group hazards by class', () => {
     const f = summarize(
-      [{ hazardsFound__fire_lane_blocked: 2, hazardsFound__ebike_indoor_charging: 1, sweepsCompleted: 3 }, { hazardsFound__fire_lane_blocked: 1, hazardsRectified__water_power_cutoff: 4 }],
+      [
+        { hazardsFound__fire_lane_blocked: 2, hazardsFound__ebike_indoor_charging: 1, sweepsCompleted: 3 },
+        { hazardsFound__fire_lane_blocked: 1, hazardsRectified__water_power_cutoff: 4 },
+      ],
       { compoundsSwept: 3, compoundsSwept__fire_lane_blocked: 2 },
     );
     expect(f.measures.hazardsFound).toEqual({ total: 4, byCategory: { fire_lane_blocked: 3, ebike_indoor_charging: 1 } });
     expect(f.hazardsFoundByClass).toEqual({ fire_safety: 4 });
     expect(f.hazardsRectifiedByClass).toEqual({ water_power_supply: 4 });
     expect([f.compoundsSwept, f.sweepsCompleted, f.compoundsSweptByCategory]).toEqual([3, 3, { fire_lane_blocked: 2 }]);
-    expect(figureRows(f)).toEqual(expect.arrayContaining([['compounds_swept', '', 3], ['hazards_found', 'fire_lane_blocked', 3], ['hazards_found_by_class', 'fire_safety', 4], ['police_criminal', '', 0]]));
+    expect(figureRows(f)).toEqual(
+      expect.arrayContaining([
+        ['compounds_swept', '', 3],
+        ['hazards_found', 'fire_lane_blocked', 3],
+        ['hazards_found_by_class', 'fire_safety', 4],
+        ['police_criminal', '', 0],
+      ]),
+    );
   });
 });

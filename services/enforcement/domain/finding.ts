@@ -89,20 +89,38 @@ export function notice(category: EnforcementCategory, severity: Severity, issued
 
 export function ladderInputOf(f: Finding): LadderInput | undefined {
   if (f.status !== 'open' || !f.severity || !f.noticeIssuedAt || !f.deadline) return undefined;
-  return { compoundId: f.compoundId, findingId: f.findingId, category: f.category, severity: f.severity, criminal: f.criminal, criminalSince: f.criminalSince, department: f.department, noticeIssuedAt: f.noticeIssuedAt, deadline: f.deadline };
+  return {
+    compoundId: f.compoundId,
+    findingId: f.findingId,
+    category: f.category,
+    severity: f.severity,
+    criminal: f.criminal,
+    criminalSince: f.criminalSince,
+    department: f.department,
+    noticeIssuedAt: f.noticeIssuedAt,
+    deadline: f.deadline,
+  };
 }
 
 /** The next escalation step of an open finding; none once it is closed or at the top of its ladder. */
 export function pendingStep(f: Finding, zone = DEFAULT_ZONE): PlannedStep | undefined {
   const input = ladderInputOf(f);
-  return input ? nextStep(input, f.steps.map((s) => s.step), zone) : undefined;
+  return input
+    ? nextStep(
+        input,
+        f.steps.map((s) => s.step),
+        zone,
+      )
+    : undefined;
 }
 
 /** Where the finding stands on its ladder: the last step taken, or the notice. */
 export const stageOf = (f: Pick<Finding, 'steps'>): Step | 'notice' => f.steps.at(-1)?.step ?? 'notice';
 
 /** Whether the finding is an owner's violation the negative list hears about. */
-export function ownersViolation(f: Pick<Finding, 'category' | 'responsibleParty'>): { ownerId: string; violationClass: NonNullable<(typeof CATEGORY_RULES)[EnforcementCategory]['violationClass']> } | undefined {
+export function ownersViolation(
+  f: Pick<Finding, 'category' | 'responsibleParty'>,
+): { ownerId: string; violationClass: NonNullable<(typeof CATEGORY_RULES)[EnforcementCategory]['violationClass']> } | undefined {
   const cls = CATEGORY_RULES[f.category].violationClass;
   const ownerId = f.responsibleParty?.kind === 'owner' ? f.responsibleParty.ownerId : undefined;
   return cls && ownerId ? { ownerId, violationClass: cls } : undefined;

@@ -12,7 +12,18 @@ export const LEVELS = ['compound', 'street', 'district', 'city'] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Measures counted per category. */
-export const CATEGORY_MEASURES = ['hazardsFound', 'hazardsRectified', 'reminders', 'casesFiled', 'recommendations', 'litigations', 'demolitions', 'policeCriminal', 'policeAdministrative', 'referralsReceived'] as const;
+export const CATEGORY_MEASURES = [
+  'hazardsFound',
+  'hazardsRectified',
+  'reminders',
+  'casesFiled',
+  'recommendations',
+  'litigations',
+  'demolitions',
+  'policeCriminal',
+  'policeAdministrative',
+  'referralsReceived',
+] as const;
 export type CategoryMeasure = (typeof CATEGORY_MEASURES)[number];
 
 export type Counters = Record<string, number>;

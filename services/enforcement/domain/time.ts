@@ -17,7 +17,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 function wallClock(epochMs: number, zone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(epochMs))
+      .map((p) => [p.type, p.value]),
+  );
   return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), h: Number(parts.hour), mi: Number(parts.minute), s: Number(parts.second) };
 }
 

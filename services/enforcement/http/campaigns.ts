@@ -60,14 +60,20 @@ export const recordSweepFinding = implement(routes.recordSweepFinding, async ({ 
 });
 
 export const recordInspection = implement(routes.recordInspection, async ({ params, body, principal }) => {
-  const department = await actingDepartment(principal, body.department, body.checklist.map((c) => c.category));
+  const department = await actingDepartment(
+    principal,
+    body.department,
+    body.checklist.map((c) => c.category),
+  );
   const { sweep, replayed } = await record(params.campaignId, params.compoundId, department.departmentId, body.checklist, principal.subject, clock.nowIso());
   return { status: replayed ? 200 : 201, body: sweep };
 });
 
 export const setProfile = implement(routes.setProfile, async ({ params, body, principal }) => {
   const now = clock.nowIso();
-  await setBuiltYear(params.compoundId, body.builtYear, [CompoundProfileUpdated.create({ compoundId: params.compoundId, builtYear: body.builtYear }, { compoundId: params.compoundId, actor: principal.subject, occurredAt: now })]);
+  await setBuiltYear(params.compoundId, body.builtYear, [
+    CompoundProfileUpdated.create({ compoundId: params.compoundId, builtYear: body.builtYear }, { compoundId: params.compoundId, actor: principal.subject, occurredAt: now }),
+  ]);
   return { body: await getRisk(params.compoundId) };
 });
 

@@ -23,8 +23,18 @@ export const getDepartment = implement(routes.getDepartment, async ({ params }) 
 export const addDepartment = implement(routes.addDepartment, async ({ body, principal }) => {
   noRepeats(body.categories, 'body.categories');
   const now = clock.nowIso();
-  const department: store.StoredDepartment = { departmentId: body.departmentId, name: body.name, categories: body.categories, builtIn: false, version: 1, updatedAt: now, updatedBy: principal.subject };
-  await store.addDepartment(department, [DepartmentAdded.create({ departmentId: body.departmentId, name: body.name, categories: body.categories }, { compoundId: null, actor: principal.subject, occurredAt: now })]);
+  const department: store.StoredDepartment = {
+    departmentId: body.departmentId,
+    name: body.name,
+    categories: body.categories,
+    builtIn: false,
+    version: 1,
+    updatedAt: now,
+    updatedBy: principal.subject,
+  };
+  await store.addDepartment(department, [
+    DepartmentAdded.create({ departmentId: body.departmentId, name: body.name, categories: body.categories }, { compoundId: null, actor: principal.subject, occurredAt: now }),
+  ]);
   return { status: 201, body: department };
 });
 
@@ -37,7 +47,10 @@ export const setRemit = implement(routes.setRemit, async ({ params, body, princi
     throw ruleBroken('the procuratorate keeps a remit: the escalation ladder depends on it', [{ field: 'body.categories', reason: 'empty' }]);
   }
   const now = clock.nowIso();
-  const event = DepartmentRemitChanged.create({ departmentId: current.departmentId, categories: body.categories, previous: current.categories }, { compoundId: null, actor: principal.subject, occurredAt: now });
+  const event = DepartmentRemitChanged.create(
+    { departmentId: current.departmentId, categories: body.categories, previous: current.categories },
+    { compoundId: null, actor: principal.subject, occurredAt: now },
+  );
   return { body: await store.setRemit(current, body.categories, principal.subject, now, [event]) };
 });
 

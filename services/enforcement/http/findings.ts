@@ -13,7 +13,7 @@ import { compoundOf, present } from './present';
 /** Owners see the findings that name them, and nothing of their neighbours'; everyone else with a role in the compound sees all. */
 function ownerFilter(principal: Principal, compoundId: string): string | undefined {
   const others = principal.grants.some((g) => g.role !== 'owner');
-  return others ? undefined : principal.ownerIdIn(compoundId) ?? '-';
+  return others ? undefined : (principal.ownerIdIn(compoundId) ?? '-');
 }
 
 async function visibleFinding(principal: Principal, compoundId: string, findingId: string): Promise<Finding> {
@@ -68,6 +68,11 @@ export const referToPolice = implement(routes.referToPolice, async ({ params, bo
 export const attachEvidence = implement(routes.attachEvidence, async ({ params, body, principal }) => {
   const finding = await operations.requireFinding(params.compoundId, params.findingId);
   const department = await actingDepartment(principal, body.department, [finding.category]);
-  const { item, replayed } = await operations.addEvidence(finding, { evidenceId: body.evidenceId, contentType: body.contentType, filename: body.filename }, { subject: principal.subject, department: department.departmentId }, clock.nowIso());
+  const { item, replayed } = await operations.addEvidence(
+    finding,
+    { evidenceId: body.evidenceId, contentType: body.contentType, filename: body.filename },
+    { subject: principal.subject, department: department.departmentId },
+    clock.nowIso(),
+  );
   return { status: replayed ? 200 : 201, body: { evidence: item, upload: await uploadUrl(item.key, item.contentType) } };
 });

@@ -17,7 +17,13 @@ const held = (principal: Principal, role: string) => principal.grants.filter((g)
 
 async function streetInDistrict(streetId: string, districtId: string): Promise<boolean> {
   const page = await db().send(
-    new QueryCommand({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)', ExpressionAttributeValues: { ':pk': COMPOUNDS_PARTITION, ':p': areaPrefix({ districtId, streetId }) }, Limit: 1 }),
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
+      ExpressionAttributeValues: { ':pk': COMPOUNDS_PARTITION, ':p': areaPrefix({ districtId, streetId }) },
+      Limit: 1,
+    }),
   );
   return (page.Items ?? []).length > 0;
 }

@@ -47,11 +47,7 @@ export async function getCampaign(campaignId: string, consistent = true): Promis
 
 /** Campaigns by start date; an area narrows to the city's and that area's own. */
 export function pageCampaigns(area: { districtId?: string; streetId?: string } | undefined, limit: number, cursor?: string): Promise<Page<Campaign>> {
-  const filter = !area
-    ? undefined
-    : area.streetId
-      ? 'attribute_not_exists(area.districtId) OR area.streetId = :street'
-      : 'attribute_not_exists(area.districtId) OR area.districtId = :district';
+  const filter = !area ? undefined : area.streetId ? 'attribute_not_exists(area.districtId) OR area.streetId = :street' : 'attribute_not_exists(area.districtId) OR area.districtId = :district';
   const values: Record<string, unknown> = { ':pk': 'CAMPAIGNS' };
   if (area?.streetId) values[':street'] = area.streetId;
   else if (area?.districtId) values[':district'] = area.districtId;

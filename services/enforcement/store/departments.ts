@@ -25,12 +25,7 @@ export async function getDepartment(departmentId: string): Promise<StoredDepartm
 
 /** Stored departments in id order; the first page also carries the built-ins whose remit was never changed. */
 export async function listDepartments(limit: number, cursor?: string): Promise<Page<StoredDepartment>> {
-  const page = await queryPage(
-    { TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' } },
-    limit,
-    cursor,
-    (i) => stripKeys<StoredDepartment>(i)!,
-  );
+  const page = await queryPage({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' } }, limit, cursor, (i) => stripKeys<StoredDepartment>(i)!);
   if (cursor) return page;
   const stored = new Set(page.items.map((d) => d.departmentId));
   // Built-ins changed by the bureau are stored; on a later page they are not repeated here, as the first page cannot know them all.
@@ -74,7 +69,9 @@ export async function setRemit(current: StoredDepartment, categories: Enforcemen
 
 /** Every department as it stands (the alliance has tens, not thousands). */
 export async function allDepartments(): Promise<StoredDepartment[]> {
-  const stored = (await queryAll({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' }, ConsistentRead: true })).map((i) => stripKeys<StoredDepartment>(i)!);
+  const stored = (await queryAll({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' }, ConsistentRead: true })).map(
+    (i) => stripKeys<StoredDepartment>(i)!,
+  );
   const ids = new Set(stored.map((d) => d.departmentId));
   return [...BUILT_IN_DEPARTMENTS.filter((d) => !ids.has(d.departmentId)).map((d) => ({ ...d, version: 0 })), ...stored];
 }

@@ -98,4 +98,3 @@ export async function findingsOfSweep(compoundId: string, campaignId: string): P
 
 /** Findings whose next escalation step is due by `now`. */
 export const dueFindings = (now: string) => dueItems<{ compoundId: string; findingId: string }>(table(), DUE.escalation, now, ['compoundId', 'findingId']);
-

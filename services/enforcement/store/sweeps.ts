@@ -41,7 +41,11 @@ export interface Sweep {
 
 /** Plan a sweep once: a second plan of the same compound in the same campaign writes nothing. */
 export function insertSweep(sweep: Sweep, events: readonly BusEvent[]): Promise<boolean> {
-  return insertWithEvents(table(), { ...sweepKey(sweep.campaignId, sweep.compoundId), ...sweep, gsi1pk: `COMPOUND#${sweep.compoundId}#SWEEPS`, gsi1sk: `${sweep.plannedFor}#${sweep.campaignId}` }, events);
+  return insertWithEvents(
+    table(),
+    { ...sweepKey(sweep.campaignId, sweep.compoundId), ...sweep, gsi1pk: `COMPOUND#${sweep.compoundId}#SWEEPS`, gsi1sk: `${sweep.plannedFor}#${sweep.campaignId}` },
+    events,
+  );
 }
 
 export async function getSweep(campaignId: string, compoundId: string): Promise<Sweep | undefined> {

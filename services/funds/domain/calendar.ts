@@ -42,7 +42,11 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 export function wallTime(instant: string | number | Date, timeZone: string): WallTime {
   const ms = typeof instant === 'number' ? instant : new Date(instant).getTime();
   if (!Number.isFinite(ms)) throw new Error(`not an instant: ${String(instant)}`);
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),

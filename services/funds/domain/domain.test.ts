@@ -88,7 +88,12 @@ describe('review tiers (业账社审)', () => {
 
   test('what is due next, and who takes it', () => {
     expect(nextDue(3, [])).toEqual({ step: 'community_reviewer', role: 'community' });
-    expect(nextDue(3, [{ step: 'community_reviewer', by: 'a', at: '' }, { step: 'branch_and_residents_committee', by: 'b', at: '' }])).toEqual({ step: 'street_office', role: 'street' });
+    expect(
+      nextDue(3, [
+        { step: 'community_reviewer', by: 'a', at: '' },
+        { step: 'branch_and_residents_committee', by: 'b', at: '' },
+      ]),
+    ).toEqual({ step: 'street_office', role: 'street' });
     expect(nextDue(1, [{ step: 'community_reviewer', by: 'a', at: '' }])).toBeUndefined();
   });
 
@@ -134,39 +139,127 @@ describe('the levy in fen', () => {
     expect(() => monthlyLevyFen(0.3, 8950)).toThrow();
     expect(() => monthlyLevyFen(30, 0)).toThrow();
   });
-
 });
 
 describe('the journal', () => {
   test('entries must balance, name known accounts and move whole fen', () => {
-    expect(() => chainEntry(undefined, draft([{ account: 'cash', amountFen: 100 }, { account: 'income:parking', amountFen: -99 }]))).toThrow(/differ by 1 fen/);
+    expect(() =>
+      chainEntry(
+        undefined,
+        draft([
+          { account: 'cash', amountFen: 100 },
+          { account: 'income:parking', amountFen: -99 },
+        ]),
+      ),
+    ).toThrow(/differ by 1 fen/);
     expect(() => chainEntry(undefined, draft([{ account: 'cash', amountFen: 100 }]))).toThrow(/at least two/);
-    expect(() => chainEntry(undefined, draft([{ account: 'cash', amountFen: 1.5 }, { account: 'income:parking', amountFen: -1.5 }]))).toThrow(/whole number/);
-    expect(() => chainEntry(undefined, draft([{ account: 'bank', amountFen: 100 }, { account: 'income:parking', amountFen: -100 }]))).toThrow(/unknown account/);
-    expect(() => chainEntry(undefined, draft([{ account: 'cash', amountFen: 100 }, { account: 'cash', amountFen: -100 }]))).toThrow(/twice/);
+    expect(() =>
+      chainEntry(
+        undefined,
+        draft([
+          { account: 'cash', amountFen: 1.5 },
+          { account: 'income:parking', amountFen: -1.5 },
+        ]),
+      ),
+    ).toThrow(/whole number/);
+    expect(() =>
+      chainEntry(
+        undefined,
+        draft([
+          { account: 'bank', amountFen: 100 },
+          { account: 'income:parking', amountFen: -100 },
+        ]),
+      ),
+    ).toThrow(/unknown account/);
+    expect(() =>
+      chainEntry(
+        undefined,
+        draft([
+          { account: 'cash', amountFen: 100 },
+          { account: 'cash', amountFen: -100 },
+        ]),
+      ),
+    ).toThrow(/twice/);
   });
 
   test('cash never goes below zero; a reservation never above what was approved', () => {
-    const first = chainEntry(undefined, draft([{ account: 'cash', amountFen: 1000 }, { account: 'income:parking', amountFen: -1000 }]));
-    expect(() => chainEntry(first, draft([{ account: 'spent:lift', amountFen: 1001 }, { account: 'cash', amountFen: -1001 }], 1))).toThrow(LedgerRuleError);
-    const ok = chainEntry(first, draft([{ account: 'spent:lift', amountFen: 1000 }, { account: 'cash', amountFen: -1000 }], 1));
+    const first = chainEntry(
+      undefined,
+      draft([
+        { account: 'cash', amountFen: 1000 },
+        { account: 'income:parking', amountFen: -1000 },
+      ]),
+    );
+    expect(() =>
+      chainEntry(
+        first,
+        draft(
+          [
+            { account: 'spent:lift', amountFen: 1001 },
+            { account: 'cash', amountFen: -1001 },
+          ],
+          1,
+        ),
+      ),
+    ).toThrow(LedgerRuleError);
+    const ok = chainEntry(
+      first,
+      draft(
+        [
+          { account: 'spent:lift', amountFen: 1000 },
+          { account: 'cash', amountFen: -1000 },
+        ],
+        1,
+      ),
+    );
     expect(ok.balances.cash).toBe(0);
-    expect(() => applyPostings({ 'reserved:lift': -500, appropriations: 500 }, [{ account: 'reserved:lift', amountFen: 501 }, { account: 'appropriations', amountFen: -501 }])).toThrow(/overdraw reserved:lift/);
+    expect(() =>
+      applyPostings({ 'reserved:lift': -500, appropriations: 500 }, [
+        { account: 'reserved:lift', amountFen: 501 },
+        { account: 'appropriations', amountFen: -501 },
+      ]),
+    ).toThrow(/overdraw reserved:lift/);
   });
 
   test('a reversal restores the balances and is itself an entry', () => {
-    const a = chainEntry(undefined, draft([{ account: 'cash', amountFen: 5000 }, { account: 'income:advertising', amountFen: -5000 }]));
-    const b = chainEntry(a, draft([{ account: 'cash', amountFen: 300 }, { account: 'income:parking', amountFen: -300 }], 1));
+    const a = chainEntry(
+      undefined,
+      draft([
+        { account: 'cash', amountFen: 5000 },
+        { account: 'income:advertising', amountFen: -5000 },
+      ]),
+    );
+    const b = chainEntry(
+      a,
+      draft(
+        [
+          { account: 'cash', amountFen: 300 },
+          { account: 'income:parking', amountFen: -300 },
+        ],
+        1,
+      ),
+    );
     const c = chainEntry(b, reversalOf(b, 'tester', 'typed twice', 'rev-1', '2027-01-02T00:00:00.000Z'));
     expect(c.balances).toEqual({ cash: 5000, 'income:advertising': -5000, 'income:parking': 0 });
     expect(verifyLedger([a, b, c]).ok).toBe(true);
   });
 
   test('the content hash is what a client reference promises', () => {
-    const d = draft([{ account: 'cash', amountFen: 5 }, { account: 'income:parking', amountFen: -5 }]);
+    const d = draft([
+      { account: 'cash', amountFen: 5 },
+      { account: 'income:parking', amountFen: -5 },
+    ]);
     const retried: EntryDraft = { ...d, actor: 'someone else', at: 'later', clientRef: 'x' };
     expect(contentHash(d)).toBe(contentHash(retried));
-    expect(contentHash(d)).not.toBe(contentHash({ ...d, postings: [{ account: 'cash', amountFen: 6 }, { account: 'income:parking', amountFen: -6 }] }));
+    expect(contentHash(d)).not.toBe(
+      contentHash({
+        ...d,
+        postings: [
+          { account: 'cash', amountFen: 6 },
+          { account: 'income:parking', amountFen: -6 },
+        ],
+      }),
+    );
   });
 
   // Random sequences of income, spending (some of it overdrawing) and reversals.
@@ -182,8 +275,22 @@ describe('the journal', () => {
     for (const [i, o] of ops.entries()) {
       const previous = entries.at(-1);
       let d: EntryDraft;
-      if (o.op === 'income') d = draft([{ account: 'cash', amountFen: o.fen }, { account: `income:${o.source}`, amountFen: -o.fen }], i);
-      else if (o.op === 'spend') d = draft([{ account: `spent:${o.project}`, amountFen: o.fen }, { account: 'cash', amountFen: -o.fen }], i);
+      if (o.op === 'income')
+        d = draft(
+          [
+            { account: 'cash', amountFen: o.fen },
+            { account: `income:${o.source}`, amountFen: -o.fen },
+          ],
+          i,
+        );
+      else if (o.op === 'spend')
+        d = draft(
+          [
+            { account: `spent:${o.project}`, amountFen: o.fen },
+            { account: 'cash', amountFen: -o.fen },
+          ],
+          i,
+        );
       else {
         const target = entries[entries.length - 1 - o.back];
         // An entry is reversed once, and a reversal is not reversed (verifyLedger flags both).
@@ -237,31 +344,104 @@ describe('the journal', () => {
   });
 
   test('a second reversal of an entry, a reversal of a reversal, or a reversal that does not negate are caught', () => {
-    const a = chainEntry(undefined, draft([{ account: 'cash', amountFen: 5000 }, { account: 'income:advertising', amountFen: -5000 }]));
-    const b = chainEntry(a, draft([{ account: 'cash', amountFen: 300 }, { account: 'income:parking', amountFen: -300 }], 1));
+    const a = chainEntry(
+      undefined,
+      draft([
+        { account: 'cash', amountFen: 5000 },
+        { account: 'income:advertising', amountFen: -5000 },
+      ]),
+    );
+    const b = chainEntry(
+      a,
+      draft(
+        [
+          { account: 'cash', amountFen: 300 },
+          { account: 'income:parking', amountFen: -300 },
+        ],
+        1,
+      ),
+    );
     const r1 = chainEntry(b, reversalOf(b, 'tester', 'typed twice', 'rev-1', '2027-01-02T00:00:00.000Z'));
     // A second reversal under another reference (as the store once allowed): the chain itself is sound, the rule is not.
     const r2 = chainEntry(r1, { ...reversalOf(b, 'tester', 'typed twice', 'rev-2', '2027-01-02T00:00:01.000Z'), clientRef: 'rev-2' });
     expect(verifyLedger([a, b, r1, r2])).toMatchObject({ ok: false, firstBad: { seq: 4, reason: expect.stringMatching(/reversed a second time \(first by entry 3\)/) } });
     const rr = chainEntry(r1, reversalOf(r1, 'tester', 'undo', 'rev-3', '2027-01-02T00:00:02.000Z'));
     expect(verifyLedger([a, b, r1, rr])).toMatchObject({ ok: false, firstBad: { seq: 4, reason: expect.stringMatching(/itself a reversal/) } });
-    const half = chainEntry(b, { ...reversalOf(b, 'tester', 'half', 'rev-4', ''), postings: [{ account: 'cash', amountFen: -100 }, { account: 'income:parking', amountFen: 100 }] });
+    const half = chainEntry(b, {
+      ...reversalOf(b, 'tester', 'half', 'rev-4', ''),
+      postings: [
+        { account: 'cash', amountFen: -100 },
+        { account: 'income:parking', amountFen: 100 },
+      ],
+    });
     expect(verifyLedger([a, b, half])).toMatchObject({ ok: false, firstBad: { seq: 3, reason: 'does not negate entry 2' } });
     expect(reversalOf(b, 'x', 'y', 'z', '').clientRef).toBe(reversalOf(b, 'other', 'other reason', 'other ref', '').clientRef);
   });
 
   test('a page verifies as the continuation of the entry before it', () => {
-    const a = chainEntry(undefined, draft([{ account: 'cash', amountFen: 5000 }, { account: 'income:advertising', amountFen: -5000 }]));
-    const b = chainEntry(a, draft([{ account: 'cash', amountFen: 300 }, { account: 'income:parking', amountFen: -300 }], 1));
-    const c = chainEntry(b, draft([{ account: 'cash', amountFen: 7 }, { account: 'income:parking', amountFen: -7 }], 2));
+    const a = chainEntry(
+      undefined,
+      draft([
+        { account: 'cash', amountFen: 5000 },
+        { account: 'income:advertising', amountFen: -5000 },
+      ]),
+    );
+    const b = chainEntry(
+      a,
+      draft(
+        [
+          { account: 'cash', amountFen: 300 },
+          { account: 'income:parking', amountFen: -300 },
+        ],
+        1,
+      ),
+    );
+    const c = chainEntry(
+      b,
+      draft(
+        [
+          { account: 'cash', amountFen: 7 },
+          { account: 'income:parking', amountFen: -7 },
+        ],
+        2,
+      ),
+    );
     expect(verifyLedger([b, c], a)).toMatchObject({ ok: true, entries: 3 });
     expect(verifyLedger([c], a)).toMatchObject({ ok: false, firstBad: { seq: 3 } });
   });
 
   test('a balance beyond 2^53 fen is refused: it could not be kept exactly', () => {
-    const big = chainEntry(undefined, draft([{ account: 'cash', amountFen: Number.MAX_SAFE_INTEGER - 10 }, { account: 'opening_balance', amountFen: -(Number.MAX_SAFE_INTEGER - 10) }]));
-    expect(() => chainEntry(big, draft([{ account: 'cash', amountFen: 10 }, { account: 'income:parking', amountFen: -10 }], 1))).not.toThrow();
-    expect(() => chainEntry(big, draft([{ account: 'cash', amountFen: 11 }, { account: 'income:parking', amountFen: -11 }], 1))).toThrow(/beyond 2\^53/);
+    const big = chainEntry(
+      undefined,
+      draft([
+        { account: 'cash', amountFen: Number.MAX_SAFE_INTEGER - 10 },
+        { account: 'opening_balance', amountFen: -(Number.MAX_SAFE_INTEGER - 10) },
+      ]),
+    );
+    expect(() =>
+      chainEntry(
+        big,
+        draft(
+          [
+            { account: 'cash', amountFen: 10 },
+            { account: 'income:parking', amountFen: -10 },
+          ],
+          1,
+        ),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      chainEntry(
+        big,
+        draft(
+          [
+            { account: 'cash', amountFen: 11 },
+            { account: 'income:parking', amountFen: -11 },
+          ],
+          1,
+        ),
+      ),
+    ).toThrow(/beyond 2\^53/);
   });
 
   test('available is cash not set aside', () => {

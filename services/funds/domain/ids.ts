@@ -15,7 +15,9 @@ export function compositeId(kind: string, parts: readonly (string | number)[], m
   if (!/^[@A-Za-z][\w@.-]*$/.test(kind)) throw new Error(`not an id kind: ${kind}`);
   const readable = [kind, ...parts.map((p) => escape(String(p)))].join('/');
   if (readable.length <= maxLength) return readable;
-  const digest = createHash('sha256').update(JSON.stringify([kind, ...parts.map(String)])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([kind, ...parts.map(String)]))
+    .digest('hex');
   return `${kind}#${digest}`.slice(0, maxLength);
 }
 

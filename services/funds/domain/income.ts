@@ -44,7 +44,10 @@ export interface IncomeInput {
 export function incomeRefusal(fund: Fund, input: IncomeInput, roles: readonly Recorder[]): { status: 'forbidden' | 'rule'; reason: string; field?: string } | undefined {
   const rule = INCOME_RULES[fund];
   if (!roles.some((r) => rule.recordedBy.includes(r))) {
-    return { status: 'forbidden', reason: `income of the ${fund} fund is recorded by ${rule.recordedBy.join(' or ')}${fund === 'maintenance' ? ' (the city’s maintenance-fund centre holds it)' : ''}` };
+    return {
+      status: 'forbidden',
+      reason: `income of the ${fund} fund is recorded by ${rule.recordedBy.join(' or ')}${fund === 'maintenance' ? ' (the city’s maintenance-fund centre holds it)' : ''}`,
+    };
   }
   if (!rule.sources.includes(input.source)) return { status: 'rule', reason: `${fund} takes income from ${rule.sources.join(', ')}`, field: 'body.source' };
   if (input.costsFen > 0 && !rule.costs) return { status: 'rule', reason: `the ${fund} fund records income without deducting costs`, field: 'body.costsFen' };

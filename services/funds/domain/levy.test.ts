@@ -118,7 +118,8 @@ describe('unit accounts derived from the journal', () => {
           const entries = ops.map((o, i) => ({ seq: i + 1, ...o }));
           const replay = [...entries, ...repeats.map((r) => entries[r % Math.max(1, entries.length)]).filter(Boolean)] as typeof entries;
           let b = emptyBucket();
-          for (const e of replay) b = 'charge' in e ? applyCharge(b, e.seq, `2027-${String((e.seq % 12) + 1).padStart(2, '0')}`, sheet(e.charge)) : applyPayments(b, e.seq, [{ unitId: 'U1', amountFen: e.pay }]);
+          for (const e of replay)
+            b = 'charge' in e ? applyCharge(b, e.seq, `2027-${String((e.seq % 12) + 1).padStart(2, '0')}`, sheet(e.charge)) : applyPayments(b, e.seq, [{ unitId: 'U1', amountFen: e.pay }]);
           const charged = entries.reduce((s, e) => s + ('charge' in e ? e.charge : 0), 0);
           const paid = entries.reduce((s, e) => s + ('pay' in e ? e.pay : 0), 0);
           const f = levyFigures(Object.values(b.units));

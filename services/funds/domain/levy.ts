@@ -78,7 +78,9 @@ export function chargeSheets(
 }
 
 export const sheetHash = (period: string, lines: readonly ChargeLine[]): string =>
-  createHash('sha256').update(JSON.stringify([period, lines.map((l) => [l.unitId, l.payerId, l.ownerId, l.holding, l.fen])])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([period, lines.map((l) => [l.unitId, l.payerId, l.ownerId, l.holding, l.fen])]))
+    .digest('hex');
 
 export const sheetTotal = (lines: readonly ChargeLine[]): number => lines.reduce((s, l) => s + l.fen, 0);
 

@@ -106,5 +106,4 @@ export function nextDue(tier: 1 | 2 | 3, approvals: readonly Approval[]): { step
 }
 
 /** When the step now waiting is overdue: working days on the compound's calendar (public holidays are a per-city list not modelled yet). */
-export const stepDueAt = (from: string, timeZone: string = DEFAULT_TIME_ZONE, rules: ReviewRules = DEFAULT_REVIEW_RULES): string =>
-  addZonedWorkingDays(from, rules.workingDaysPerStep, timeZone);
+export const stepDueAt = (from: string, timeZone: string = DEFAULT_TIME_ZONE, rules: ReviewRules = DEFAULT_REVIEW_RULES): string => addZonedWorkingDays(from, rules.workingDaysPerStep, timeZone);

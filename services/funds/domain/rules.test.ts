@@ -81,7 +81,18 @@ const entry = (previous: ReturnType<typeof chainEntry> | undefined, d: Partial<E
 describe('figures: charged, paid and owed kept apart', () => {
   const charge = entry(undefined, { kind: 'levy_charge', postings: levyChargePostings(10_000) }, 0);
   const pay = entry(charge, { kind: 'levy_payment', postings: levyPaymentPostings(3_000) }, 1);
-  const parking = entry(pay, { kind: 'income', postings: [{ account: 'cash', amountFen: 900 }, { account: 'costs:management', amountFen: 100 }, { account: 'income:parking', amountFen: -1000 }] }, 2);
+  const parking = entry(
+    pay,
+    {
+      kind: 'income',
+      postings: [
+        { account: 'cash', amountFen: 900 },
+        { account: 'costs:management', amountFen: 100 },
+        { account: 'income:parking', amountFen: -1000 },
+      ],
+    },
+    2,
+  );
 
   test('a levy charged and unpaid is not collected', () => {
     expect(fundFigures('small_maintenance', charge.balances)).toMatchObject({ collectedFen: 0, levyChargedFen: 10_000, levyPaidFen: 0, levyNetOwedFen: 10_000, cashFen: 0 });

@@ -33,7 +33,13 @@ export const levyRoutes = [
     return {
       status: result.replayed ? 200 : 201,
       headers: replayHeaders(result.replayed),
-      body: { batchRef: query.batchRef, lines: lines.length, totalFen: lines.reduce((s, l) => s + l.amountFen, 0), entry: { seq: result.entry.seq, hash: result.entry.hash }, accounts: result.accounts },
+      body: {
+        batchRef: query.batchRef,
+        lines: lines.length,
+        totalFen: lines.reduce((s, l) => s + l.amountFen, 0),
+        entry: { seq: result.entry.seq, hash: result.entry.hash },
+        accounts: result.accounts,
+      },
     };
   }),
 ];

@@ -55,7 +55,8 @@ export const projectRoutes = [
     const grants = principal.grantsFor(['community', 'street']);
     const chosen = query.grant ? grants.find((g) => `${g.role}:${g.scope}` === query.grant) : grants[0];
     if (!chosen) throw forbidden(`you hold no grant ${query.grant}`);
-    if (!query.grant && grants.length > 1) throw invalid('you review in several places: say which with ?grant=', [{ field: 'query.grant', reason: `one of ${grants.map((g) => `${g.role}:${g.scope}`).join(', ')}` }]);
+    if (!query.grant && grants.length > 1)
+      throw invalid('you review in several places: say which with ?grant=', [{ field: 'query.grant', reason: `one of ${grants.map((g) => `${g.role}:${g.scope}`).join(', ')}` }]);
     const page = await expenses.reviewQueue(chosen.role as 'community' | 'street', chosen.scope, query.limit, query.cursor);
     return { body: { grant: `${chosen.role}:${chosen.scope}`, ...page, items: page.items.map(expenseView) } };
   }),

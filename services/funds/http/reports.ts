@@ -4,6 +4,4 @@ import { implement } from '../../../libs/http/api';
 import { fundsReport } from '../operations/reports';
 import { routes } from '../topology';
 
-export const reportRoutes = [
-  implement(routes.fundsReport, async ({ query, principal }) => ({ body: { ...(await fundsReport(officialScope(principal, query))), asOf: clock.nowIso() } })),
-];
+export const reportRoutes = [implement(routes.fundsReport, async ({ query, principal }) => ({ body: { ...(await fundsReport(officialScope(principal, query))), asOf: clock.nowIso() } }))];

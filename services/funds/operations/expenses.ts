@@ -42,7 +42,14 @@ export async function requireExpense(compoundId: string, projectId: string, expe
   return expense;
 }
 
-const toPayeeExpense = (l: PayeeLine): PayeeExpense => ({ projectId: l.projectId, expenseId: l.expenseId, payee: l.payee, amountFen: l.amountFen, submittedAt: l.submittedAt, status: l.status === 'rejected' ? 'rejected' : 'active' });
+const toPayeeExpense = (l: PayeeLine): PayeeExpense => ({
+  projectId: l.projectId,
+  expenseId: l.expenseId,
+  payee: l.payee,
+  amountFen: l.amountFen,
+  submittedAt: l.submittedAt,
+  status: l.status === 'rejected' ? 'rejected' : 'active',
+});
 
 /** The payee's expenses around an instant (a day of margin either side; the rule counts calendar days in the zone). */
 async function payeeWindow(compoundId: string, payeeKey: string, at: string): Promise<PayeeExpense[]> {
@@ -64,7 +71,8 @@ export async function submitExpense(
   const project = await requireProject(compoundId, projectId);
   if (project.status !== 'authorized') throw ruleBroken(`project ${projectId} is not authorized (${project.status}): no approved resolution or confirmed emergency covers it`);
   const remaining = project.approvedFen - project.committedFen;
-  if (input.amountFen > remaining) throw ruleBroken(`the expense exceeds what remains of the approval: ${remaining} fen of ${project.approvedFen}`, [{ field: 'body.amountFen', reason: `at most ${remaining}` }]);
+  if (input.amountFen > remaining)
+    throw ruleBroken(`the expense exceeds what remains of the approval: ${remaining} fen of ${project.approvedFen}`, [{ field: 'body.amountFen', reason: `at most ${remaining}` }]);
 
   const resume = async (existing: Expense) => {
     if (existing.status === 'submitting' && sameSubmission(existing, input, principal.subject)) return expenseView(await completeSubmission(existing, project));
@@ -175,7 +183,10 @@ export async function reviewExpense(
     const expense = await requireExpense(compoundId, projectId, expenseId);
     if (expense.status !== 'in_review') throw conflict(`expense ${expenseId} is ${expense.status}`);
     // The payee's total may have grown since submission (another expense to them): the tier only rises.
-    const amount = amountForTier(toPayeeExpense({ ...expense, status: 'active' }), await payeeWindow(compoundId, expense.payeeKey, expense.submittedAt), { stillInReview: true, timeZone: expense.timeZone });
+    const amount = amountForTier(toPayeeExpense({ ...expense, status: 'active' }), await payeeWindow(compoundId, expense.payeeKey, expense.submittedAt), {
+      stillInReview: true,
+      timeZone: expense.timeZone,
+    });
     const tier = Math.max(expense.tier, tierFor(amount)) as 1 | 2 | 3;
     const step = nextStep(tier, expense.approvals)!;
     if (!principal.can([STEP_ROLE[step]], location)) throw forbidden(`the ${step.replaceAll('_', ' ')} reviews this step`);
@@ -267,7 +278,10 @@ async function finishPayment(expense: Expense): Promise<Expense> {
   }
   const now = clock.nowIso();
   const paid: Expense = { ...expense, status: 'paid', payment: undefined, paid: { entrySeq, at: now, by: payment.by, paymentRef: payment.paymentRef }, updatedAt: now };
-  const event = ExpensePaid.create({ compoundId, projectId, expenseId, fund: expense.fund, amountFen: expense.amountFen, entrySeq }, eventContext(compoundId, payment.by, eventId('ExpensePaid', compoundId, projectId, expenseId), expense.correlationId));
+  const event = ExpensePaid.create(
+    { compoundId, projectId, expenseId, fund: expense.fund, amountFen: expense.amountFen, entrySeq },
+    eventContext(compoundId, payment.by, eventId('ExpensePaid', compoundId, projectId, expenseId), expense.correlationId),
+  );
   if (await expenses.saveExpense(paid, [event])) return paid;
   return requireExpense(compoundId, projectId, expenseId);
 }

@@ -13,7 +13,15 @@ import { applyToBuckets } from './levy';
 export async function recordIncome(
   compoundId: string,
   fund: Fund,
-  input: { clientRef: string; source: string; grossFen: number; costsFen: number; costKind?: CostKind; memo: string; sourceDocument: { type: 'invoice' | 'receipt' | 'contract' | 'bank_statement' | 'resolution' | 'other'; ref: string } },
+  input: {
+    clientRef: string;
+    source: string;
+    grossFen: number;
+    costsFen: number;
+    costKind?: CostKind;
+    memo: string;
+    sourceDocument: { type: 'invoice' | 'receipt' | 'contract' | 'bank_statement' | 'resolution' | 'other'; ref: string };
+  },
   principal: Principal,
   location: CompoundLocation,
 ): Promise<ledger.Appended> {

@@ -18,7 +18,6 @@ import { applyToBuckets, FUND, requireLevy, syncBuckets } from './levy';
 /** A receipt claimed by a payment that has not reached the journal after this long may be taken over. */
 const RECEIPT_LEASE_MS = 2 * 60_000;
 
-
 export interface PaymentLine {
   receiptRef: string;
   unitId: string;
@@ -111,7 +110,11 @@ export async function recordPayments(
     if (total > max) errors.push({ field: `${where(l, i)}: amount`, reason: `unit ${l.unitId} owes ${account ? owedFen(account) : 0} fen; it may pay at most ${max} fen (up to 12 months ahead)` });
   });
   const lineOf = (e: FieldError) => Number(/^line (\d+)/.exec(e.field)?.[1] ?? 0);
-  if (errors.length) throw ruleBroken(`${errors.length} problem(s) with the receipts; nothing was recorded`, errors.sort((a, b) => lineOf(a) - lineOf(b)));
+  if (errors.length)
+    throw ruleBroken(
+      `${errors.length} problem(s) with the receipts; nothing was recorded`,
+      errors.sort((a, b) => lineOf(a) - lineOf(b)),
+    );
 
   const clientRef = systemRef('levy-pay', paymentId);
   await claimReceipts(compoundId, clientRef, lines);
@@ -153,7 +156,10 @@ async function claimReceipts(compoundId: string, paymentRef: string, lines: Paym
         const line = its[0]!;
         errors.push({
           field: `${line.line !== undefined ? `line ${line.line}` : 'body'}: receipt`,
-          reason: landed?.status === 'done' ? `receipt ${receiptRef} was already recorded (entry ${landed.seq}, for unit ${existing.lines.map((l) => l.unitId).join(', ')})` : `receipt ${receiptRef} is being recorded by another payment`,
+          reason:
+            landed?.status === 'done'
+              ? `receipt ${receiptRef} was already recorded (entry ${landed.seq}, for unit ${existing.lines.map((l) => l.unitId).join(', ')})`
+              : `receipt ${receiptRef} is being recorded by another payment`,
         });
       }),
     );

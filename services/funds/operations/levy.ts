@@ -6,20 +6,7 @@ import { logger } from '../../../libs/logger';
 import { addMonths, monthOf, monthStart, timeZoneOf } from '../domain/calendar';
 import { eventId, shortId, systemRef } from '../domain/ids';
 import type { Entry } from '../domain/ledger';
-import {
-  applyCharge,
-  applyPayments,
-  arrearsChanges,
-  bucketCount,
-  bucketOf,
-  chargeSheets,
-  firstLevyMonth,
-  isApplied,
-  settleThrough,
-  sheetHash,
-  sheetTotal,
-  type ChargeLine,
-} from '../domain/levy';
+import { applyCharge, applyPayments, arrearsChanges, bucketCount, bucketOf, chargeSheets, firstLevyMonth, isApplied, settleThrough, sheetHash, sheetTotal, type ChargeLine } from '../domain/levy';
 import { levyChargePostings } from '../domain/postings';
 import * as ledger from '../store/ledger';
 import * as levies from '../store/levy';
@@ -78,7 +65,9 @@ function arrearsEvents(compoundId: string, opened: ReturnType<typeof arrearsChan
         eventContext(compoundId, actor, eventId('ArrearsRecorded', compoundId, a.arrearsId)),
       ),
     ),
-    ...cleared.map((a) => ArrearsCleared.create({ compoundId, ownerId: a.payerId, unitId: a.unitId, arrearsId: a.arrearsId }, eventContext(compoundId, actor, eventId('ArrearsCleared', compoundId, a.arrearsId)))),
+    ...cleared.map((a) =>
+      ArrearsCleared.create({ compoundId, ownerId: a.payerId, unitId: a.unitId, arrearsId: a.arrearsId }, eventContext(compoundId, actor, eventId('ArrearsCleared', compoundId, a.arrearsId))),
+    ),
   ];
 }
 
@@ -171,7 +160,10 @@ async function chargeMonth(levy: LevyConfig, units: Parameters<typeof chargeShee
   }
   const total = sheets.reduce((s, x) => s + x.totalFen, 0);
   const unitsCharged = sheets.reduce((s, x) => s + x.units, 0);
-  const developerFen = [...known.values()].flat().filter((l) => l.payerId === levy.developerId).reduce((s, l) => s + l.fen, 0);
+  const developerFen = [...known.values()]
+    .flat()
+    .filter((l) => l.payerId === levy.developerId)
+    .reduce((s, l) => s + l.fen, 0);
   const events: BusEvent[] = [];
   if (total > 0) {
     const { entry } = await ledger.append(compoundId, FUND, {
@@ -184,7 +176,11 @@ async function chargeMonth(levy: LevyConfig, units: Parameters<typeof chargeShee
       at: clock.nowIso(),
       detail: { period, sheets },
     });
-    await syncBuckets(levy, Array.from({ length: levy.buckets }, (_, b) => b), { period: evaluateArrears ? period : undefined, known, actor: 'schedule:levy-clock' });
+    await syncBuckets(
+      levy,
+      Array.from({ length: levy.buckets }, (_, b) => b),
+      { period: evaluateArrears ? period : undefined, known, actor: 'schedule:levy-clock' },
+    );
     events.push(
       LevyMonthCharged.create(
         { compoundId, period, units: unitsCharged, totalFen: total, developerFen, entrySeq: entry.seq },
@@ -224,5 +220,9 @@ export async function applyToBuckets(levy: LevyConfig, entry: Entry, actor: stri
 
 export async function reconcileLevy(compoundId: string): Promise<Bucket[]> {
   const levy = await requireLevy(compoundId);
-  return syncBuckets(levy, Array.from({ length: levy.buckets }, (_, b) => b), { actor: 'funds:reconcile' });
+  return syncBuckets(
+    levy,
+    Array.from({ length: levy.buckets }, (_, b) => b),
+    { actor: 'funds:reconcile' },
+  );
 }

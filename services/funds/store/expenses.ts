@@ -112,7 +112,15 @@ export async function saveExpense(next: Expense, events: BusEvent[] = []): Promi
 /** An expense whose submission was refused (over the approval): it never existed. */
 export async function deleteSubmitting(e: Expense): Promise<void> {
   try {
-    await db().send(new DeleteCommand({ TableName: table(), Key: expenseKey(e.compoundId, e.projectId, e.expenseId), ConditionExpression: '#status = :submitting', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':submitting': 'submitting' } }));
+    await db().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: expenseKey(e.compoundId, e.projectId, e.expenseId),
+        ConditionExpression: '#status = :submitting',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':submitting': 'submitting' },
+      }),
+    );
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
@@ -143,7 +151,12 @@ export async function pageExpenses(compoundId: string, filter: { projectId?: str
 
 /** A reviewer's queue: expenses whose next step is theirs, oldest due first. */
 export function reviewQueue(role: 'community' | 'street', scope: string, limit: number, cursor?: string): Promise<Page<Expense>> {
-  return queryPage({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': queuePk(role, scope) } }, limit, cursor, (i) => publicExpense(i)!);
+  return queryPage(
+    { TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': queuePk(role, scope) } },
+    limit,
+    cursor,
+    (i) => publicExpense(i)!,
+  );
 }
 
 /** Expenses whose step is overdue or whose transient state needs completing, by now. */
@@ -203,9 +216,8 @@ export async function payeeLines(compoundId: string, payeeKey: string, from: str
         ExclusiveStartKey: startKey,
       }),
     );
-    out.push(...((page.Items ?? []).map((i) => stripKeys<PayeeLine>(i)!)));
+    out.push(...(page.Items ?? []).map((i) => stripKeys<PayeeLine>(i)!));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return out;
 }
-

@@ -112,4 +112,3 @@ export async function referenceStatus(compoundId: string, fund: Fund, clientRef:
   if (!Item) return undefined;
   return Item.status === 'done' ? { status: 'done', seq: Item.seq as number } : { status: 'pending', leaseUntil: Item.leaseUntil as number };
 }
-

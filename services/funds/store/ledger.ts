@@ -37,7 +37,6 @@ const GROUP_MAX_BYTES = 200_000;
 /** How long one group may keep losing the race to other instances before its appends answer Busy. */
 const CONTENTION_BUDGET_MS = 2_500;
 
-
 export interface AppendStats {
   /** Conditional block puts tried (1 per group when uncontended). */
   attempts: number;
@@ -113,7 +112,9 @@ async function claim(compoundId: string, fund: Fund, draft: EntryDraft, headSeq:
   const key = refKey(compoundId, fund, draft.clientRef);
   const now = clock.now().getTime();
   try {
-    await db().send(new PutCommand({ TableName: table(), Item: { ...key, contentHash: hash, status: 'pending', headAtClaim: headSeq, leaseUntil: now + LEASE_MS }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await db().send(
+      new PutCommand({ TableName: table(), Item: { ...key, contentHash: hash, status: 'pending', headAtClaim: headSeq, leaseUntil: now + LEASE_MS }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     return { owned: true, headAtClaim: headSeq };
   } catch (error) {
     if (!isConditionFailed(error)) throw error;

@@ -54,7 +54,11 @@ export async function markCharged(compoundId: string, period: string, nextDueAt:
   return updateWithEvents(
     table(),
     levyKey(compoundId),
-    { set: ['chargedThrough = :p', 'duePk = :pk', 'dueSk = :sk'], condition: 'attribute_not_exists(chargedThrough) OR chargedThrough < :p', values: { ':p': period, ':pk': due.duePk, ':sk': due.dueSk } },
+    {
+      set: ['chargedThrough = :p', 'duePk = :pk', 'dueSk = :sk'],
+      condition: 'attribute_not_exists(chargedThrough) OR chargedThrough < :p',
+      values: { ':p': period, ':pk': due.duePk, ':sk': due.dueSk },
+    },
     events,
   );
 }
@@ -62,7 +66,15 @@ export async function markCharged(compoundId: string, period: string, nextDueAt:
 /** The number of buckets, once the roll's size is known (a levy started before its roll arrived has 0 until then). */
 export async function setBuckets(compoundId: string, buckets: number): Promise<void> {
   try {
-    await db().send(new UpdateCommand({ TableName: table(), Key: levyKey(compoundId), UpdateExpression: 'SET buckets = :b', ConditionExpression: 'buckets = :zero', ExpressionAttributeValues: { ':b': buckets, ':zero': 0 } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: levyKey(compoundId),
+        UpdateExpression: 'SET buckets = :b',
+        ConditionExpression: 'buckets = :zero',
+        ExpressionAttributeValues: { ':b': buckets, ':zero': 0 },
+      }),
+    );
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
@@ -71,7 +83,9 @@ export async function setBuckets(compoundId: string, buckets: number): Promise<v
 /** Keep the levy due at this time (nothing charged now: a roll still arriving, a month not begun). */
 export async function setDue(compoundId: string, at: string): Promise<void> {
   const due = dueAt(LEVY_DUE, at, compoundId);
-  await db().send(new UpdateCommand({ TableName: table(), Key: levyKey(compoundId), UpdateExpression: 'SET duePk = :pk, dueSk = :sk', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } }));
+  await db().send(
+    new UpdateCommand({ TableName: table(), Key: levyKey(compoundId), UpdateExpression: 'SET duePk = :pk, dueSk = :sk', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } }),
+  );
 }
 
 // ---- charge sheets --------------------------------------------------------------------------------
@@ -125,7 +139,11 @@ export async function saveBucket(compoundId: string, next: Bucket, events: BusEv
     written = await updateWithEvents(
       table(),
       key,
-      { set: ['units = :units', 'throughSeq = :through', 'applied = :applied', 'version = :next'], condition: 'version = :version', values: { ':units': state.units, ':through': state.throughSeq, ':applied': state.applied, ':version': next.version, ':next': next.version + 1 } },
+      {
+        set: ['units = :units', 'throughSeq = :through', 'applied = :applied', 'version = :next'],
+        condition: 'version = :version',
+        values: { ':units': state.units, ':through': state.throughSeq, ':applied': state.applied, ':version': next.version, ':next': next.version + 1 },
+      },
       events,
     );
   }

@@ -104,7 +104,12 @@ export async function commit(compoundId: string, projectId: string, op: string, 
         UpdateExpression: `SET committedFen = committedFen + :delta, marks.#op = :mark${prune.length ? ` REMOVE ${prune.map((_, i) => `marks.#old${i}`).join(', ')}` : ''}`,
         ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(marks.#op) AND #status = :authorized${deltaFen > 0 ? ' AND committedFen <= :limit' : ''}`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':delta': deltaFen, ':mark': { state: 'pending', at: clock.nowIso() }, ':authorized': 'authorized', ...(deltaFen > 0 ? { ':limit': approvedFen - deltaFen } : {}) },
+        ExpressionAttributeValues: {
+          ':delta': deltaFen,
+          ':mark': { state: 'pending', at: clock.nowIso() },
+          ':authorized': 'authorized',
+          ...(deltaFen > 0 ? { ':limit': approvedFen - deltaFen } : {}),
+        },
       }),
     );
     return 'applied';

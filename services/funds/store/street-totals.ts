@@ -66,8 +66,7 @@ async function setPart(street: StreetLocation, attribute: string, version: numbe
 }
 
 export const recordCompound = (street: StreetLocation, compoundId: string) => setPart(street, compoundAttribute(compoundId), 1, {});
-export const recordFund = (street: StreetLocation, compoundId: string, fund: Fund, seq: number, figures: FundFigures) =>
-  setPart(street, fundAttribute(compoundId, fund), seq, fundPart(figures));
+export const recordFund = (street: StreetLocation, compoundId: string, fund: Fund, seq: number, figures: FundFigures) => setPart(street, fundAttribute(compoundId, fund), seq, fundPart(figures));
 export const recordBucket = (street: StreetLocation, compoundId: string, bucket: number, version: number, figures: LevyFigures) =>
   setPart(street, bucketAttribute(compoundId, bucket), version, figures);
 
@@ -107,9 +106,7 @@ export async function compoundPartsIn(scope: AreaScope, consumed?: { units: numb
   const out = new Map<string, CompoundParts>();
   let items: Record<string, unknown>[];
   if (scope.streetId) {
-    const { Item, ConsumedCapacity } = await db().send(
-      new GetCommand({ TableName: table(), Key: streetKey(scope.streetId), ...(consumed ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}) }),
-    );
+    const { Item, ConsumedCapacity } = await db().send(new GetCommand({ TableName: table(), Key: streetKey(scope.streetId), ...(consumed ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}) }));
     if (consumed) consumed.units += ConsumedCapacity?.CapacityUnits ?? 0;
     items = Item ? [Item] : [];
   } else {

@@ -96,7 +96,14 @@ export async function recordLocation(location: CompoundLocation & { timeZone?: s
       Key: summaryKey(location.compoundId),
       ReturnValues: 'ALL_NEW',
       UpdateExpression: 'SET compoundId = :c, districtId = :d, streetId = :s, communityId = :k, gsi1pk = :pk, gsi1sk = :sk',
-      ExpressionAttributeValues: { ':c': location.compoundId, ':d': location.districtId, ':s': location.streetId, ':k': location.communityId, ':pk': SUMMARY_PARTITION, ':sk': compoundSortKey(location) },
+      ExpressionAttributeValues: {
+        ':c': location.compoundId,
+        ':d': location.districtId,
+        ':s': location.streetId,
+        ':k': location.communityId,
+        ':pk': SUMMARY_PARTITION,
+        ':sk': compoundSortKey(location),
+      },
     }),
   );
   await copyItemToStreet(Attributes ?? {});
@@ -135,23 +142,27 @@ export async function copyToStreet(compoundId: string): Promise<void> {
 /** The quarter disclosed and when the next one falls due (or leave the due index when nothing is left). */
 export async function recordDisclosed(compoundId: string, quarter: string, nextDueAt: string): Promise<void> {
   const due = dueAt(DISCLOSURE_DUE, nextDueAt, compoundId);
-  await db().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: summaryKey(compoundId),
-      UpdateExpression: 'SET disclosedThrough = :q, duePk = :pk, dueSk = :sk',
-      ConditionExpression: 'attribute_not_exists(disclosedThrough) OR disclosedThrough <= :q',
-      ExpressionAttributeValues: { ':q': quarter, ':pk': due.duePk, ':sk': due.dueSk },
-    }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailed(error)) throw error;
-  });
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: summaryKey(compoundId),
+        UpdateExpression: 'SET disclosedThrough = :q, duePk = :pk, dueSk = :sk',
+        ConditionExpression: 'attribute_not_exists(disclosedThrough) OR disclosedThrough <= :q',
+        ExpressionAttributeValues: { ':q': quarter, ':pk': due.duePk, ':sk': due.dueSk },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailed(error)) throw error;
+    });
 }
 
 /** Nothing ended yet: come back when the quarter does. */
 export async function setDisclosureDue(compoundId: string, at: string): Promise<void> {
   const due = dueAt(DISCLOSURE_DUE, at, compoundId);
-  await db().send(new UpdateCommand({ TableName: table(), Key: summaryKey(compoundId), UpdateExpression: 'SET duePk = :pk, dueSk = :sk', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } }));
+  await db().send(
+    new UpdateCommand({ TableName: table(), Key: summaryKey(compoundId), UpdateExpression: 'SET duePk = :pk, dueSk = :sk', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } }),
+  );
 }
 
 /** Compounds whose next quarter has ended. */
@@ -198,4 +209,3 @@ export async function summariesIn(scope: AreaScope, consumed?: { units: number }
   );
   return items.map(fromItem).filter((s) => inScope(s as unknown as CompoundLocation, scope));
 }
-

@@ -75,7 +75,10 @@ export const officialsOf = (location: CompoundLocation) => ({
 });
 
 export const isAudience = (text: string): boolean =>
-  text === 'bureau' || /^user:[^\s#|]{1,128}$/.test(text) || GRID.test(text) || (() => {
+  text === 'bureau' ||
+  /^user:[^\s#|]{1,128}$/.test(text) ||
+  GRID.test(text) ||
+  (() => {
     const [role, scope, owner, ...rest] = text.split(':');
     if (rest.length || !scope || !ID_PATTERN.test(scope)) return false;
     if (role === 'owner') return owner !== undefined && ID_PATTERN.test(owner);

@@ -63,14 +63,47 @@ export const CASE_RULES: readonly Rule<any>[] = [
   on(ComplaintResolved, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.complaintResolved, refs: complaint }], ['complainant']),
   on(MediationOpened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.mediationOpened, refs: complaint }], ['complainant']),
 
-  on(FindingReferred, [{ key: 'department', topic: 'enforcement', urgency: 'normal', to: (d) => to(audience.department(d.department)), say: say.findingReferred, refs: (d) => ({ findingId: d.findingId, complaintId: d.complaintId }) }]),
+  on(FindingReferred, [
+    {
+      key: 'department',
+      topic: 'enforcement',
+      urgency: 'normal',
+      to: (d) => to(audience.department(d.department)),
+      say: say.findingReferred,
+      refs: (d) => ({ findingId: d.findingId, complaintId: d.complaintId }),
+    },
+  ]),
   on(FindingConfirmed, [
     // A major hazard reaches its party at once, even in quiet hours; the others when quiet hours end.
-    { key: 'responsible', topic: 'enforcement', urgency: 'urgent', when: (d) => d.severity !== 'general', to: (d) => responsibleOf(d.compoundId, d.responsibleParty, d.location.buildingId), say: say.findingToResponsible, refs: finding },
-    { key: 'responsible-general', topic: 'enforcement', urgency: 'normal', when: (d) => d.severity === 'general', to: (d) => responsibleOf(d.compoundId, d.responsibleParty, d.location.buildingId), say: say.findingToResponsible, refs: finding },
+    {
+      key: 'responsible',
+      topic: 'enforcement',
+      urgency: 'urgent',
+      when: (d) => d.severity !== 'general',
+      to: (d) => responsibleOf(d.compoundId, d.responsibleParty, d.location.buildingId),
+      say: say.findingToResponsible,
+      refs: finding,
+    },
+    {
+      key: 'responsible-general',
+      topic: 'enforcement',
+      urgency: 'normal',
+      when: (d) => d.severity === 'general',
+      to: (d) => responsibleOf(d.compoundId, d.responsibleParty, d.location.buildingId),
+      say: say.findingToResponsible,
+      refs: finding,
+    },
     { key: 'department', topic: 'enforcement', urgency: 'normal', to: (d) => to(audience.department(d.department)), say: say.findingToDepartment, refs: finding },
     // The committee hears of hazards in the compound, unless it is the party (then it has the notice itself).
-    { key: 'committee', topic: 'enforcement', urgency: 'low', when: (d) => d.responsibleParty.kind !== 'committee', to: (_, c) => to(officials(c).committee), say: say.findingToCommittee, refs: finding },
+    {
+      key: 'committee',
+      topic: 'enforcement',
+      urgency: 'low',
+      when: (d) => d.responsibleParty.kind !== 'committee',
+      to: (_, c) => to(officials(c).committee),
+      say: say.findingToCommittee,
+      refs: finding,
+    },
   ]),
   on(
     ReinspectionFailed,
@@ -93,7 +126,14 @@ export const CASE_RULES: readonly Rule<any>[] = [
     [
       // The street office supervises the alliance in its streets: every step reaches it at once.
       { key: 'street', topic: 'enforcement', urgency: 'urgent', to: (_, c) => to(officials(c).street), say: say.enforcementEscalated, refs: finding },
-      { key: 'departments', topic: 'enforcement', urgency: 'normal', to: (d) => to(audience.department(d.department), d.addressedTo === undefined ? undefined : audience.department(d.addressedTo)), say: say.enforcementEscalated, refs: finding },
+      {
+        key: 'departments',
+        topic: 'enforcement',
+        urgency: 'normal',
+        to: (d) => to(audience.department(d.department), d.addressedTo === undefined ? undefined : audience.department(d.addressedTo)),
+        say: say.enforcementEscalated,
+        refs: finding,
+      },
       { key: 'responsible', topic: 'enforcement', urgency: 'urgent', to: remembered, say: say.enforcementEscalated, refs: finding },
     ],
     ['finding'],

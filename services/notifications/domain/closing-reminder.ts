@@ -32,7 +32,10 @@ function toHeads(vote: VoteFacts, c: RuleContext, l: Language): Text {
   const closes = localTime(vote.closesAt, l, c.zone);
   return zh(l)
     ? { title: `【入户提醒】“${vote.question}”两天后截止`, body: `投票将于 ${closes} 截止。请提醒本楼尚未投票的业主；应用中的公告送达名单列出通知尚未送达的业主。` }
-    : { title: `Two days left: “${vote.question}”`, body: `Voting closes ${closes}. Please remind the owners of your building who have not voted; the announcement's reach list in the app shows whom it has not reached.` };
+    : {
+        title: `Two days left: “${vote.question}”`,
+        body: `Voting closes ${closes}. Please remind the owners of your building who have not voted; the announcement's reach list in the app shows whom it has not reached.`,
+      };
 }
 
 /** The notices: every owner (by building, through the roll) and every building head. */

@@ -36,11 +36,7 @@ export interface NoticeTerms {
   legallyRequired: boolean;
 }
 
-export type Decision =
-  | { action: 'send' }
-  | { action: 'defer'; until: string }
-  | { action: 'digest'; at: string }
-  | { action: 'skip'; reason: 'channel_off' | 'no_address' | 'unsubscribed' };
+export type Decision = { action: 'send' } | { action: 'defer'; until: string } | { action: 'digest'; at: string } | { action: 'skip'; reason: 'channel_off' | 'no_address' | 'unsubscribed' };
 
 export const addressOf = (prefs: Pick<Preferences, 'phone' | 'email'>, channel: Channel): string | undefined => (channel === 'sms' ? prefs.phone : prefs.email);
 

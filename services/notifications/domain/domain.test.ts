@@ -35,7 +35,9 @@ describe('figures as people read them', () => {
     expect(squareMetres(7_117_600, 'zh')).toBe('71,176.00 平方米');
     expect(squareMetres(8950, 'en')).toBe('89.50 m²');
     expect(() => hundredthsText(1.5)).toThrow();
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => Number(hundredthsText(n).replaceAll(',', '')) * 100 === n || Math.abs(Number(hundredthsText(n).replaceAll(',', '')) * 100 - n) < 1e-3));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => Number(hundredthsText(n).replaceAll(',', '')) * 100 === n || Math.abs(Number(hundredthsText(n).replaceAll(',', '')) * 100 - n) < 1e-3),
+    );
   });
 
   test('percentages round down: a turnout is never overstated', () => {
@@ -83,11 +85,16 @@ describe('local time', () => {
 
   test('the next local time of day: not before now, within a day, at that minute', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }), fc.integer({ min: 0, max: 1439 }), fc.constantFrom(SH, 'America/New_York', 'Europe/Berlin', 'UTC'), (after, minute, zone) => {
-        const next = nextLocalTime(after, minute, zone);
-        const ahead = next.getTime() - after.getTime();
-        return ahead >= 0 && ahead <= 25 * 3_600_000 && (localMinuteOfDay(next, zone) === minute || zone !== SH);
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 1439 }),
+        fc.constantFrom(SH, 'America/New_York', 'Europe/Berlin', 'UTC'),
+        (after, minute, zone) => {
+          const next = nextLocalTime(after, minute, zone);
+          const ahead = next.getTime() - after.getTime();
+          return ahead >= 0 && ahead <= 25 * 3_600_000 && (localMinuteOfDay(next, zone) === minute || zone !== SH);
+        },
+      ),
     );
     expect(nextLocalTime(new Date('2026-05-01T22:59:00.000Z'), minutesOf('07:00'), SH).toISOString()).toBe('2026-05-01T23:00:00.000Z');
     expect(nextLocalTime(new Date('2026-05-01T23:00:00.000Z'), minutesOf('07:00'), SH).toISOString()).toBe('2026-05-01T23:00:00.000Z');
@@ -106,7 +113,12 @@ describe('whether and when a notice goes out on a channel', () => {
   const noon = new Date('2026-05-01T04:00:00.000Z'); // 12:00 Beijing
   const night = new Date('2026-05-01T15:30:00.000Z'); // 23:30 Beijing
   const quiet = { from: '22:00', to: '07:00' };
-  const notice = (over: Partial<{ topic: (typeof TOPICS)[number]; urgency: (typeof URGENCIES)[number]; legallyRequired: boolean }> = {}) => ({ topic: 'funds' as const, urgency: 'normal' as const, legallyRequired: false, ...over });
+  const notice = (over: Partial<{ topic: (typeof TOPICS)[number]; urgency: (typeof URGENCIES)[number]; legallyRequired: boolean }> = {}) => ({
+    topic: 'funds' as const,
+    urgency: 'normal' as const,
+    legallyRequired: false,
+    ...over,
+  });
 
   test('a channel not chosen, or without an address, is not used', () => {
     expect(decide(notice(), prefs({ channels: ['email'] }), 'sms', noon, SH)).toEqual({ action: 'skip', reason: 'channel_off' });
@@ -143,26 +155,37 @@ describe('whether and when a notice goes out on a channel', () => {
       channels: fc.subarray(['sms', 'email'] as const),
       phone: fc.option(fc.constant('+8613800000000'), { nil: undefined }),
       email: fc.option(fc.constant('a@b.cn'), { nil: undefined }),
-      quietHours: fc.option(fc.record({ from: fc.integer({ min: 0, max: 1439 }), to: fc.integer({ min: 0, max: 1439 }) }).map(({ from, to }) => ({ from: hhmm(from), to: hhmm(to) })), { nil: undefined }),
+      quietHours: fc.option(
+        fc.record({ from: fc.integer({ min: 0, max: 1439 }), to: fc.integer({ min: 0, max: 1439 }) }).map(({ from, to }) => ({ from: hhmm(from), to: hhmm(to) })),
+        { nil: undefined },
+      ),
       digest: fc.boolean(),
       digestAt: fc.integer({ min: 0, max: 1439 }).map(hhmm),
       unsubscribed: fc.subarray([...TOPICS]),
       language: fc.constantFrom('zh' as const, 'en' as const),
     });
     fc.assert(
-      fc.property(arbitraryPrefs, fc.constantFrom(...TOPICS), fc.constantFrom(...URGENCIES), fc.boolean(), fc.constantFrom('sms' as const, 'email' as const), fc.date({ min: new Date('2026-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }), (p, topic, urgency, legallyRequired, channel, now) => {
-        const d = decide({ topic, urgency, legallyRequired }, p, channel, now, SH);
-        if (urgency === 'urgent' && d.action === 'defer') return false;
-        if (legallyRequired && d.action === 'skip' && d.reason === 'unsubscribed') return false;
-        if (legallyRequired && d.action === 'digest') return false;
-        if (d.action === 'defer') {
-          const until = new Date(d.until);
-          if (until <= now || until.getTime() - now.getTime() > 24 * 3_600_000) return false;
-          if (quietHoursEnd(p, until, SH)) return false;
-        }
-        if (d.action === 'digest' && new Date(d.at) <= now) return false;
-        return true;
-      }),
+      fc.property(
+        arbitraryPrefs,
+        fc.constantFrom(...TOPICS),
+        fc.constantFrom(...URGENCIES),
+        fc.boolean(),
+        fc.constantFrom('sms' as const, 'email' as const),
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        (p, topic, urgency, legallyRequired, channel, now) => {
+          const d = decide({ topic, urgency, legallyRequired }, p, channel, now, SH);
+          if (urgency === 'urgent' && d.action === 'defer') return false;
+          if (legallyRequired && d.action === 'skip' && d.reason === 'unsubscribed') return false;
+          if (legallyRequired && d.action === 'digest') return false;
+          if (d.action === 'defer') {
+            const until = new Date(d.until);
+            if (until <= now || until.getTime() - now.getTime() > 24 * 3_600_000) return false;
+            if (quietHoursEnd(p, until, SH)) return false;
+          }
+          if (d.action === 'digest' && new Date(d.at) <= now) return false;
+          return true;
+        },
+      ),
     );
   });
 
@@ -210,10 +233,12 @@ describe('audiences', () => {
   });
 
   test('a notice id names its audience and place, and nothing else decodes', () => {
-    fc.assert(fc.property(fc.constantFrom('owner:C1:O1', 'committee:C1', 'user:x'), fc.string({ minLength: 1, maxLength: 60 }), (audience, sk) => {
-      const parsed = parseNoticeId(noticeId(audience, sk));
-      return parsed?.audience === audience && parsed.sk === sk;
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom('owner:C1:O1', 'committee:C1', 'user:x'), fc.string({ minLength: 1, maxLength: 60 }), (audience, sk) => {
+        const parsed = parseNoticeId(noticeId(audience, sk));
+        return parsed?.audience === audience && parsed.sk === sk;
+      }),
+    );
     expect(parseNoticeId('bm9wZQ')).toBeUndefined();
     expect(parseNoticeId('!!!')).toBeUndefined();
   });
@@ -224,19 +249,63 @@ describe('the rules', () => {
 
   test('every event someone must act on has a rule', () => {
     const needed = [
-      'VoteAnnounced', 'VoteOpened', 'VoteReminderDue', 'VoteClosed', 'ResolutionPassed', 'ResolutionFailed', 'VoteAnnulled', 'ObjectionFiled',
-      'CommitteeElected', 'CommitteeTermExpiring', 'CommitteeDissolved', 'CandidateDisqualified', 'CommitteeMemberDisqualified',
-      'ProjectAuthorized', 'ExpenseSubmitted', 'ExpenseReviewed', 'ExpenseReviewOverdue', 'ExpensePaid', 'DisclosurePublished', 'ArrearsRecorded', 'ArrearsCleared',
-      'ComplaintReceived', 'ComplaintRouted', 'ComplaintAcknowledged', 'ComplaintEscalated', 'ComplaintResolved', 'MediationOpened',
-      'FindingReferred', 'FindingConfirmed', 'ReinspectionFailed', 'FindingRectified', 'EnforcementEscalated', 'GridRoleAssigned',
+      'VoteAnnounced',
+      'VoteOpened',
+      'VoteReminderDue',
+      'VoteClosed',
+      'ResolutionPassed',
+      'ResolutionFailed',
+      'VoteAnnulled',
+      'ObjectionFiled',
+      'CommitteeElected',
+      'CommitteeTermExpiring',
+      'CommitteeDissolved',
+      'CandidateDisqualified',
+      'CommitteeMemberDisqualified',
+      'ProjectAuthorized',
+      'ExpenseSubmitted',
+      'ExpenseReviewed',
+      'ExpenseReviewOverdue',
+      'ExpensePaid',
+      'DisclosurePublished',
+      'ArrearsRecorded',
+      'ArrearsCleared',
+      'ComplaintReceived',
+      'ComplaintRouted',
+      'ComplaintAcknowledged',
+      'ComplaintEscalated',
+      'ComplaintResolved',
+      'MediationOpened',
+      'FindingReferred',
+      'FindingConfirmed',
+      'ReinspectionFailed',
+      'FindingRectified',
+      'EnforcementEscalated',
+      'GridRoleAssigned',
     ];
     expect(RULES.map((r) => r.event.detailType).sort()).toEqual([...needed].sort());
   });
 
   test('each rule, fed its event’s fixture, says something in both languages to valid audiences', () => {
-    const withFacts: RuleContext = { ...context, complainant: 'user:owner-sub', finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' }, vote: { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' } };
+    const withFacts: RuleContext = {
+      ...context,
+      complainant: 'user:owner-sub',
+      finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' },
+      vote: { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' },
+    };
     const reminder = VoteReminderDue.create(
-      { compoundId: 'C1', voteId: 'V1', kind: 'resolution', opensAt: '2026-05-16T00:00:00.000Z', buildingId: 'B1', ownerIds: ['O1'], closesAt: '2026-05-23T00:00:00.000Z', question: 'Q?', part: 0, parts: 1 },
+      {
+        compoundId: 'C1',
+        voteId: 'V1',
+        kind: 'resolution',
+        opensAt: '2026-05-16T00:00:00.000Z',
+        buildingId: 'B1',
+        ownerIds: ['O1'],
+        closesAt: '2026-05-23T00:00:00.000Z',
+        question: 'Q?',
+        part: 0,
+        parts: 1,
+      },
       { compoundId: 'C1', actor: 'x', occurredAt: '2026-05-21T00:00:00.000Z' },
     );
     for (const rule of RULES) {
@@ -256,7 +325,11 @@ describe('the rules', () => {
 
   test('the vote announcement and the results are legally required; the announcement goes to owners, building heads, the committee, the community and the street office', () => {
     const specs = issued('VoteAnnounced');
-    expect(specs.map((s) => [s.key, s.legallyRequired])).toEqual([['owners', true], ['building-heads', false], ['officials', false]]);
+    expect(specs.map((s) => [s.key, s.legallyRequired])).toEqual([
+      ['owners', true],
+      ['building-heads', false],
+      ['officials', false],
+    ]);
     expect(audiencesIn(specs)).toEqual(['owners', 'building-heads', 'committee:C1', 'community:K1', 'street:S1']);
     for (const type of ['VoteClosed', 'ResolutionPassed', 'ResolutionFailed']) expect(issued(type)[0]!.legallyRequired).toBe(true);
     expect(issued('VoteOpened')[0]!.legallyRequired).toBe(false);
@@ -275,7 +348,8 @@ describe('the rules', () => {
   });
 
   test('a payment reaches the inspector in the top tier: by its review tier, else above 20,000 yuan', () => {
-    const inspector = (amountFen: number, tier?: number) => audiencesIn(issued('ExpensePaid', { amountFen }, tier ? { ...context, expense: { expenseId: 'X1', projectId: 'P', payee: 'p', amountFen, tier } } : context)).includes('inspector:S1');
+    const inspector = (amountFen: number, tier?: number) =>
+      audiencesIn(issued('ExpensePaid', { amountFen }, tier ? { ...context, expense: { expenseId: 'X1', projectId: 'P', payee: 'p', amountFen, tier } } : context)).includes('inspector:S1');
     expect(inspector(TOP_TIER_ABOVE_FEN)).toBe(false);
     expect(inspector(TOP_TIER_ABOVE_FEN + 1)).toBe(true);
     expect(inspector(150_000, 3)).toBe(true); // a payee's 30-day total put it in the top tier
@@ -312,7 +386,8 @@ describe('the rules', () => {
     expect(confirmed({ severity: 'general' }).map((s) => [s.key, s.urgency])[0]).toEqual(['responsible-general', 'normal']);
     expect(confirmed({})[0]!.message.zh.body).toContain('2026年5月17日 00:00 前整改完毕');
     expect(confirmed({})[0]!.message.zh.body).toContain('B1 栋，roof terrace');
-    const responsible = (party: Record<string, unknown>, location: Record<string, unknown> = { buildingId: 'B1' }) => audiencesIn(confirmed({ responsibleParty: party, location }).filter((s) => s.key.startsWith('responsible')));
+    const responsible = (party: Record<string, unknown>, location: Record<string, unknown> = { buildingId: 'B1' }) =>
+      audiencesIn(confirmed({ responsibleParty: party, location }).filter((s) => s.key.startsWith('responsible')));
     expect(responsible({ kind: 'property_company' })).toEqual(['property:C1']);
     expect(responsible({ kind: 'committee' })).toEqual(['committee:C1']);
     expect(audiencesIn(confirmed({ responsibleParty: { kind: 'committee' } }))).toEqual(['committee:C1', 'department:urban-management']); // no second notice to the committee
@@ -325,7 +400,10 @@ describe('the rules', () => {
 
   test('after the finding: re-inspection, rectification and escalation reach the party remembered from the confirmation', () => {
     const remembered: RuleContext = { ...context, finding: { findingId: 'F9', responsible: { kind: 'owner', ownerId: 'O1' }, buildingId: 'B1', deadline: '2026-05-16T16:00:00.000Z' } };
-    expect(issued('ReinspectionFailed', {}, remembered).map((s) => [audiencesIn([s]), s.urgency])).toEqual([[['owner:C1:O1'], 'urgent'], [['department:urban-management'], 'normal']]);
+    expect(issued('ReinspectionFailed', {}, remembered).map((s) => [audiencesIn([s]), s.urgency])).toEqual([
+      [['owner:C1:O1'], 'urgent'],
+      [['department:urban-management'], 'normal'],
+    ]);
     expect(audiencesIn(issued('ReinspectionFailed'))).toEqual(['department:urban-management']);
     expect(audiencesIn(issued('FindingRectified', {}, remembered))).toEqual(['owner:C1:O1', 'department:urban-management', 'committee:C1']);
     const escalated = issued('EnforcementEscalated', {}, remembered);
@@ -355,7 +433,15 @@ describe('what goes out', () => {
     expect(compose(message, 'en')).toEqual({ subject: '[gongzhi] Title', text: 'Body' });
   });
   test('a digest lists its notices', () => {
-    expect(composeDigest([{ zh: '甲', en: 'A' }, { zh: '乙', en: 'B' }], 'zh')).toEqual({ subject: '【共治】今日通知摘要（2 条）', text: '1. 甲\n2. 乙\n详情请在应用中查看。' });
+    expect(
+      composeDigest(
+        [
+          { zh: '甲', en: 'A' },
+          { zh: '乙', en: 'B' },
+        ],
+        'zh',
+      ),
+    ).toEqual({ subject: '【共治】今日通知摘要（2 条）', text: '1. 甲\n2. 乙\n详情请在应用中查看。' });
   });
 });
 

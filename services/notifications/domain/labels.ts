@@ -51,7 +51,19 @@ export const DISQUALIFICATIONS: Labels<'fee_arrears' | 'fund_arrears' | 'unrecti
 };
 
 export const COMPLAINT_CATEGORIES: Labels<
-  'property_service' | 'fees' | 'noise' | 'parking' | 'leaks_repairs' | 'renovation' | 'pets' | 'common_parts' | 'committee_conduct' | 'illegal_construction' | 'fire_safety' | 'utilities_cut_off' | 'other'
+  | 'property_service'
+  | 'fees'
+  | 'noise'
+  | 'parking'
+  | 'leaks_repairs'
+  | 'renovation'
+  | 'pets'
+  | 'common_parts'
+  | 'committee_conduct'
+  | 'illegal_construction'
+  | 'fire_safety'
+  | 'utilities_cut_off'
+  | 'other'
 > = {
   property_service: { zh: '物业服务', en: 'property services' },
   fees: { zh: '收费', en: 'fees' },

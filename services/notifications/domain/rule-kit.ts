@@ -106,7 +106,6 @@ export function handlerAudience(handler: { kind: string; id: string }): Audience
 /** Payments above this (20,000 yuan) are the top review tier: the discipline inspector is told. */
 export const TOP_TIER_ABOVE_FEN = 2_000_000;
 
-
 /**
  * Who answers for a finding, as an audience: an owner on the roll, the property company or the
  * committee. A tenant, the developer or someone named only in words has no account here: the

@@ -47,34 +47,151 @@ export const RULES: readonly Rule<any>[] = [
     { key: 'owners', topic: 'votes', urgency: 'normal', legallyRequired: true, to: () => [owners], say: say.voteAnnounced, refs: (d) => ({ voteId: d.voteId }) },
     { key: 'building-heads', topic: 'grid', urgency: 'normal', to: () => [allBuildingHeads], say: say.voteAnnouncedToHeads, refs: (d) => ({ voteId: d.voteId }) },
     // The residents' committee is told of the meeting at the same time (Regulations art. 14); the street office supervises.
-    { key: 'officials', topic: 'votes', urgency: 'normal', to: (_, c) => to(officials(c).committee, officials(c).community, officials(c).street), say: say.voteAnnounced, refs: (d) => ({ voteId: d.voteId }) },
+    {
+      key: 'officials',
+      topic: 'votes',
+      urgency: 'normal',
+      to: (_, c) => to(officials(c).committee, officials(c).community, officials(c).street),
+      say: say.voteAnnounced,
+      refs: (d) => ({ voteId: d.voteId }),
+    },
   ]),
   on(VoteOpened, [{ key: 'owners', topic: 'votes', urgency: 'normal', to: (_, c) => [owners, ...to(officials(c).committee)], say: say.voteOpened, refs: (d) => ({ voteId: d.voteId }) }], ['vote']),
   on(VoteReminderDue, [
-    { key: 'owners', topic: 'votes', urgency: 'normal', to: (d) => [{ kind: 'building-owners', buildingId: d.buildingId, ownerIds: d.ownerIds }], say: say.voteReminder, refs: (d) => ({ voteId: d.voteId, buildingId: d.buildingId }) },
-    { key: 'building-head', topic: 'grid', urgency: 'normal', when: (d) => d.ownerIds.length > 0, to: (d) => [{ kind: 'building-heads', buildingIds: [d.buildingId] }], say: say.voteReminderToHead, refs: (d) => ({ voteId: d.voteId, buildingId: d.buildingId }) },
+    {
+      key: 'owners',
+      topic: 'votes',
+      urgency: 'normal',
+      to: (d) => [{ kind: 'building-owners', buildingId: d.buildingId, ownerIds: d.ownerIds }],
+      say: say.voteReminder,
+      refs: (d) => ({ voteId: d.voteId, buildingId: d.buildingId }),
+    },
+    {
+      key: 'building-head',
+      topic: 'grid',
+      urgency: 'normal',
+      when: (d) => d.ownerIds.length > 0,
+      to: (d) => [{ kind: 'building-heads', buildingIds: [d.buildingId] }],
+      say: say.voteReminderToHead,
+      refs: (d) => ({ voteId: d.voteId, buildingId: d.buildingId }),
+    },
   ]),
-  on(VoteClosed, [{ key: 'owners', topic: 'votes', urgency: 'normal', legallyRequired: true, to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)], say: say.preliminaryResult, refs: (d) => ({ voteId: d.voteId }) }], ['vote']),
-  on(ResolutionPassed, [{ key: 'owners', topic: 'votes', urgency: 'normal', legallyRequired: true, to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)], say: say.finalResult(true), refs: (d) => ({ voteId: d.voteId }) }]),
-  on(ResolutionFailed, [{ key: 'owners', topic: 'votes', urgency: 'normal', legallyRequired: true, to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)], say: say.finalResult(false), refs: (d) => ({ voteId: d.voteId }) }]),
-  on(VoteAnnulled, [{ key: 'owners', topic: 'votes', urgency: 'normal', legallyRequired: true, to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community)], say: say.voteAnnulled, refs: (d) => ({ voteId: d.voteId }) }], ['vote']),
+  on(
+    VoteClosed,
+    [
+      {
+        key: 'owners',
+        topic: 'votes',
+        urgency: 'normal',
+        legallyRequired: true,
+        to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)],
+        say: say.preliminaryResult,
+        refs: (d) => ({ voteId: d.voteId }),
+      },
+    ],
+    ['vote'],
+  ),
+  on(ResolutionPassed, [
+    {
+      key: 'owners',
+      topic: 'votes',
+      urgency: 'normal',
+      legallyRequired: true,
+      to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)],
+      say: say.finalResult(true),
+      refs: (d) => ({ voteId: d.voteId }),
+    },
+  ]),
+  on(ResolutionFailed, [
+    {
+      key: 'owners',
+      topic: 'votes',
+      urgency: 'normal',
+      legallyRequired: true,
+      to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community, officials(c).street)],
+      say: say.finalResult(false),
+      refs: (d) => ({ voteId: d.voteId }),
+    },
+  ]),
+  on(
+    VoteAnnulled,
+    [
+      {
+        key: 'owners',
+        topic: 'votes',
+        urgency: 'normal',
+        legallyRequired: true,
+        to: (_, c) => [owners, ...to(officials(c).committee, officials(c).community)],
+        say: say.voteAnnulled,
+        refs: (d) => ({ voteId: d.voteId }),
+      },
+    ],
+    ['vote'],
+  ),
   // The street office decides on objections within the objection period.
-  on(ObjectionFiled, [{ key: 'street', topic: 'votes', urgency: 'normal', to: (_, c) => to(officials(c).street, officials(c).committee), say: say.objectionFiled, refs: (d) => ({ voteId: d.voteId, objectionId: d.objectionId }) }], ['vote']),
+  on(
+    ObjectionFiled,
+    [
+      {
+        key: 'street',
+        topic: 'votes',
+        urgency: 'normal',
+        to: (_, c) => to(officials(c).street, officials(c).committee),
+        say: say.objectionFiled,
+        refs: (d) => ({ voteId: d.voteId, objectionId: d.objectionId }),
+      },
+    ],
+    ['vote'],
+  ),
 
   // The committee.
   on(CommitteeElected, [
     { key: 'owners', topic: 'committee', urgency: 'low', to: () => [owners], say: say.committeeElected, refs: (d) => ({ electionId: d.electionId }) },
     // Filing (备案) with the street office within 30 days of the election.
-    { key: 'street', topic: 'committee', urgency: 'normal', to: (_, c) => to(officials(c).street, officials(c).community), say: say.committeeElectedToStreet, refs: (d) => ({ electionId: d.electionId }) },
+    {
+      key: 'street',
+      topic: 'committee',
+      urgency: 'normal',
+      to: (_, c) => to(officials(c).street, officials(c).community),
+      say: say.committeeElectedToStreet,
+      refs: (d) => ({ electionId: d.electionId }),
+    },
   ]),
-  on(CommitteeTermExpiring, [{ key: 'street', topic: 'committee', urgency: 'normal', to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee), say: say.termExpiring, refs: (d) => ({ committeeId: d.committeeId }) }]),
+  on(CommitteeTermExpiring, [
+    {
+      key: 'street',
+      topic: 'committee',
+      urgency: 'normal',
+      to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee),
+      say: say.termExpiring,
+      refs: (d) => ({ committeeId: d.committeeId }),
+    },
+  ]),
   on(CommitteeDissolved, [
     { key: 'street', topic: 'committee', urgency: 'normal', to: (_, c) => to(officials(c).street, officials(c).community), say: say.committeeDissolved, refs: (d) => ({ committeeId: d.committeeId }) },
     { key: 'owners', topic: 'committee', urgency: 'low', when: (d) => d.reason === 'term_ended', to: () => [owners], say: say.committeeDissolved, refs: (d) => ({ committeeId: d.committeeId }) },
   ]),
-  on(CandidateDisqualified, [{ key: 'officials', topic: 'committee', urgency: 'normal', to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee), say: say.candidateDisqualified, refs: (d) => ({ personId: d.personId }) }]),
+  on(CandidateDisqualified, [
+    {
+      key: 'officials',
+      topic: 'committee',
+      urgency: 'normal',
+      to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee),
+      say: say.candidateDisqualified,
+      refs: (d) => ({ personId: d.personId }),
+    },
+  ]),
   // A sitting member on the negative list: the city must act (removal is the owners' matter 3).
-  on(CommitteeMemberDisqualified, [{ key: 'officials', topic: 'committee', urgency: 'urgent', to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee), say: say.memberDisqualified, refs: (d) => ({ personId: d.personId, committeeId: d.committeeId }) }]),
+  on(CommitteeMemberDisqualified, [
+    {
+      key: 'officials',
+      topic: 'committee',
+      urgency: 'urgent',
+      to: (_, c) => to(officials(c).street, officials(c).community, officials(c).committee),
+      say: say.memberDisqualified,
+      refs: (d) => ({ personId: d.personId, committeeId: d.committeeId }),
+    },
+  ]),
 
   // Funds (业账社审: community, branch and residents' committee, street office; the inspector above 20,000 yuan).
   on(ProjectAuthorized, [
@@ -82,8 +199,23 @@ export const RULES: readonly Rule<any>[] = [
     { key: 'owners', topic: 'funds', urgency: 'low', to: () => [owners], say: say.projectAuthorized, refs: (d) => ({ projectId: d.projectId }) },
   ]),
   on(ExpenseSubmitted, [
-    { key: 'reviewer', topic: 'funds', urgency: 'normal', to: (_, c) => to(reviewerOf('community_reviewer', c)), say: say.reviewDue('community_reviewer'), refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
-    { key: 'inspector', topic: 'funds', urgency: 'normal', when: (d) => d.inspectorNotified, to: (_, c) => to(officials(c).inspector), say: say.largeExpense, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
+    {
+      key: 'reviewer',
+      topic: 'funds',
+      urgency: 'normal',
+      to: (_, c) => to(reviewerOf('community_reviewer', c)),
+      say: say.reviewDue('community_reviewer'),
+      refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
+    },
+    {
+      key: 'inspector',
+      topic: 'funds',
+      urgency: 'normal',
+      when: (d) => d.inspectorNotified,
+      to: (_, c) => to(officials(c).inspector),
+      say: say.largeExpense,
+      refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
+    },
   ]),
   on(ExpenseReviewed, [
     {
@@ -95,30 +227,68 @@ export const RULES: readonly Rule<any>[] = [
       say: (d, c, l) => say.reviewDue(STEP_ORDER[STEP_ORDER.indexOf(d.step) + 1]!)(d, c, l),
       refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
     },
-    { key: 'committee', topic: 'funds', urgency: 'normal', when: (d) => d.decision === 'rejected' || d.fullyApproved, to: (_, c) => to(officials(c).committee), say: say.reviewDecided, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
+    {
+      key: 'committee',
+      topic: 'funds',
+      urgency: 'normal',
+      when: (d) => d.decision === 'rejected' || d.fullyApproved,
+      to: (_, c) => to(officials(c).committee),
+      say: say.reviewDecided,
+      refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
+    },
   ]),
   on(ExpenseReviewOverdue, [
     { key: 'reviewer', topic: 'funds', urgency: 'urgent', to: (d, c) => to(reviewerOf(d.step, c)), say: say.reviewOverdue, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
     // A community step that is late goes up to the street office, which supervises it.
-    { key: 'supervisor', topic: 'funds', urgency: 'normal', when: (d) => d.step !== 'street_office', to: (_, c) => to(officials(c).street), say: say.reviewOverdue, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
+    {
+      key: 'supervisor',
+      topic: 'funds',
+      urgency: 'normal',
+      when: (d) => d.step !== 'street_office',
+      to: (_, c) => to(officials(c).street),
+      say: say.reviewOverdue,
+      refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
+    },
   ]),
   on(
     ExpensePaid,
     [
       { key: 'committee', topic: 'funds', urgency: 'low', to: (_, c) => to(officials(c).committee), say: say.expensePaid, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
       // Over the top tier: by the tier it was reviewed in (the payee's 30-day total), else by its own amount.
-      { key: 'inspector', topic: 'funds', urgency: 'normal', when: (d, c) => (c.expense ? c.expense.tier >= 3 : d.amountFen > TOP_TIER_ABOVE_FEN), to: (_, c) => to(officials(c).inspector), say: say.largePayment, refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }) },
+      {
+        key: 'inspector',
+        topic: 'funds',
+        urgency: 'normal',
+        when: (d, c) => (c.expense ? c.expense.tier >= 3 : d.amountFen > TOP_TIER_ABOVE_FEN),
+        to: (_, c) => to(officials(c).inspector),
+        say: say.largePayment,
+        refs: (d) => ({ projectId: d.projectId, expenseId: d.expenseId }),
+      },
     ],
     ['expense'],
   ),
   on(DisclosurePublished, [{ key: 'owners', topic: 'funds', urgency: 'low', to: (_, c) => [owners, ...to(officials(c).committee)], say: say.disclosure, refs: (d) => ({ period: d.period }) }]),
-  on(ArrearsRecorded, [{ key: 'owner', topic: 'funds', urgency: 'normal', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsRecorded, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) }]),
-  on(ArrearsCleared, [{ key: 'owner', topic: 'funds', urgency: 'low', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsCleared, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) }]),
+  on(ArrearsRecorded, [
+    { key: 'owner', topic: 'funds', urgency: 'normal', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsRecorded, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) },
+  ]),
+  on(ArrearsCleared, [
+    { key: 'owner', topic: 'funds', urgency: 'low', to: (d) => to(audience.owner(d.compoundId, d.ownerId)), say: say.arrearsCleared, refs: (d) => ({ arrearsId: d.arrearsId, unitId: d.unitId }) },
+  ]),
 
   ...CASE_RULES,
 
   // The grid: a building head named is told what the role brings.
-  on(GridRoleAssigned, [{ key: 'building-head', topic: 'grid', urgency: 'low', when: (d) => d.role === 'building_head' && d.buildingId !== undefined, to: (d) => to(audience.buildingHead(d.compoundId, d.buildingId!)), say: say.buildingHeadNamed, refs: (d) => ({ buildingId: d.buildingId }) }]),
+  on(GridRoleAssigned, [
+    {
+      key: 'building-head',
+      topic: 'grid',
+      urgency: 'low',
+      when: (d) => d.role === 'building_head' && d.buildingId !== undefined,
+      to: (d) => to(audience.buildingHead(d.compoundId, d.buildingId!)),
+      say: say.buildingHeadNamed,
+      refs: (d) => ({ buildingId: d.buildingId }),
+    },
+  ]),
 ];
 
 const byType = new Map(RULES.map((r) => [r.event.detailType, r]));

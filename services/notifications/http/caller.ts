@@ -17,4 +17,7 @@ export function callerAudiences(principal: Principal, event: HttpEvent): Audienc
 export const OFFICIAL_ROLES: Role[] = ['committee', 'community', 'street', 'district', 'inspector', 'bureau'];
 
 /** The buildings of this compound the caller heads. */
-export const headedIn = (event: HttpEvent, compoundId: string): string[] => buildingsHeaded(grantsClaimOf(event)).filter((b) => b.compoundId === compoundId).map((b) => b.buildingId);
+export const headedIn = (event: HttpEvent, compoundId: string): string[] =>
+  buildingsHeaded(grantsClaimOf(event))
+    .filter((b) => b.compoundId === compoundId)
+    .map((b) => b.buildingId);

@@ -24,7 +24,17 @@ const putPreferences = implement(routes.putPreferences, async ({ principal, body
   const prefs: Preferences = { ...body, channels: [...new Set(body.channels)], unsubscribed: [...new Set(body.unsubscribed)] };
   const previous = await getPreferences(principal.subject);
   const event_ = NotificationPreferencesChanged.create(
-    { userId: principal.subject, channels: prefs.channels, hasPhone: Boolean(prefs.phone), hasEmail: Boolean(prefs.email), quietHours: prefs.quietHours, digest: prefs.digest, unsubscribed: prefs.unsubscribed, language: prefs.language, audiences: audiences.length },
+    {
+      userId: principal.subject,
+      channels: prefs.channels,
+      hasPhone: Boolean(prefs.phone),
+      hasEmail: Boolean(prefs.email),
+      quietHours: prefs.quietHours,
+      digest: prefs.digest,
+      unsubscribed: prefs.unsubscribed,
+      language: prefs.language,
+      audiences: audiences.length,
+    },
     { compoundId: null, actor: principal.subject, occurredAt: clock.nowIso() },
   );
   const saved = await savePreferences(principal.subject, prefs, audiences, previous?.version, event_);

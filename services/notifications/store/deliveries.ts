@@ -92,7 +92,18 @@ export async function defer(noticeId: string, channel: Channel, subject: string,
     await db().send(
       new PutCommand({
         TableName: table(),
-        Item: { ...key(noticeId, channel, subject), noticeId, channel, subject, to, status: 'deferred', attempts: 0, deferredUntil: until, updatedAt: clock.nowIso(), ...dueAt('deferred', until, `${noticeId}|${channel}|${subject}`) },
+        Item: {
+          ...key(noticeId, channel, subject),
+          noticeId,
+          channel,
+          subject,
+          to,
+          status: 'deferred',
+          attempts: 0,
+          deferredUntil: until,
+          updatedAt: clock.nowIso(),
+          ...dueAt('deferred', until, `${noticeId}|${channel}|${subject}`),
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR #s = :deferred',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':deferred': 'deferred' },
@@ -117,7 +128,8 @@ export async function claimSend(noticeId: string, channel: Channel, subject: str
       new UpdateCommand({
         TableName: table(),
         Key: key(noticeId, channel, subject),
-        UpdateExpression: 'SET #s = :sending, claimId = :claim, leaseUntil = :lease, noticeId = :notice, channel = :channel, subject = :subject, #to = :to, updatedAt = :now ADD attempts :one REMOVE duePk, dueSk',
+        UpdateExpression:
+          'SET #s = :sending, claimId = :claim, leaseUntil = :lease, noticeId = :notice, channel = :channel, subject = :subject, #to = :to, updatedAt = :now ADD attempts :one REMOVE duePk, dueSk',
         ConditionExpression: 'attribute_not_exists(pk) OR #s IN (:deferred, :failed) OR (#s = :sending AND leaseUntil < :nowMs)',
         ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {

@@ -22,7 +22,14 @@ export async function addToDigest(subject: string, entry: DigestEntry & { messag
   await db().send(
     new PutCommand({
       TableName: table(),
-      Item: { pk: keys.digestEntries(subject), sk: `ENTRY#${entry.createdAt}#${entry.noticeId}#${entry.channel}`, noticeId: entry.noticeId, channel: entry.channel, createdAt: entry.createdAt, title: { zh: entry.message.zh.title, en: entry.message.en.title } },
+      Item: {
+        pk: keys.digestEntries(subject),
+        sk: `ENTRY#${entry.createdAt}#${entry.noticeId}#${entry.channel}`,
+        noticeId: entry.noticeId,
+        channel: entry.channel,
+        createdAt: entry.createdAt,
+        title: { zh: entry.message.zh.title, en: entry.message.en.title },
+      },
     }),
   );
   const due = dueAt('digest', at, subject);
@@ -51,7 +58,12 @@ export async function pendingDigest(subject: string): Promise<PendingDigest | un
 }
 
 export async function digestEntries(subject: string): Promise<(DigestEntry & { sk: string })[]> {
-  const items = await queryAll({ TableName: table(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': keys.digestEntries(subject), ':e': 'ENTRY#' }, ConsistentRead: true });
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+    ExpressionAttributeValues: { ':pk': keys.digestEntries(subject), ':e': 'ENTRY#' },
+    ConsistentRead: true,
+  });
   return items.map((i) => ({ sk: i.sk as string, noticeId: i.noticeId as string, channel: i.channel as Channel, createdAt: i.createdAt as string, title: i.title as Record<'zh' | 'en', string> }));
 }
 
@@ -78,20 +90,45 @@ export async function removeEntries(subject: string, sks: readonly string[]): Pr
  */
 export async function closeDigest(subject: string, version: number, next: string): Promise<void> {
   try {
-    await db().send(new UpdateCommand({ TableName: table(), Key: keys.digest(subject), UpdateExpression: 'REMOVE duePk, dueSk, sentChannels', ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.digest(subject),
+        UpdateExpression: 'REMOVE duePk, dueSk, sentChannels',
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': version },
+      }),
+    );
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
     const due = dueAt('digest', next, subject);
-    await db().send(new UpdateCommand({ TableName: table(), Key: keys.digest(subject), UpdateExpression: 'SET duePk = :pk, dueSk = :sk REMOVE sentChannels', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.digest(subject),
+        UpdateExpression: 'SET duePk = :pk, dueSk = :sk REMOVE sentChannels',
+        ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk },
+      }),
+    );
   }
 }
 
 /** Move a digest to a later time (its time fell in quiet hours, or it is not due yet). */
 export async function postponeDigest(subject: string, at: string): Promise<void> {
   const due = dueAt('digest', at, subject);
-  await db().send(new UpdateCommand({ TableName: table(), Key: keys.digest(subject), UpdateExpression: 'SET duePk = :pk, dueSk = :sk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk } })).catch((e) => {
-    if (!isConditionFailed(e)) throw e;
-  });
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.digest(subject),
+        UpdateExpression: 'SET duePk = :pk, dueSk = :sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':pk': due.duePk, ':sk': due.dueSk },
+      }),
+    )
+    .catch((e) => {
+      if (!isConditionFailed(e)) throw e;
+    });
 }
 
 export async function dueDigests(now: string, limit = 5_000): Promise<string[]> {

@@ -70,7 +70,15 @@ export async function factsFor(needs: readonly Fact[], data: { compoundId?: stri
   if (!c) return out;
   if (needs.includes('vote') && data.voteId) {
     const item = await get(keys.vote(c, data.voteId));
-    if (item) out.vote = { voteId: item.voteId as string, kind: item.kind as string, matter: item.matter as string, question: item.question as string, opensAt: item.opensAt as string, closesAt: item.closesAt as string };
+    if (item)
+      out.vote = {
+        voteId: item.voteId as string,
+        kind: item.kind as string,
+        matter: item.matter as string,
+        question: item.question as string,
+        opensAt: item.opensAt as string,
+        closesAt: item.closesAt as string,
+      };
   }
   if (needs.includes('expense') && data.expenseId) {
     const item = await get(keys.expense(c, data.expenseId));
@@ -82,7 +90,13 @@ export async function factsFor(needs: readonly Fact[], data: { compoundId?: stri
   }
   if (needs.includes('finding') && data.findingId) {
     const item = await get(keys.finding(c, data.findingId));
-    if (item) out.finding = { findingId: item.findingId as string, responsible: item.responsible as FindingFacts['responsible'], deadline: item.deadline as string, ...(item.buildingId ? { buildingId: item.buildingId as string } : {}) };
+    if (item)
+      out.finding = {
+        findingId: item.findingId as string,
+        responsible: item.responsible as FindingFacts['responsible'],
+        deadline: item.deadline as string,
+        ...(item.buildingId ? { buildingId: item.buildingId as string } : {}),
+      };
   }
   return out;
 }

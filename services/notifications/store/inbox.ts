@@ -25,7 +25,8 @@ function decode(cursor: string | undefined, audiences: readonly Audience[]): Cur
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: number; at?: Record<string, unknown> };
     const at = parsed.at;
-    if (parsed.v === 1 && at && typeof at === 'object' && Object.entries(at).every(([a, sk]) => audiences.includes(a) && (sk === null || (typeof sk === 'string' && sk.length <= 300)))) return at as CursorState;
+    if (parsed.v === 1 && at && typeof at === 'object' && Object.entries(at).every(([a, sk]) => audiences.includes(a) && (sk === null || (typeof sk === 'string' && sk.length <= 300))))
+      return at as CursorState;
   } catch {
     // refused below
   }
@@ -56,7 +57,9 @@ export async function pageInbox(subject: string, audiences: readonly Audience[],
         return { audience, items: (page.Items ?? []) as (Notice & { sk: string })[], more: page.LastEvaluatedKey !== undefined };
       }),
   );
-  const merged = fetched.flatMap((f) => f.items.map((item) => ({ audience: f.audience, item }))).sort((a, b) => (a.item.sk < b.item.sk ? 1 : a.item.sk > b.item.sk ? -1 : a.audience.localeCompare(b.audience)));
+  const merged = fetched
+    .flatMap((f) => f.items.map((item) => ({ audience: f.audience, item })))
+    .sort((a, b) => (a.item.sk < b.item.sk ? 1 : a.item.sk > b.item.sk ? -1 : a.audience.localeCompare(b.audience)));
 
   const next: CursorState = { ...state };
   const consumed = new Map<Audience, number>();
@@ -77,7 +80,10 @@ export async function pageInbox(subject: string, audiences: readonly Audience[],
   for (const f of fetched) if (!f.more && (consumed.get(f.audience) ?? 0) === f.items.length) next[f.audience] = null;
   const done = audiences.every((a) => next[a] === null);
 
-  const read = await readSet(subject, page.map((p) => p.sk));
+  const read = await readSet(
+    subject,
+    page.map((p) => p.sk),
+  );
   const mark = await readMark(subject);
   return {
     items: page.map((p) => ({ ...stripKeys<Notice>(p as unknown as Record<string, unknown>)!, read: read.has(p.sk) || (mark !== undefined && p.createdAt <= mark) })),
@@ -88,7 +94,9 @@ export async function pageInbox(subject: string, audiences: readonly Audience[],
 async function readSet(subject: string, sks: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < sks.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = { [table()]: { Keys: sks.slice(i, i + 100).map((sk) => ({ pk: keys.reads(subject), sk })), ProjectionExpression: 'sk' } };
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
+      [table()]: { Keys: sks.slice(i, i + 100).map((sk) => ({ pk: keys.reads(subject), sk })), ProjectionExpression: 'sk' },
+    };
     for (let attempt = 0; request && Object.keys(request).length; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed');
       const result = await db().send(new BatchGetCommand({ RequestItems: request }));

@@ -29,7 +29,13 @@ export interface Registration extends Preferences {
 export async function getPreferences(subject: string): Promise<StoredPreferences | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: keys.prefs(subject), ConsistentRead: true }));
   if (!Item) return undefined;
-  return { ...DEFAULT_PREFERENCES, ...(Item.prefs as Preferences), version: Item.version as number, audiences: [...((Item.audiences as Set<string> | undefined) ?? [])].sort(), updatedAt: Item.updatedAt as string };
+  return {
+    ...DEFAULT_PREFERENCES,
+    ...(Item.prefs as Preferences),
+    version: Item.version as number,
+    audiences: [...((Item.audiences as Set<string> | undefined) ?? [])].sort(),
+    updatedAt: Item.updatedAt as string,
+  };
 }
 
 /**
@@ -56,7 +62,18 @@ export async function savePreferences(subject: string, prefs: Preferences, audie
 
 /** Put the person's copy on each audience they hold and take it off those they no longer hold. */
 export async function syncRegistrations(subject: string, prefs: StoredPreferences, previous: readonly Audience[]): Promise<void> {
-  const snapshot: Registration = { subject, version: prefs.version, channels: prefs.channels, phone: prefs.phone, email: prefs.email, quietHours: prefs.quietHours, digest: prefs.digest, digestAt: prefs.digestAt, unsubscribed: prefs.unsubscribed, language: prefs.language };
+  const snapshot: Registration = {
+    subject,
+    version: prefs.version,
+    channels: prefs.channels,
+    phone: prefs.phone,
+    email: prefs.email,
+    quietHours: prefs.quietHours,
+    digest: prefs.digest,
+    digestAt: prefs.digestAt,
+    unsubscribed: prefs.unsubscribed,
+    language: prefs.language,
+  };
   await Promise.all([...prefs.audiences.map((a) => putRegistration(a, snapshot)), ...previous.filter((a) => !prefs.audiences.includes(a)).map((a) => removeRegistration(a, subject))]);
 }
 
@@ -94,7 +111,12 @@ export async function registrationsOf(audiences: readonly Audience[]): Promise<M
       const result = await db().send(new BatchGetCommand({ RequestItems: request }));
       for (const item of result.Responses?.[table()] ?? []) {
         const audience = String(item.pk).slice('AUD#'.length);
-        out.set(audience, Object.entries(item).filter(([k]) => k.startsWith('USER#')).map(([, v]) => v as Registration));
+        out.set(
+          audience,
+          Object.entries(item)
+            .filter(([k]) => k.startsWith('USER#'))
+            .map(([, v]) => v as Registration),
+        );
       }
       request = result.UnprocessedKeys as typeof request;
     }
@@ -104,7 +126,9 @@ export async function registrationsOf(audiences: readonly Audience[]): Promise<M
 
 /** One person's registration on an audience, if they still have one. */
 export async function registrationOf(audience: Audience, subject: string): Promise<Registration | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: keys.audience(audience), ProjectionExpression: '#u', ExpressionAttributeNames: { '#u': userAttribute(subject) }, ConsistentRead: true }));
+  const { Item } = await db().send(
+    new GetCommand({ TableName: table(), Key: keys.audience(audience), ProjectionExpression: '#u', ExpressionAttributeNames: { '#u': userAttribute(subject) }, ConsistentRead: true }),
+  );
   return Item?.[userAttribute(subject)] as Registration | undefined;
 }
 
@@ -120,6 +144,18 @@ export async function followGrant(subject: string, audience: Audience, held: boo
       ExpressionAttributeValues: { ':a': new Set([audience]) },
     }),
   );
-  if (held) await putRegistration(audience, { subject, version: prefs.version, channels: prefs.channels, phone: prefs.phone, email: prefs.email, quietHours: prefs.quietHours, digest: prefs.digest, digestAt: prefs.digestAt, unsubscribed: prefs.unsubscribed, language: prefs.language });
+  if (held)
+    await putRegistration(audience, {
+      subject,
+      version: prefs.version,
+      channels: prefs.channels,
+      phone: prefs.phone,
+      email: prefs.email,
+      quietHours: prefs.quietHours,
+      digest: prefs.digest,
+      digestAt: prefs.digestAt,
+      unsubscribed: prefs.unsubscribed,
+      language: prefs.language,
+    });
   else await removeRegistration(audience, subject);
 }

@@ -66,7 +66,14 @@ async function putHolderChange(compoundId: string, rollVersion: number, unit: Un
     await db().send(
       new PutCommand({
         TableName: table(),
-        Item: { ...keys.holdingChange(compoundId, rollVersion, unit.buildingId, unit.unitId), unitId: unit.unitId, buildingId: unit.buildingId, ownerId: unit.ownerId, holding: unit.holding, occurredAt },
+        Item: {
+          ...keys.holdingChange(compoundId, rollVersion, unit.buildingId, unit.unitId),
+          unitId: unit.unitId,
+          buildingId: unit.buildingId,
+          ownerId: unit.ownerId,
+          holding: unit.holding,
+          occurredAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR occurredAt < :at',
         ExpressionAttributeValues: { ':at': occurredAt },
       }),
@@ -83,7 +90,17 @@ async function putGridRole(compoundId: string, buildingId: string | undefined, r
       new PutCommand({
         TableName: table(),
         // A revocation keeps the name it had; a later assignment replaces it.
-        Item: { ...keys.grid(compoundId, buildingId, role, personId), compoundId, buildingId, role, personId, name: fields.name ?? existing?.name, phone: fields.phone ?? (fields.revoked ? existing?.phone : undefined), revoked: fields.revoked, at },
+        Item: {
+          ...keys.grid(compoundId, buildingId, role, personId),
+          compoundId,
+          buildingId,
+          role,
+          personId,
+          name: fields.name ?? existing?.name,
+          phone: fields.phone ?? (fields.revoked ? existing?.phone : undefined),
+          revoked: fields.revoked,
+          at,
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
         ExpressionAttributeNames: { '#at': 'at' },
         ExpressionAttributeValues: { ':at': at },
@@ -109,7 +126,9 @@ export async function buildingHeads(compoundId: string, buildingId: string): Pro
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': `COMPOUND#${compoundId}`, ':prefix': `${keys.gridPrefix}${buildingId}#` },
   });
-  return items.filter((i) => !i.revoked && (i.role === 'building_head' || i.role === 'building_assistant')).map((i) => ({ buildingId, role: i.role as string, personId: i.personId as string, name: i.name as string | undefined, phone: i.phone as string | undefined }));
+  return items
+    .filter((i) => !i.revoked && (i.role === 'building_head' || i.role === 'building_assistant'))
+    .map((i) => ({ buildingId, role: i.role as string, personId: i.personId as string, name: i.name as string | undefined, phone: i.phone as string | undefined }));
 }
 
 export const compound = (compoundId: string): Promise<CompoundView | undefined> => registry.getCompound(compoundId);

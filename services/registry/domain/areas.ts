@@ -55,5 +55,4 @@ export function grantArea(grant: Grant): { level: 'district' | 'street' | 'commu
 }
 
 /** How deep an area is: a district, a street or a community. */
-export const areaLevel = (area: AreaPath): 'district' | 'street' | 'community' =>
-  area.communityId !== undefined ? 'community' : area.streetId !== undefined ? 'street' : 'district';
+export const areaLevel = (area: AreaPath): 'district' | 'street' | 'community' => (area.communityId !== undefined ? 'community' : area.streetId !== undefined ? 'street' : 'district');

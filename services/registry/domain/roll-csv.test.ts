@@ -117,7 +117,10 @@ describe('an export re-imports unchanged', () => {
 });
 
 test('a row with several bad fields is one bad row', () => {
-  const { errors } = parseRoll(['building,unit,area,area_source,holding,owner_id,owner_name,registered', 'B1,101,-5,guessed,owned,,Li,maybe', 'B1,102,92.00,register,owned,O1002,Lin,yes'].join('\n'), 'DEV');
+  const { errors } = parseRoll(
+    ['building,unit,area,area_source,holding,owner_id,owner_name,registered', 'B1,101,-5,guessed,owned,,Li,maybe', 'B1,102,92.00,register,owned,O1002,Lin,yes'].join('\n'),
+    'DEV',
+  );
   expect(errors.length).toBeGreaterThan(1);
   expect(badRows(errors)).toBe(1);
 });

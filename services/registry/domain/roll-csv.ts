@@ -103,7 +103,9 @@ export function parseRoll(csv: string, developerId: string, maxRows: number = MA
       .join('; ');
     return {
       units: [],
-      errors: [{ line: 1, field: 'header', reason: `columns must be ${ROLL_COLUMNS.join(',')} (or ${ROLL_COLUMNS.map((c) => CHINESE_COLUMNS[c]).join(',')}): ${reason}`, value: shown(header.join(',')) }],
+      errors: [
+        { line: 1, field: 'header', reason: `columns must be ${ROLL_COLUMNS.join(',')} (or ${ROLL_COLUMNS.map((c) => CHINESE_COLUMNS[c]).join(',')}): ${reason}`, value: shown(header.join(',')) },
+      ],
     };
   }
   if (records.length === 0) return { units: [], errors: [{ line: 2, field: '*', reason: 'the roll has no units' }] };

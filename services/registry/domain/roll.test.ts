@@ -47,12 +47,7 @@ describe('areas are exact integer hundredths of a m²', () => {
 describe('parseRoll', () => {
   test('a good roll: owned, unsold (developer), sold but undelivered, one owner with two units', () => {
     const parsed = parseRoll(
-      roll(
-        'B1,101,89.50,register,owned,O1,Chen Mei,yes',
-        'B1,102,92,survey,owned,O1,Chen Mei,no',
-        'B1,201,70.25,contract,unsold,,,no',
-        'B1,202,70.25,contract,sold_undelivered,O2,Lin Tao,no',
-      ),
+      roll('B1,101,89.50,register,owned,O1,Chen Mei,yes', 'B1,102,92,survey,owned,O1,Chen Mei,no', 'B1,201,70.25,contract,unsold,,,no', 'B1,202,70.25,contract,sold_undelivered,O2,Lin Tao,no'),
       'DEV',
     );
     expect(parsed.errors).toEqual([]);

@@ -6,8 +6,7 @@ import * as store from '../store';
 import { routes } from '../topology';
 import { mustReach, pathOf } from './scope';
 
-const registered = (actor: string, data: Parameters<typeof AreaRegistered.create>[0]) =>
-  AreaRegistered.create(data, { compoundId: null, actor, occurredAt: clock.nowIso() });
+const registered = (actor: string, data: Parameters<typeof AreaRegistered.create>[0]) => AreaRegistered.create(data, { compoundId: null, actor, occurredAt: clock.nowIso() });
 
 const registerDistrict = implement(routes.registerDistrict, async ({ body, principal }) => {
   const district = await store.putArea('district', body, principal.subject, registered(principal.subject, { kind: 'district', areaId: body.districtId, name: body.name, districtId: body.districtId }));
@@ -38,7 +37,12 @@ const registerCommunity = implement(routes.registerCommunity, async ({ body, pri
   const street = await pathOf('street', body.streetId);
   mustReach(principal, street, `street ${body.streetId}`);
   const community = { communityId: body.communityId, streetId: body.streetId, districtId: street.districtId, name: body.name };
-  await store.putArea('community', community, principal.subject, registered(principal.subject, { kind: 'community', areaId: body.communityId, name: body.name, districtId: street.districtId, streetId: body.streetId }));
+  await store.putArea(
+    'community',
+    community,
+    principal.subject,
+    registered(principal.subject, { kind: 'community', areaId: body.communityId, name: body.name, districtId: street.districtId, streetId: body.streetId }),
+  );
   return { status: 201, body: community };
 });
 

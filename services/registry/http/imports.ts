@@ -35,7 +35,18 @@ const createImport = implement(routes.createImport, async ({ location, principal
   const importId = newImportId();
   const fileKey = `rolls/${compound.compoundId}/${importId}.csv`;
   const now = clock.nowIso();
-  const job: store.ImportItem = { compoundId: compound.compoundId, importId, mode: 'upload', status: 'awaiting_upload', createdAt: now, createdBy: principal.subject, updatedAt: now, fileKey, chunksWritten: 0, passes: 0 };
+  const job: store.ImportItem = {
+    compoundId: compound.compoundId,
+    importId,
+    mode: 'upload',
+    status: 'awaiting_upload',
+    createdAt: now,
+    createdBy: principal.subject,
+    updatedAt: now,
+    fileKey,
+    chunksWritten: 0,
+    passes: 0,
+  };
   // The slot alone changes nothing in the registry (no event): the import starts with …/start.
   await store.createImport(job, []);
   const upload = await uploadUrl(fileKey, 'text/csv', UPLOAD_SECONDS);
@@ -51,7 +62,13 @@ const startImport = implement(routes.startImport, async ({ params, principal }) 
     if (file.size > MAX_ROLL_FILE_BYTES) throw ruleBroken(`the file has ${file.size} bytes; at most ${MAX_ROLL_FILE_BYTES}`, [{ field: 'file', reason: 'too large' }]);
     const started = RollImportStarted.create(
       { compoundId: job.compoundId, importId: job.importId, mode: 'upload', bytes: file.size },
-      { compoundId: job.compoundId, actor: principal.subject, occurredAt: clock.nowIso(), id: `roll-import-${job.compoundId}-${job.importId}-started`, correlationId: `roll-import-${job.compoundId}-${job.importId}` },
+      {
+        compoundId: job.compoundId,
+        actor: principal.subject,
+        occurredAt: clock.nowIso(),
+        id: `roll-import-${job.compoundId}-${job.importId}-started`,
+        correlationId: `roll-import-${job.compoundId}-${job.importId}`,
+      },
     );
     if (await store.advanceImport(job, 'queued', { bytes: file.size }, [started])) job = { ...job, status: 'queued', bytes: file.size };
     else job = await found(params.compoundId, params.importId);

@@ -34,7 +34,8 @@ export async function requestedArea(principal: Principal, asked: { districtId?: 
   else if (asked.districtId) area = await pathOf('district', asked.districtId);
   if (area) {
     for (const key of ['districtId', 'streetId'] as const) {
-      if (asked[key] && area[key] !== asked[key]) throw notFound(`${asked.communityId ? `community ${asked.communityId}` : `street ${asked.streetId}`} is not in ${key === 'districtId' ? 'district' : 'street'} ${asked[key]}`);
+      if (asked[key] && area[key] !== asked[key])
+        throw notFound(`${asked.communityId ? `community ${asked.communityId}` : `street ${asked.streetId}`} is not in ${key === 'districtId' ? 'district' : 'street'} ${asked[key]}`);
     }
     mustReach(principal, area, 'this area');
     return area;

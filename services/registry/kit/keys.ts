@@ -17,5 +17,4 @@ export const areaPrefix = (scope: AreaScope): string => (scope.districtId ? `${s
 export const locationPrefix = (area: { districtId: string; streetId?: string; communityId?: string }): string =>
   `${area.districtId}#${area.streetId === undefined ? '' : `${area.streetId}#${area.communityId === undefined ? '' : `${area.communityId}#`}`}`;
 
-export const inScope = (c: CompoundLocation, scope: AreaScope): boolean =>
-  (!scope.districtId || c.districtId === scope.districtId) && (!scope.streetId || c.streetId === scope.streetId);
+export const inScope = (c: CompoundLocation, scope: AreaScope): boolean => (!scope.districtId || c.districtId === scope.districtId) && (!scope.streetId || c.streetId === scope.streetId);

@@ -78,16 +78,20 @@ export class RegistryReadModel {
     update.values[':governance'] = governance;
     await this.putStreet(item.streetId, item.districtId);
     await db().send(
-      new UpdateCommand({ TableName: this.table(), Key: compoundKey(item.compoundId), UpdateExpression: updateExpression(update.set), ExpressionAttributeNames: update.names, ExpressionAttributeValues: update.values }),
+      new UpdateCommand({
+        TableName: this.table(),
+        Key: compoundKey(item.compoundId),
+        UpdateExpression: updateExpression(update.set),
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
+      }),
     );
   }
 
   /** A street lies in one district for good: the entry is put once (append-only tables may keep it too). */
   private async putStreet(streetId: string, districtId: string): Promise<void> {
     try {
-      await db().send(
-        new PutCommand({ TableName: this.table(), Item: { ...streetKey(streetId), streetId, districtId }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await db().send(new PutCommand({ TableName: this.table(), Item: { ...streetKey(streetId), streetId, districtId }, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
@@ -122,9 +126,7 @@ export class RegistryReadModel {
   }
 
   async putRollChunk(compoundId: string, rollVersion: number, chunkIndex: number, units: UnitRecord[]): Promise<void> {
-    await db().send(
-      new PutCommand({ TableName: this.table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }),
-    );
+    await db().send(new PutCommand({ TableName: this.table(), Item: { pk: `COMPOUND#${compoundId}`, sk: `${rollPrefix(rollVersion)}CHUNK#${String(chunkIndex).padStart(4, '0')}`, units } }));
   }
 
   /** A later governance replaces an earlier one, whatever the order of arrival. */

@@ -25,13 +25,11 @@ type AreaOf<L extends AreaLevel> = L extends 'district' ? District : L extends '
 const areaKey = (level: AreaLevel, id: string): Key => ({ pk: `AREA#${level}#${id}`, sk: 'META' });
 
 /** Where each level is listed: districts in the city, streets in their district, communities in their street. */
-const listing = (level: AreaLevel, parent: string) =>
-  level === 'district' ? 'AREAS#CITY' : level === 'street' ? `AREAS#DISTRICT#${parent}` : `AREAS#STREET#${parent}`;
+const listing = (level: AreaLevel, parent: string) => (level === 'district' ? 'AREAS#CITY' : level === 'street' ? `AREAS#DISTRICT#${parent}` : `AREAS#STREET#${parent}`);
 
 const idOf = (level: AreaLevel, area: Community | Street | District): string =>
   level === 'community' ? (area as Community).communityId : level === 'street' ? (area as Street).streetId : area.districtId;
-const parentOf = (level: AreaLevel, area: Community | Street | District): string =>
-  level === 'community' ? (area as Community).streetId : area.districtId;
+const parentOf = (level: AreaLevel, area: Community | Street | District): string => (level === 'community' ? (area as Community).streetId : area.districtId);
 
 function view<L extends AreaLevel>(level: L, item: Record<string, unknown>): AreaOf<L> {
   const base = { districtId: item.districtId as string, name: item.name as string };
@@ -43,7 +41,15 @@ function view<L extends AreaLevel>(level: L, item: Record<string, unknown>): Are
 /** Record an area once; a second registration of the same id is a conflict, whatever its content. */
 export async function putArea<L extends AreaLevel>(level: L, area: AreaOf<L>, actor: string, event: BusEvent): Promise<AreaOf<L>> {
   const id = idOf(level, area);
-  const item = { ...areaKey(level, id), level, ...(area as unknown as Record<string, unknown>), gsi1pk: listing(level, parentOf(level, area)), gsi1sk: id, createdAt: clock.nowIso(), createdBy: actor };
+  const item = {
+    ...areaKey(level, id),
+    level,
+    ...(area as unknown as Record<string, unknown>),
+    gsi1pk: listing(level, parentOf(level, area)),
+    gsi1sk: id,
+    createdAt: clock.nowIso(),
+    createdBy: actor,
+  };
   if (!(await insertWithEvents(table(), item, [event]))) throw conflict(`${level} ${id} is already registered`);
   return area;
 }

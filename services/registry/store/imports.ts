@@ -56,8 +56,7 @@ export const REPORTED_ERRORS = 1000;
 const DUE_KIND = 'roll-import';
 
 const importKey = (compoundId: string, importId: string): Key => ({ pk: compoundPk(compoundId), sk: `IMPORT#${importId}` });
-const due = (item: Pick<ImportItem, 'compoundId' | 'importId'>, now: string) =>
-  dueAt(DUE_KIND, new Date(Date.parse(now) + STALE_MS).toISOString(), `${item.compoundId}#${item.importId}`);
+const due = (item: Pick<ImportItem, 'compoundId' | 'importId'>, now: string) => dueAt(DUE_KIND, new Date(Date.parse(now) + STALE_MS).toISOString(), `${item.compoundId}#${item.importId}`);
 
 export const dueKind = DUE_KIND;
 
@@ -138,10 +137,5 @@ export async function advanceImport(
     conditions.push('passes = :passes');
     values[':passes'] = when.passes;
   }
-  return updateWithEvents(
-    table(),
-    importKey(job.compoundId, job.importId),
-    { set, remove: inProgress ? [] : ['duePk', 'dueSk'], condition: conditions.join(' AND '), names, values },
-    events,
-  );
+  return updateWithEvents(table(), importKey(job.compoundId, job.importId), { set, remove: inProgress ? [] : ['duePk', 'dueSk'], condition: conditions.join(' AND '), names, values }, events);
 }

@@ -153,9 +153,7 @@ export async function getUnit(compound: CompoundItem, unitId: string): Promise<R
     .filter((b) => unitId.startsWith(`${b}-`))
     .sort((a, b) => b.length - a.length);
   for (const buildingId of candidates) {
-    const { Item } = await db().send(
-      new GetCommand({ TableName: table(), Key: { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, { buildingId, unitId }) } }),
-    );
+    const { Item } = await db().send(new GetCommand({ TableName: table(), Key: { pk: compoundKey(compound.compoundId).pk, sk: unitSk(compound.rollVersion, { buildingId, unitId }) } }));
     if (Item) return unitView(Item);
   }
   return undefined;

@@ -19,18 +19,24 @@ function CallVote({ compoundId }: { compoundId: string }) {
   const [days, setDays] = useState(7);
   const [seats, setSeats] = useState(5);
   const submit = useSubmit(() =>
-    api('POST', `/compounds/${compoundId}/votes`, kind === 'election' ? { kind, voteId: `election-${stamp()}`, seats, votingDays: days } : { kind, voteId: `vote-${stamp()}`, matter, question, votingDays: days }),
+    api(
+      'POST',
+      `/compounds/${compoundId}/votes`,
+      kind === 'election' ? { kind, voteId: `election-${stamp()}`, seats, votingDays: days } : { kind, voteId: `vote-${stamp()}`, matter, question, votingDays: days },
+    ),
   );
   return html`<section class="card" aria-labelledby="call-h"><h1 id="call-h">${t('callVote')}</h1>
     <form onSubmit=${submit.run}>
       <label for="v-kind">${t('kind')}</label>
       <select id="v-kind" value=${kind} onChange=${(e: any) => setKind(e.currentTarget.value)}><option value="resolution">${t('kind_resolution')}</option><option value="election">${t('kind_election')}</option></select>
-      ${kind === 'resolution'
-        ? html`<label for="v-matter">${t('matter')}</label>
+      ${
+        kind === 'resolution'
+          ? html`<label for="v-matter">${t('matter')}</label>
             <select id="v-matter" value=${matter} onChange=${(e: any) => setMatter(e.currentTarget.value)}>${MATTERS.map((m) => html`<option value=${m}>${label(m)}</option>`)}</select>
             <label for="v-question">${t('question')}</label>
             <input id="v-question" required minlength="5" value=${question} onInput=${(e: any) => setQuestion(e.currentTarget.value)} />`
-        : html`<label for="v-seats">${t('seats')}</label><input id="v-seats" type="number" min="5" max="11" step="2" value=${seats} onInput=${(e: any) => setSeats(Number(e.currentTarget.value))} />`}
+          : html`<label for="v-seats">${t('seats')}</label><input id="v-seats" type="number" min="5" max="11" step="2" value=${seats} onInput=${(e: any) => setSeats(Number(e.currentTarget.value))} />`
+      }
       <label for="v-days">${t('votingDays')}</label>
       <input id="v-days" type="number" min="1" max="60" value=${days} onInput=${(e: any) => setDays(Number(e.currentTarget.value))} />
       <button type="submit" class="primary" disabled=${submit.busy}>${t('callVote')}</button>

@@ -13,7 +13,9 @@ export function Complaints({ compoundId }: { compoundId: string }) {
         l.items.length === 0
           ? html`<p class="muted">${t('noComplaints')}</p>`
           : html`<ul class="list">${l.items.map(
-              (c: any) => html`<li data-complaint=${c.complaintId}><details><summary><strong>${label(c.category)}</strong> <${Status} code=${c.status} /> <span class="muted small">${c.complaintId}</span></summary>
+              (
+                c: any,
+              ) => html`<li data-complaint=${c.complaintId}><details><summary><strong>${label(c.category)}</strong> <${Status} code=${c.status} /> <span class="muted small">${c.complaintId}</span></summary>
                 <p>${c.description}</p>
                 <dl class="facts"><div><dt>${t('handler')}</dt><dd>${label(c.handler?.kind ?? '')}</dd></div><div><dt>${t('acknowledgeBy')}</dt><dd>${date(c.acknowledgeBy)}</dd></div><div><dt>${t('resolveBy')}</dt><dd>${date(c.resolveBy)}</dd></div></dl>
                 ${c.attachments?.length ? html`<p class="small">${t('attachments')}: ${c.attachments.map((a: any) => a.filename).join(', ')}</p>` : null}

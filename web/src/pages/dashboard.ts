@@ -31,12 +31,23 @@ interface Row {
 
 const COLUMNS: (keyof Omit<Row, 'area'>)[] = ['formal', 'temporary', 'partyMajority', 'pooled', 'serving', 'collectedFen', 'repairsPaidFen', 'accepted', 'mediated', 'swept', 'rectified'];
 /** Column headings on the page (the CSV keeps the codes above, for machines). */
-const HEADINGS: Record<(typeof COLUMNS)[number], Key> = { formal: 'formal', temporary: 'temporary', partyMajority: 'partyMajority', pooled: 'poolTotal', serving: 'poolServing', collectedFen: 'collected', repairsPaidFen: 'repairsPaid', accepted: 'accepted', mediated: 'mediated', swept: 'swept', rectified: 'rectified' };
+const HEADINGS: Record<(typeof COLUMNS)[number], Key> = {
+  formal: 'formal',
+  temporary: 'temporary',
+  partyMajority: 'partyMajority',
+  pooled: 'poolTotal',
+  serving: 'poolServing',
+  collectedFen: 'collected',
+  repairsPaidFen: 'repairsPaid',
+  accepted: 'accepted',
+  mediated: 'mediated',
+  swept: 'swept',
+  rectified: 'rectified',
+};
 
 /** The areas the official oversees at the chosen level: a bureau the whole city, a district its streets, a street itself. */
 async function areasOf(grant: Grant, level: Area['level']): Promise<Area[]> {
-  const districts =
-    grant.role === 'bureau' ? await all<any>('/districts') : grant.role === 'district' ? [{ districtId: grant.scope, name: grant.scope }] : [];
+  const districts = grant.role === 'bureau' ? await all<any>('/districts') : grant.role === 'district' ? [{ districtId: grant.scope, name: grant.scope }] : [];
   if (grant.role === 'street') return [{ level: 'street', id: grant.scope!, name: grant.scope!, districtId: '' }];
   if (level === 'district') return districts.map((d) => ({ level, id: d.districtId, name: d.name ?? d.districtId, districtId: d.districtId }));
   const streets = await Promise.all(districts.map((d) => all<any>(`/districts/${d.districtId}/streets`)));
@@ -81,15 +92,23 @@ export function Dashboard({ grant }: { grant: Grant }) {
   const [level, setLevel] = useState<Area['level']>(grant.role === 'bureau' ? 'district' : 'street');
   const rows = useAsync(() => load(grant, level), [grant.role, grant.scope, level]);
   const csv = (data: Row[]) =>
-    download(`gongzhi-${level}-${new Date().toISOString().slice(0, 10)}.csv`, toCsv([level, 'name', ...COLUMNS], data.map((r) => [r.area.id, r.area.name, ...COLUMNS.map((c) => (c.endsWith('Fen') ? (r[c] / 100).toFixed(2) : r[c]))])));
+    download(
+      `gongzhi-${level}-${new Date().toISOString().slice(0, 10)}.csv`,
+      toCsv(
+        [level, 'name', ...COLUMNS],
+        data.map((r) => [r.area.id, r.area.name, ...COLUMNS.map((c) => (c.endsWith('Fen') ? (r[c] / 100).toFixed(2) : r[c]))]),
+      ),
+    );
   return html`<section class="card" aria-labelledby="dash-h">
     <h1 id="dash-h">${t('dashboard')}</h1>
     <div class="toolbar">
-      ${grant.role === 'street'
-        ? null
-        : html`<label for="d-level">${t('level')}</label>
+      ${
+        grant.role === 'street'
+          ? null
+          : html`<label for="d-level">${t('level')}</label>
           <select id="d-level" value=${level} onChange=${(e: any) => setLevel(e.currentTarget.value)}>
-            ${grant.role === 'bureau' ? html`<option value="district">${t('byDistrict')}</option>` : null}<option value="street">${t('byStreet')}</option></select>`}
+            ${grant.role === 'bureau' ? html`<option value="district">${t('byDistrict')}</option>` : null}<option value="street">${t('byStreet')}</option></select>`
+      }
       ${rows.data ? html`<button type="button" onClick=${() => csv(rows.data!)}>${t('downloadCsv')}</button>` : null}
     </div>
     <${Async} state=${rows}>${(data: Row[]) => {

@@ -19,7 +19,9 @@ export function Funds({ compoundId }: { compoundId: string }) {
   const expenses = useAsync(() => api('GET', `/compounds/${compoundId}/expenses`), [compoundId]);
   return html`
     <section class="card" aria-labelledby="bal-h"><h1 id="bal-h">${t('balances')}</h1>
-      <${Async} state=${funds}>${(f: any) => html`<table><thead><tr><th scope="col">${t('funds')}</th><th scope="col" class="num">${t('cash')}</th><th scope="col" class="num">${t('available')}</th></tr></thead>
+      <${Async} state=${funds}>${(
+        f: any,
+      ) => html`<table><thead><tr><th scope="col">${t('funds')}</th><th scope="col" class="num">${t('cash')}</th><th scope="col" class="num">${t('available')}</th></tr></thead>
         <tbody>${f.funds.map((x: any) => html`<tr data-fund=${x.fund}><td>${t(`fund_${x.fund}` as Key)}</td><td class="num">¥${yuan(x.cashFen)}</td><td class="num">¥${yuan(x.availableFen)}</td></tr>`)}</tbody></table>
         <p class="muted small">${date(f.asOf)}</p>`}<//>
     </section>
@@ -48,9 +50,18 @@ export function Funds({ compoundId }: { compoundId: string }) {
 
 function Disclosure({ compoundId, period }: { compoundId: string; period: string }) {
   const d = useAsync(() => api('GET', `/compounds/${compoundId}/disclosures/${period}`), [period]);
-  return html`<${Async} state=${d}>${(x: any) => html`<table><tbody>${Object.entries(x.funds ?? x.totals ?? {}).map(
-    ([k, v]: [string, any]) => html`<tr><th scope="row">${label(k)}</th><td class="num">${typeof v === 'number' ? `¥${yuan(v)}` : Object.entries(v).filter(([, n]) => typeof n === 'number').map(([n, f]) => `${label(n)} ¥${yuan(f as number)}`).join(' · ')}</td></tr>`,
-  )}</tbody></table>`}<//>`;
+  return html`<${Async} state=${d}>${(x: any) =>
+    html`<table><tbody>${Object.entries(x.funds ?? x.totals ?? {}).map(
+      ([k, v]: [string, any]) =>
+        html`<tr><th scope="row">${label(k)}</th><td class="num">${
+          typeof v === 'number'
+            ? `¥${yuan(v)}`
+            : Object.entries(v)
+                .filter(([, n]) => typeof n === 'number')
+                .map(([n, f]) => `${label(n)} ¥${yuan(f as number)}`)
+                .join(' · ')
+        }</td></tr>`,
+    )}</tbody></table>`}<//>`;
 }
 
 const FUNDS = ['maintenance', 'small_maintenance', 'public_revenue', 'neighbours'] as const;
@@ -72,15 +83,20 @@ function LedgerCheck({ compoundId }: { compoundId: string }) {
   return html`<section class="card" aria-labelledby="ledger-h"><h2 id="ledger-h">${t('ledgerVerify')}</h2>
     <p class="muted small">${t('ledgerVerifyHint')}</p>
     <label for="ledger-fund">${t('funds')}</label>
-    <select id="ledger-fund" value=${fund} onChange=${(e: any) => { setFund(e.currentTarget.value); setState({ busy: false }); }}>${FUNDS.map((f) => html`<option value=${f}>${t(`fund_${f}` as Key)}</option>`)}</select>
+    <select id="ledger-fund" value=${fund} onChange=${(e: any) => {
+      setFund(e.currentTarget.value);
+      setState({ busy: false });
+    }}>${FUNDS.map((f) => html`<option value=${f}>${t(`fund_${f}` as Key)}</option>`)}</select>
     <button type="button" class="primary" onClick=${run} disabled=${state.busy}>${state.busy ? t('verifying') : t('verify')}</button>
     <${ErrorLine} error=${state.error} />
-    <div role="status" aria-live="polite">${v
-      ? html`<div class=${`verdict ${v.ok ? 'ok' : 'bad'}`} data-verdict=${v.ok ? 'ok' : 'failed'} data-fund=${fund}>
+    <div role="status" aria-live="polite">${
+      v
+        ? html`<div class=${`verdict ${v.ok ? 'ok' : 'bad'}`} data-verdict=${v.ok ? 'ok' : 'failed'} data-fund=${fund}>
           <p><strong>${v.ok ? t('ledgerOk', v.entries, v.pages) : t('verifyFail')}</strong></p>
           <ul>${v.checks.map((c) => html`<li data-check=${c.name} data-ok=${c.ok}>${c.ok ? '✓' : '✗'} ${t(`ledgerCheck_${c.name}` as Key)}${c.detail ? ` — ${c.detail}` : ''}</li>`)}</ul>
           <p class="small">${t('logHead')}: <span class="hash">${v.head}</span></p>
           <p class="small">${t('cash')}: ¥${yuan(v.balances.cash ?? 0)}</p></div>`
-      : null}</div>
+        : null
+    }</div>
   </section>`;
 }

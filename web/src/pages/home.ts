@@ -38,7 +38,11 @@ function Inbox(_: { session: Session }) {
   }, []);
   return html`<section class="card" aria-labelledby="inbox-h"><h2 id="inbox-h">${t('inbox')}</h2>
     <${Async} state=${inbox}>${(i: any) =>
-      !i.available ? html`<p class="muted">${t('inboxNone')}</p>` : i.items.length === 0 ? html`<p class="muted">${t('inboxEmpty')}</p>` : html`<ul>${i.items.map((m: any) => html`<li>${m.title ?? m.subject ?? m.type ?? JSON.stringify(m)}</li>`)}</ul>`}<//>
+      !i.available
+        ? html`<p class="muted">${t('inboxNone')}</p>`
+        : i.items.length === 0
+          ? html`<p class="muted">${t('inboxEmpty')}</p>`
+          : html`<ul>${i.items.map((m: any) => html`<li>${m.title ?? m.subject ?? m.type ?? JSON.stringify(m)}</li>`)}</ul>`}<//>
   </section>`;
 }
 

@@ -10,12 +10,16 @@ export function ReviewQueue({ grant }: { grant: Grant }) {
   const queue = useAsync(async () => {
     const area = grant.role === 'community' ? `communityId=${grant.scope}` : `streetId=${grant.scope}`;
     const compounds = await all<any>(`/compounds?${area}`, 200);
-    const lists = await Promise.all(compounds.map(async (c) => ((await api('GET', `/compounds/${c.compoundId}/expenses`)).items as any[]).map((e) => ({ ...e, compoundId: c.compoundId, compoundName: c.name }))));
+    const lists = await Promise.all(
+      compounds.map(async (c) => ((await api('GET', `/compounds/${c.compoundId}/expenses`)).items as any[]).map((e) => ({ ...e, compoundId: c.compoundId, compoundName: c.name }))),
+    );
     return lists.flat().filter((e) => e.status === 'in_review');
   }, [grant.scope]);
   return html`<section class="card" aria-labelledby="rq-h"><h1 id="rq-h">${t('reviewQueue')}</h1>
     <${Async} state=${queue}>${(items: any[]) =>
-      items.length === 0 ? html`<p class="muted">${t('nothingToReview')}</p>` : html`<ul class="list">${items.map((e) => html`<li><${ReviewItem} expense=${e} onDone=${queue.reload} /></li>`)}</ul>`}<//>
+      items.length === 0
+        ? html`<p class="muted">${t('nothingToReview')}</p>`
+        : html`<ul class="list">${items.map((e) => html`<li><${ReviewItem} expense=${e} onDone=${queue.reload} /></li>`)}</ul>`}<//>
   </section>`;
 }
 

@@ -49,12 +49,23 @@ export function VoteDetail({ compoundId, voteId, ownerId }: { compoundId: string
       <h1 id="vote-h">${v.question ?? label(v.kind)}</h1>
       <p><${Status} code=${v.status} /> <span class="muted">${label(v.matter ?? v.kind)}</span></p>
       <dl class="facts"><div><dt>${t('opens')}</dt><dd>${date(v.opensAt)}</dd></div><div><dt>${t('closes')}</dt><dd>${date(v.closesAt)}</dd></div></dl>
-      ${v.turnout ? html`<h2>${t('turnout')}</h2><div aria-live="polite">
+      ${
+        v.turnout
+          ? html`<h2>${t('turnout')}</h2><div aria-live="polite">
         <${Meter} label=${t('byArea')} percent=${Number(v.turnout.areaPercent)} />
         <${Meter} label=${t('byHeadcount')} percent=${Number(v.turnout.headcountPercent)} />
-        <p class="muted small">${v.turnout.participatingHeadcount} / ${v.turnout.totalHeadcount} · ${date(v.turnout.asOf)}</p></div>` : null}
+        <p class="muted small">${v.turnout.participatingHeadcount} / ${v.turnout.totalHeadcount} · ${date(v.turnout.asOf)}</p></div>`
+          : null
+      }
     </section>
-    ${v.status === 'open' && ownerId && !receipt ? html`<${Ballot} vote=${v} compoundId=${compoundId} ownerId=${ownerId} onCast=${(r: KeptReceipt) => { setReceipt(r); vote.reload(); }} />` : null}
+    ${
+      v.status === 'open' && ownerId && !receipt
+        ? html`<${Ballot} vote=${v} compoundId=${compoundId} ownerId=${ownerId} onCast=${(r: KeptReceipt) => {
+            setReceipt(r);
+            vote.reload();
+          }} />`
+        : null
+    }
     ${ownerId && v.status !== 'scheduled' ? html`<${Receipt} compoundId=${compoundId} voteId=${voteId} ownerId=${ownerId} kept=${receipt} onFound=${setReceipt} />` : null}
     ${CLOSED.includes(v.status) && v.result ? html`<${Result} vote=${v} />` : null}
     ${CLOSED.includes(v.status) && v.logHead ? html`<${BallotLog} compoundId=${compoundId} voteId=${voteId} receipt=${receipt} />` : null}
@@ -75,14 +86,18 @@ function Ballot({ vote, compoundId, ownerId, onCast }: { vote: any; compoundId: 
   return html`<section class="card" aria-labelledby="ballot-h">
     <h2 id="ballot-h">${t('castBallot')}</h2>
     <form onSubmit=${submit.run}>
-      ${election
-        ? html`<${Async} state=${candidates}>${(c: any) => html`<fieldset><legend>${t('chooseCandidates', vote.seats ?? '')}</legend>
-            ${(c.items ?? c.candidates ?? []).map((x: any) => html`<label class="option"><input type="checkbox" name="candidate" value=${x.candidateId}
-              checked=${chosen.includes(x.candidateId)} onChange=${(e: any) => setChosen(e.currentTarget.checked ? [...chosen, x.candidateId] : chosen.filter((k) => k !== x.candidateId))} /> ${x.name ?? x.candidateId}</label>`)}
+      ${
+        election
+          ? html`<${Async} state=${candidates}>${(c: any) => html`<fieldset><legend>${t('chooseCandidates', vote.seats ?? '')}</legend>
+            ${(c.items ?? c.candidates ?? []).map(
+              (x: any) => html`<label class="option"><input type="checkbox" name="candidate" value=${x.candidateId}
+              checked=${chosen.includes(x.candidateId)} onChange=${(e: any) => setChosen(e.currentTarget.checked ? [...chosen, x.candidateId] : chosen.filter((k) => k !== x.candidateId))} /> ${x.name ?? x.candidateId}</label>`,
+            )}
           </fieldset>`}<//>`
-        : html`<fieldset><legend>${t('choice')}</legend>
+          : html`<fieldset><legend>${t('choice')}</legend>
             ${(['for', 'against', 'abstain'] as Key[]).map((c) => html`<label class="option"><input type="radio" name="choice" value=${c} checked=${choice === c} onChange=${() => setChoice(c)} required /> ${t(c)}</label>`)}
-          </fieldset>`}
+          </fieldset>`
+      }
       <button type="submit" class="primary" disabled=${submit.busy || (election ? chosen.length === 0 : !choice)}>${t('submitBallot')}</button>
       <${ErrorLine} error=${submit.error} />
     </form>
@@ -115,10 +130,12 @@ function Result({ vote }: { vote: any }) {
   return html`<section class="card" aria-labelledby="result-h">
     <h2 id="result-h">${t('result')}: <span class=${passed ? 'ok' : 'bad'}>${passed ? t('passed') : t('notPassed')}</span></h2>
     ${(vote.outcome ?? r.outcome)?.reason ? html`<p class="muted">${label((vote.outcome ?? r.outcome).reason)}</p>` : null}
-    ${r.kind === 'resolution'
-      ? html`<table><thead><tr><th scope="col">${t('choice')}</th><th scope="col">${t('byHeadcount')}</th></tr></thead><tbody>
+    ${
+      r.kind === 'resolution'
+        ? html`<table><thead><tr><th scope="col">${t('choice')}</th><th scope="col">${t('byHeadcount')}</th></tr></thead><tbody>
           <tr><td>${t('for')}</td><td>${r.figures.forHeadcount}</td></tr><tr><td>${t('against')}</td><td>${r.againstHeadcount}</td></tr><tr><td>${t('abstain')}</td><td>${r.abstainHeadcount}</td></tr></tbody></table>`
-      : html`<table><tbody>${r.candidates.map((c: any) => html`<tr><td>${c.name ?? c.candidateId}</td><td>${c.forHeadcount}</td></tr>`)}</tbody></table>`}
+        : html`<table><tbody>${r.candidates.map((c: any) => html`<tr><td>${c.name ?? c.candidateId}</td><td>${c.forHeadcount}</td></tr>`)}</tbody></table>`
+    }
   </section>`;
 }
 
@@ -149,14 +166,20 @@ function BallotLog({ compoundId, voteId, receipt }: { compoundId: string; voteId
       <p class="muted small">${t('logHead')}: <span class="hash">${l.head}</span> · ${l.entries.length} ${t('entries')}</p>
       <button type="button" class="primary" onClick=${run} disabled=${busy}>${busy ? t('verifying') : t('verify')}</button>
       ${!receipt ? html`<p class="muted">${t('noReceipt')}</p>` : null}
-      ${checks ? html`<div class=${`verdict ${ok ? 'ok' : 'bad'}`} role="status" data-verdict=${ok ? 'ok' : 'failed'}>
+      ${
+        checks
+          ? html`<div class=${`verdict ${ok ? 'ok' : 'bad'}`} role="status" data-verdict=${ok ? 'ok' : 'failed'}>
           <p><strong>${ok ? t('verifyOk') : t('verifyFail')}</strong></p>
-          <ul>${checks.map((c) => html`<li data-check=${c.name} data-ok=${c.ok}>${c.ok ? '✓' : '✗'} ${t(`check_${c.name}` as Key)}${c.detail ? ` — ${c.detail}` : ''}</li>`)}</ul></div>` : null}
+          <ul>${checks.map((c) => html`<li data-check=${c.name} data-ok=${c.ok}>${c.ok ? '✓' : '✗'} ${t(`check_${c.name}` as Key)}${c.detail ? ` — ${c.detail}` : ''}</li>`)}</ul></div>`
+          : null
+      }
       <div class="scroll"><table class="log"><thead><tr><th scope="col">#</th><th scope="col">${t('receipt')}</th><th scope="col">${t('choice')}</th></tr></thead>
-        <tbody>${l.entries.slice(0, 200).map((e) =>
-          isRemoval(e)
-            ? html`<tr class=${receipt?.receipt === e.removes ? 'mine' : ''}><td>${e.seq}</td><td class="hash">✗ ${e.removes.slice(0, 16)}…</td><td>${t('struck')}</td></tr>`
-            : html`<tr class=${receipt?.receipt === e.receipt ? 'mine' : ''}><td>${e.seq}</td><td class="hash">${e.receipt.slice(0, 16)}…</td><td>${Array.isArray(e.choice) ? e.choice.join(', ') : t(e.choice as Key)}</td></tr>`,
-        )}</tbody></table></div>`}<//>
+        <tbody>${l.entries
+          .slice(0, 200)
+          .map((e) =>
+            isRemoval(e)
+              ? html`<tr class=${receipt?.receipt === e.removes ? 'mine' : ''}><td>${e.seq}</td><td class="hash">✗ ${e.removes.slice(0, 16)}…</td><td>${t('struck')}</td></tr>`
+              : html`<tr class=${receipt?.receipt === e.receipt ? 'mine' : ''}><td>${e.seq}</td><td class="hash">${e.receipt.slice(0, 16)}…</td><td>${Array.isArray(e.choice) ? e.choice.join(', ') : t(e.choice as Key)}</td></tr>`,
+          )}</tbody></table></div>`}<//>
   </section>`;
 }
