@@ -50,3 +50,33 @@ export function Meter({ label, percent }: { label: string; percent: number }) {
     <span class="meter-value">${p.toFixed(2)}%</span>
   </div>`;
 }
+
+/**
+ * Lines over time (the dashboard's months): one line per series with a dot per point, the first,
+ * middle and last month labelled on the axis (a phone has no room for twelve labels); every value
+ * is in the dot's title and in the table the page shows beside the chart.
+ */
+export function LineChart({ title, columns, series }: { title: string; columns: string[]; series: Series[] }) {
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const [width, height, left, top, plotH] = [360, 190, 30, 10, 140];
+  const plotW = width - left - 10;
+  const x = (i: number) => left + (columns.length < 2 ? plotW / 2 : (i * plotW) / (columns.length - 1));
+  const y = (v: number) => top + plotH - (v / max) * plotH;
+  const ticks = [...new Set([0, Math.floor((columns.length - 1) / 2), columns.length - 1])].filter((i) => i >= 0);
+  return html`<figure class="chart" data-chart=${title}>
+    <figcaption>${title}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label=${title}>
+      <line x1=${left} y1=${top + plotH} x2=${width - 10} y2=${top + plotH} stroke="#767676" />
+      <text x=${left - 4} y=${top + 8} class="axis" text-anchor="end">${max}</text><text x=${left - 4} y=${top + plotH} class="axis" text-anchor="end">0</text>
+      ${ticks.map((i) => html`<text x=${x(i)} y=${top + plotH + 14} class="axis" text-anchor="middle">${columns[i]}</text>`)}
+      ${series.map((s, k) => {
+        const colour = COLOURS[k % COLOURS.length];
+        return html`<g class="line"><polyline fill="none" stroke=${colour} stroke-width="2" points=${s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
+          ${s.values.map((v, i) => html`<circle class="point" cx=${x(i)} cy=${y(v)} r="3" fill=${colour} data-value=${v}><title>${columns[i]} ${s.label}: ${v}</title></circle>`)}</g>`;
+      })}
+      <g transform="translate(${left} ${height - 12})">
+        ${series.map((s, i) => html`<g transform="translate(${i * 110} 0)"><rect width="10" height="10" fill=${COLOURS[i % COLOURS.length]} /><text x="14" y="9" class="legend">${s.label}</text></g>`)}
+      </g>
+    </svg>
+  </figure>`;
+}

@@ -6,8 +6,11 @@ import { lang, setLang, t, type Key } from './i18n';
 import { Committee } from './pages/committee';
 import { Complaints } from './pages/complaints';
 import { Dashboard } from './pages/dashboard';
+import { Elections } from './pages/elections';
 import { Funds } from './pages/funds';
 import { OwnerHome } from './pages/home';
+import { Inbox } from './pages/inbox';
+import { CompoundMap } from './pages/map';
 import { ReviewQueue } from './pages/review';
 import { SignIn } from './pages/sign-in';
 import { VoteDetail, VoteList } from './pages/votes';
@@ -33,9 +36,13 @@ function useRoute(): string[] {
 function navFor(session: Session): { href: string; key: Key }[] {
   const items: { href: string; key: Key }[] = [];
   if (grantOf(session, 'owner')) items.push({ href: '#/', key: 'home' }, { href: '#/votes', key: 'votes' }, { href: '#/funds', key: 'funds' }, { href: '#/complaints', key: 'complaints' });
-  if (grantOf(session, 'committee')) items.push({ href: '#/committee', key: 'committee' }, { href: '#/votes', key: 'votes' }, { href: '#/funds', key: 'funds' });
+  if (grantOf(session, 'committee'))
+    items.push({ href: '#/committee', key: 'committee' }, { href: '#/elections', key: 'elections' }, { href: '#/votes', key: 'votes' }, { href: '#/funds', key: 'funds' });
+  if (grantOf(session, 'street')) items.push({ href: '#/elections', key: 'elections' });
   if (grantOf(session, 'community', 'street')) items.push({ href: '#/review', key: 'review' });
-  if (grantOf(session, 'street', 'district', 'bureau')) items.push({ href: '#/dashboard', key: 'dashboard' });
+  if (grantOf(session, 'street', 'district', 'bureau')) items.push({ href: '#/dashboard', key: 'dashboard' }, { href: '#/map', key: 'map' });
+  // Everyone has an inbox: what is addressed to the grants their token carries.
+  items.push({ href: '#/inbox', key: 'inbox' });
   return items.filter((item, i) => items.findIndex((x) => x.href === item.href) === i);
 }
 
@@ -65,6 +72,18 @@ function Page({ session, route }: { session: Session; route: string[] }) {
     case 'review': {
       const reviewer = grantOf(session, 'community', 'street');
       if (reviewer) return html`<${ReviewQueue} grant=${reviewer} />`;
+      break;
+    }
+    case 'elections': {
+      const organiser = grantOf(session, 'committee', 'street');
+      if (organiser) return html`<${Elections} grant=${organiser} route=${route} />`;
+      break;
+    }
+    case 'inbox':
+      return html`<${Inbox} />`;
+    case 'map': {
+      const official = grantOf(session, 'bureau', 'district', 'street');
+      if (official) return html`<${CompoundMap} grant=${official} />`;
       break;
     }
     case 'dashboard': {

@@ -35,7 +35,7 @@ function CallVote({ compoundId }: { compoundId: string }) {
             <select id="v-matter" value=${matter} onChange=${(e: any) => setMatter(e.currentTarget.value)}>${MATTERS.map((m) => html`<option value=${m}>${label(m)}</option>`)}</select>
             <label for="v-question">${t('question')}</label>
             <input id="v-question" required minlength="5" value=${question} onInput=${(e: any) => setQuestion(e.currentTarget.value)} />`
-          : html`<label for="v-seats">${t('seats')}</label><input id="v-seats" type="number" min="5" max="11" step="2" value=${seats} onInput=${(e: any) => setSeats(Number(e.currentTarget.value))} />`
+          : html`<label for="v-seats">${t('seats')}</label><input id="v-seats" type="number" min="3" max="11" step="2" value=${seats} onInput=${(e: any) => setSeats(Number(e.currentTarget.value))} />`
       }
       <label for="v-days">${t('votingDays')}</label>
       <input id="v-days" type="number" min="1" max="60" value=${days} onInput=${(e: any) => setDays(Number(e.currentTarget.value))} />

@@ -6,6 +6,7 @@ import { html } from '../html';
 import { t, type Key } from '../i18n';
 import type { Grant } from '../session';
 import { Async, useAsync } from '../ui';
+import { Trends } from './trends';
 
 interface Area {
   level: 'district' | 'street';
@@ -124,5 +125,6 @@ export function Dashboard({ grant }: { grant: Grant }) {
         <thead><tr><th scope="col">${level === 'district' ? t('byDistrict') : t('byStreet')}</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${t(HEADINGS[c])}</th>`)}</tr></thead>
         <tbody>${data.map((r) => html`<tr><th scope="row">${r.area.name}</th>${COLUMNS.map((c) => html`<td class="num">${c.endsWith('Fen') ? yuan(r[c]) : r[c]}</td>`)}</tr>`)}</tbody></table></div>`;
     }}<//>
-  </section>`;
+  </section>
+  <${Trends} grant=${grant} />`;
 }

@@ -1,11 +1,12 @@
-import { api, apiMaybe, m2 } from '../api';
+import { api, m2 } from '../api';
 import { html } from '../html';
 import { t } from '../i18n';
 import type { Session } from '../session';
 import { Async, useAsync } from '../ui';
+import { Inbox } from './inbox';
 
 /** An owner's start page: the compound, their own units (no one else's), their inbox. */
-export function OwnerHome({ session, compoundId, ownerId }: { session: Session; compoundId: string; ownerId: string }) {
+export function OwnerHome({ compoundId, ownerId }: { session: Session; compoundId: string; ownerId: string }) {
   const compound = useAsync(() => api('GET', `/compounds/${compoundId}`), [compoundId]);
   const mine = useAsync(() => api('GET', `/compounds/${compoundId}/owners/${ownerId}`), [compoundId, ownerId]);
   return html`
@@ -25,33 +26,5 @@ export function OwnerHome({ session, compoundId, ownerId }: { session: Session; 
     <section class="card nav-cards">
       <a class="tile" href="#/votes">${t('votes')}</a><a class="tile" href="#/funds">${t('funds')}</a><a class="tile" href="#/complaints">${t('complaints')}</a>
     </section>
-    <${Inbox} session=${session} />`;
-}
-
-/** The inbox, if the platform has a notifications API yet (found in the OpenAPI document); otherwise said so. */
-function Inbox(_: { session: Session }) {
-  const inbox = useAsync(async () => {
-    const path = await inboxPath();
-    if (!path) return { available: false, items: [] as any[] };
-    const answer = await apiMaybe<{ items?: any[] }>(path);
-    return { available: !!answer, items: answer?.items ?? [] };
-  }, []);
-  return html`<section class="card" aria-labelledby="inbox-h"><h2 id="inbox-h">${t('inbox')}</h2>
-    <${Async} state=${inbox}>${(i: any) =>
-      !i.available
-        ? html`<p class="muted">${t('inboxNone')}</p>`
-        : i.items.length === 0
-          ? html`<p class="muted">${t('inboxEmpty')}</p>`
-          : html`<ul>${i.items.map((m: any) => html`<li>${m.title ?? m.subject ?? m.type ?? JSON.stringify(m)}</li>`)}</ul>`}<//>
-  </section>`;
-}
-
-/** Looked up once a session: the OpenAPI document is large, and the answer does not change while the page is open. */
-async function inboxPath(): Promise<string | undefined> {
-  const cached = sessionStorage.getItem('gongzhi.inbox');
-  if (cached !== null) return cached || undefined;
-  const doc = await apiMaybe<{ paths: Record<string, unknown> }>('/openapi.json');
-  const path = Object.keys(doc?.paths ?? {}).find((p) => /notifications|inbox/.test(p) && !p.includes('{') && !p.startsWith('/disputes'));
-  sessionStorage.setItem('gongzhi.inbox', path ?? '');
-  return path;
+    <${Inbox} limit=${5} />`;
 }

@@ -5,6 +5,7 @@ import { download } from '../csv';
 import { html } from '../html';
 import { label, t, type Key } from '../i18n';
 import { Async, ErrorLine, Status, useAsync, useSubmit } from '../ui';
+import { ElectionSeats } from './elections';
 import { isRemoval, keptFrom, verifyInBrowser, type Check, type KeptReceipt, type PublishedLog } from '../verify';
 
 const CLOSED = ['preliminary', 'final', 'annulled', 'failed', 'closed'];
@@ -68,6 +69,7 @@ export function VoteDetail({ compoundId, voteId, ownerId }: { compoundId: string
     }
     ${ownerId && v.status !== 'scheduled' ? html`<${Receipt} compoundId=${compoundId} voteId=${voteId} ownerId=${ownerId} kept=${receipt} onFound=${setReceipt} />` : null}
     ${CLOSED.includes(v.status) && v.result ? html`<${Result} vote=${v} />` : null}
+    ${CLOSED.includes(v.status) && v.kind === 'election' ? html`<${ElectionSeats} compoundId=${compoundId} voteId=${voteId} final=${v.status === 'final'} />` : null}
     ${CLOSED.includes(v.status) && v.logHead ? html`<${BallotLog} compoundId=${compoundId} voteId=${voteId} receipt=${receipt} />` : null}
   `}<//>`;
 }
@@ -89,10 +91,14 @@ function Ballot({ vote, compoundId, ownerId, onCast }: { vote: any; compoundId: 
       ${
         election
           ? html`<${Async} state=${candidates}>${(c: any) => html`<fieldset><legend>${t('chooseCandidates', vote.seats ?? '')}</legend>
-            ${(c.items ?? c.candidates ?? []).map(
-              (x: any) => html`<label class="option"><input type="checkbox" name="candidate" value=${x.candidateId}
-              checked=${chosen.includes(x.candidateId)} onChange=${(e: any) => setChosen(e.currentTarget.checked ? [...chosen, x.candidateId] : chosen.filter((k) => k !== x.candidateId))} /> ${x.name ?? x.candidateId}</label>`,
-            )}
+            ${(c.items ?? []).map((x: any) => {
+              // At most one name per seat (the API refuses more): once the seats are filled, the others wait until one is unticked.
+              const full = chosen.length >= (vote.seats ?? Number.POSITIVE_INFINITY) && !chosen.includes(x.personId);
+              return html`<label class="option"><input type="checkbox" name="candidate" value=${x.personId} disabled=${full}
+              checked=${chosen.includes(x.personId)} onChange=${(e: any) => setChosen(e.currentTarget.checked ? [...chosen, x.personId] : chosen.filter((k) => k !== x.personId))} />
+              <span>${x.name}<br /><span class="muted small">${x.source === 'pool' ? t('vet_pool') : t('vet_owners')}</span></span></label>`;
+            })}
+            <p class="muted small" aria-live="polite" data-chosen=${chosen.length}>${t('chosenOf', chosen.length, vote.seats ?? '')}</p>
           </fieldset>`}<//>`
           : html`<fieldset><legend>${t('choice')}</legend>
             ${(['for', 'against', 'abstain'] as Key[]).map((c) => html`<label class="option"><input type="radio" name="choice" value=${c} checked=${choice === c} onChange=${() => setChoice(c)} required /> ${t(c)}</label>`)}
