@@ -68,7 +68,7 @@ export function LineChart({ title, columns, series }: { title: string; columns: 
     <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label=${title}>
       <line x1=${left} y1=${top + plotH} x2=${width - 10} y2=${top + plotH} stroke="#767676" />
       <text x=${left - 4} y=${top + 8} class="axis" text-anchor="end">${max}</text><text x=${left - 4} y=${top + plotH} class="axis" text-anchor="end">0</text>
-      ${ticks.map((i) => html`<text x=${x(i)} y=${top + plotH + 14} class="axis" text-anchor="middle">${columns[i]}</text>`)}
+      ${ticks.map((i) => html`<text x=${x(i)} y=${top + plotH + 14} class="axis" text-anchor=${i === 0 ? 'start' : i === columns.length - 1 ? 'end' : 'middle'}>${columns[i]}</text>`)}
       ${series.map((s, k) => {
         const colour = COLOURS[k % COLOURS.length];
         return html`<g class="line"><polyline fill="none" stroke=${colour} stroke-width="2" points=${s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />

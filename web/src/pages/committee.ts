@@ -22,7 +22,9 @@ function CallVote({ compoundId }: { compoundId: string }) {
     api(
       'POST',
       `/compounds/${compoundId}/votes`,
-      kind === 'election' ? { kind, voteId: `election-${stamp()}`, seats, votingDays: days } : { kind, voteId: `vote-${stamp()}`, matter, question, votingDays: days },
+      kind === 'election'
+        ? { kind, voteId: `election-${stamp()}`, question: t('electionQuestion', seats), seats, votingDays: days }
+        : { kind, voteId: `vote-${stamp()}`, matter, question, votingDays: days },
     ),
   );
   return html`<section class="card" aria-labelledby="call-h"><h1 id="call-h">${t('callVote')}</h1>

@@ -39,7 +39,7 @@ function CompoundElections({ compoundId }: { compoundId: string }) {
   const [seats, setSeats] = useState(5);
   const [days, setDays] = useState(7);
   const call = useSubmit(async () => {
-    const created = await api('POST', `/compounds/${compoundId}/votes`, { kind: 'election', voteId: `election-${stamp()}`, seats, votingDays: days });
+    const created = await api('POST', `/compounds/${compoundId}/votes`, { kind: 'election', voteId: `election-${stamp()}`, question: t('electionQuestion', seats), seats, votingDays: days });
     votes.reload();
     return created;
   });
@@ -71,7 +71,7 @@ function CompoundElections({ compoundId }: { compoundId: string }) {
 function vetting(c: any): string[] {
   return [
     c.source === 'pool' ? t('vet_pool') : t('vet_owners'),
-    c.nameChecked ? t('vet_nameChecked') : t('vet_nameUnchecked'),
+    c.source === 'pool' ? t('vet_namePool') : c.nameChecked ? t('vet_nameChecked') : t('vet_nameUnchecked'),
     c.ownsUnitHere ? t('vet_owns', c.unitId ?? '') : t('vet_nonOwner', c.nonOwnerException ?? ''),
   ];
 }

@@ -71,7 +71,12 @@ function Scatter({ items }: { items: Placed[] }) {
   return html`<figure class="chart map">
     <svg viewBox="0 0 ${width} ${height + 20}" width="100%" role="img" aria-label=${t('mapTitle')}>
       <rect width=${width} height=${height} fill="#eef1f5" />
-      ${points.map((p) => html`<g>${mark(p)}<text x=${cx(p.place!.long) + 10} y=${cy(p.place!.lat) + 4} class="axis">${p.name}</text></g>`)}
+      ${points.map((p) => {
+        // Names on the right half are written to the left of their mark, so that they stay inside the picture.
+        const x = cx(p.place!.long);
+        const left = x > width / 2;
+        return html`<g>${mark(p)}<text x=${left ? x - 10 : x + 10} y=${cy(p.place!.lat) + 4} class="axis" text-anchor=${left ? 'end' : 'start'}>${p.name}</text></g>`;
+      })}
       <g transform="translate(0 ${height + 6})">
         ${Object.entries(MARKS).map(([g, m], i) => html`<g transform="translate(${i * 120} 0)"><rect width="10" height="10" fill=${m.colour} /><text x="14" y="9" class="legend">${label(`gov_${g}`)}</text></g>`)}
       </g>

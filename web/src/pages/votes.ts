@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, date } from '../api';
+import { all, api, date } from '../api';
 import { Meter } from '../chart';
 import { download } from '../csv';
 import { html } from '../html';
@@ -120,11 +120,14 @@ function Receipt({ compoundId, voteId, ownerId, kept, onFound }: { compoundId: s
       () => setMissing(true),
     );
   }, [kept]);
+  // An election's receipt names candidates by id: shown by the names they stand under (public for an election).
+  const election = Array.isArray(kept?.choice);
+  const names = useAsync(async () => (election ? new Map((await all<any>(`/compounds/${compoundId}/votes/${voteId}/candidates`)).map((c) => [c.personId, c.name])) : new Map()), [voteId, election]);
   if (!kept) return missing ? null : null;
   return html`<section class="card receipt" aria-labelledby="receipt-h">
     <h2 id="receipt-h">${t('myReceipt')}</h2>
     <p>${t('receiptKeep')}</p>
-    <p><span class="muted">${t('choice')}:</span> <strong>${Array.isArray(kept.choice) ? kept.choice.join(', ') : t(kept.choice as Key)}</strong></p>
+    <p><span class="muted">${t('choice')}:</span> <strong>${Array.isArray(kept.choice) ? kept.choice.map((id) => names.data?.get(id) ?? id).join('、') : t(kept.choice as Key)}</strong></p>
     <p class="hash" data-receipt>${kept.receipt}</p>
     <button type="button" onClick=${() => download(`receipt-${voteId}.json`, JSON.stringify(kept, null, 2), 'application/json')}>${t('downloadReceipt')}</button>
   </section>`;
