@@ -3,6 +3,7 @@ import { LineChart } from '../chart';
 import { download, toCsv } from '../csv';
 import { html } from '../html';
 import { t } from '../i18n';
+import { lastMonths } from '../months';
 import type { Grant } from '../session';
 import { Async, useAsync } from '../ui';
 
@@ -16,18 +17,6 @@ interface Month {
 }
 
 const COLUMNS = ['accepted', 'mediated', 'swept', 'rectified'] as const;
-
-/** The twelve local months (Asia/Shanghai) ending with the one `iso` falls in, oldest first. */
-export function lastMonths(iso: string, count = 12): string[] {
-  const local = new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
-  let [year, month] = [Number(local.slice(0, 4)), Number(local.slice(5, 7))];
-  const months: string[] = [];
-  for (let i = 0; i < count; i++) {
-    months.unshift(`${year}-${String(month).padStart(2, '0')}`);
-    if (--month === 0) [year, month] = [year - 1, 12];
-  }
-  return months;
-}
 
 /** The area's query for each report: the city for the bureau, else the office's own district or street. */
 function areaQueries(grant: Grant): { disputes: string; enforcement: string } {
