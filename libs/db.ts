@@ -97,6 +97,6 @@ export async function batchPut(table: string, items: readonly Record<string, unk
 /** An item without its storage keys, indexes and outbox: what a caller may see. */
 export function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, outbox: _o, outboxPk: _op, outboxSince: _os, duePk: _dp, dueSk: _ds, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, outbox: _o, outboxPk: _op, outboxSince: _os, duePk: _dp, dueSk: _ds, ...rest } = item;
   return rest as T;
 }

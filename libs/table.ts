@@ -1,7 +1,8 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * Every service owns one table of the same shape: a generic pk/sk, one general-purpose index, a
+ * Every service owns one table of the same shape: a generic pk/sk, two general-purpose indexes (a
+ * second view of the same items, e.g. the audit trail by compound and by service), a
  * sparse index over items whose outbox still holds unpublished events, and a sparse index of what
  * falls due when (libs/due.ts). CDK and the local runtime
  * both build tables from this one description.
@@ -16,6 +17,7 @@ export interface IndexShape {
 
 export const TABLE_INDEXES: readonly IndexShape[] = [
   { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSince' },
   { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
 ];
@@ -35,6 +37,7 @@ export const ttlAt = (ms: number): number => Math.ceil(ms / 1000);
 export const OUTBOX_INDEX = 'outbox';
 export const DUE_INDEX = 'due';
 export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const attributeNames = new Set<string>([TABLE_KEY.partitionKey, TABLE_KEY.sortKey]);

@@ -50,7 +50,7 @@ export interface RouteDecl {
 export type EventPattern = Record<string, unknown>;
 
 /** The indexes every service table has (libs/table.ts builds them; a CDK test keeps the two lists equal). */
-export const INDEX_NAMES = ['gsi1', 'outbox', 'due'] as const;
+export const INDEX_NAMES = ['gsi1', 'gsi2', 'outbox', 'due'] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
 
 /**

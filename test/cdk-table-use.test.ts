@@ -22,7 +22,7 @@ const COMMAND_ACTION: Record<string, string> = {
   TransactWriteCommand: 'TransactWriteItems',
   TransactGetCommand: 'TransactGetItems',
 };
-const INDEX_CONSTANTS: Record<string, IndexName> = { GSI1: 'gsi1', OUTBOX_INDEX: 'outbox', DUE_INDEX: 'due' };
+const INDEX_CONSTANTS: Record<string, IndexName> = { GSI1: 'gsi1', GSI2: 'gsi2', OUTBOX_INDEX: 'outbox', DUE_INDEX: 'due' };
 
 const READ = ['GetItem', 'BatchGetItem', 'Query'];
 function allowed(access: TableAccess): string[] {

@@ -88,7 +88,7 @@ describe('CDK stack from the topology (the platform stack and every service stac
       TableName: 'gongzhi-dev-registry',
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'outbox' }), Match.objectLike({ IndexName: 'due' })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' }), Match.objectLike({ IndexName: 'outbox' }), Match.objectLike({ IndexName: 'due' })],
     });
     // Every table expires what carries a `ttl` (consumer claims, Idempotency-Key records; never a governance record).
     for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {

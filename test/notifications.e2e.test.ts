@@ -5,9 +5,12 @@ import {
   CommitteeMemberDisqualified,
   CommitteeTermExpiring,
   ComplaintAcknowledged,
+  ComplaintClosed,
   ComplaintEscalated,
   ComplaintReceived,
+  ComplaintReopened,
   ComplaintResolved,
+  ComplaintRouted,
   DisclosurePublished,
   ExpensePaid,
   ExpenseReviewed,
@@ -105,7 +108,7 @@ beforeAll(async () => {
     // The head of B01 lives in the building (owner O5) and holds the building-head grant.
     t('head-b01', [`owner:${C}:O5`, `grid:${C}:B01`]),
     t('head-b02', [`owner:${C}:O105`, `grid:${C}:B02`]),
-    ...[2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 101, 102, 103].map((n) => t(`o${n}`, [`owner:${C}:${owner(n)}`])),
+    ...[2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 101, 102, 103].map((n) => t(`o${n}`, [`owner:${C}:${owner(n)}`])),
   ]);
   expect((await call('POST', '/compounds', { token: tokens.bureau, body: compoundBody(C, { name: '东湖花园' }) })).status).toBe(201);
   expect((await call('POST', `/compounds/${C}/roll`, { token: tokens.bureau, raw: rollCsv(250), type: 'text/csv' })).status).toBe(201);
@@ -450,6 +453,61 @@ describe('committee, complaints, enforcement', () => {
     expect(await titled('o4', '投诉已办结')).toHaveLength(1);
     expect(await titled('street', '投诉已办结')).toHaveLength(0);
     expect(await titled('o2', '投诉已办结')).toHaveLength(0);
+  });
+
+  test('a complaint routed, reopened and closed: the complainant hears each in the inbox and by SMS, without the officials’ note; nobody else does', async () => {
+    await register('o13', { channels: ['sms'], phone: '+8613700000013' });
+    const filed = (complaintId: string, channel: 'app' | 'counter', actor: string) =>
+      publish(
+        ComplaintReceived,
+        {
+          compoundId: C,
+          complaintId,
+          category: 'noise',
+          channel,
+          handler: { kind: 'property', id: C },
+          respondentKind: 'owner',
+          anonymous: false,
+          acknowledgeBy: '2027-01-02T01:00:00.000Z',
+          resolveBy: '2027-01-10T09:00:00.000Z',
+          receivedAt: clock.nowIso(),
+        },
+        actor,
+      );
+    const ref = { compoundId: C, complaintId: 'cp-2' };
+    await filed('cp-2', 'app', 'o13');
+    const routed = await publish(ComplaintRouted, {
+      ...ref,
+      from: { kind: 'property', id: C },
+      to: { kind: 'department', id: 'urban-management' },
+      reason: 'renovation noise by the owner of B01-1202 (王先生, 13900001111) is a matter for urban management',
+    });
+    await again(routed);
+    const passedOn = await titled('o13', '投诉已转办');
+    expect(passedOn).toHaveLength(1);
+    expect(passedOn[0]).toMatchObject({ urgency: 'low', message: { zh: { body: '您的投诉已转至职能部门办理。' }, en: { body: 'Your complaint was passed to the department to handle.' } } });
+    expect(JSON.stringify(passedOn[0])).not.toMatch(/王先生|13900001111|B01-1202/);
+    await publish(ComplaintResolved, { ...ref, category: 'noise', resolution: 'handled', minutesToResolve: 600, onTime: true, confirmBy: '2027-01-20T09:00:00.000Z' });
+    await publish(ComplaintReopened, { ...ref, resolveBy: '2027-01-25T09:00:00.000Z' }, 'o13');
+    const reopened = await titled('o13', '投诉重新办理');
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]).toMatchObject({ urgency: 'normal' });
+    expect(reopened[0].message.zh.body).toBe('您的投诉已重新办理，将于 2027年1月25日 17:00 前办结。');
+    await publish(ComplaintClosed, { ...ref, reason: 'duplicate' });
+    const closed = await titled('o13', '投诉已结案');
+    expect(closed).toHaveLength(1);
+    expect(closed[0].message.en.body).toBe('Your complaint is closed: it repeats a complaint already being handled, which carries on.');
+    // The same notices by SMS, the channel o13 chose, once each.
+    const sms = (await sent('+8613700000013')).map((m) => m.subject as string);
+    for (const title of ['投诉已转办', '投诉重新办理', '投诉已结案']) expect(sms.filter((subject) => subject.includes(title))).toHaveLength(1);
+    // Nobody else: not another owner, not the officials, not the handler (it has its own notice of the routing).
+    for (const who of ['o9', 'committee', 'community', 'street', 'property']) {
+      for (const title of ['投诉已转办', '投诉重新办理', '投诉已结案']) expect(await titled(who, title)).toHaveLength(0);
+    }
+    // A complaint filed at the counter has no complainant in the app: its closing tells nobody.
+    await filed('cp-3', 'counter', 'clerk-1');
+    await publish(ComplaintClosed, { compoundId: C, complaintId: 'cp-3', reason: 'not_a_matter' });
+    for (const who of ['o13', 'o9', 'property', 'community']) expect(await titled(who, '投诉已结案 cp-3')).toHaveLength(0);
   });
 
   test('a finding reaches the responsible owner at once, the department with its deadline and the committee; once, though enforcement also publishes ViolationConfirmed', async () => {

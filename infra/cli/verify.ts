@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { verifyVoteLog, type PublishedVoteLog } from '../../services/elections/domain/verify';
 import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
+import { expectLedgerPage, expectVoteLog, NotThisDocument, parseJson } from './verify-input';
 
 /**
  * npm run verify -- vote <file or URL> [--token T]     a published ballot log: chain and tally
@@ -9,7 +10,8 @@ import { verifyLedger, type Entry } from '../../services/funds/domain/ledger';
  * npm run verify -- ledger <file or URL> [--token T]   a fund's export: chain and balances
  * A ledger export comes in pages (each under Lambda's 6 MB): given the URL, every page is fetched
  * (following nextCursor); given files, give every page's file, in order.
- * Exit 0 if it holds, 1 if not, 2 on bad use.
+ * Exit 0 if it holds, 1 if not, 2 on bad use (among it a file that is not the kind named: the error
+ * says what was expected and what the file holds).
  */
 async function load(source: string, token?: string): Promise<unknown> {
   if (/^https?:\/\//.test(source)) {
@@ -17,7 +19,7 @@ async function load(source: string, token?: string): Promise<unknown> {
     if (!response.ok) throw new Error(`${source}: HTTP ${response.status} ${await response.text()}`);
     return response.json();
   }
-  return JSON.parse(readFileSync(source, 'utf8'));
+  return parseJson(source, readFileSync(source, 'utf8'));
 }
 
 interface LedgerPage {
@@ -33,13 +35,19 @@ async function loadLedger(sources: string[], token?: string): Promise<{ compound
   if (sources.length === 1 && /^https?:\/\//.test(sources[0]!)) {
     const url = new URL(sources[0]!);
     for (;;) {
-      const page = (await load(url.toString(), token)) as LedgerPage;
+      const value = await load(url.toString(), token);
+      expectLedgerPage(url.toString(), value);
+      const page = value as LedgerPage;
       pages.push(page);
       if (!page.nextCursor) break;
       url.searchParams.set('cursor', page.nextCursor);
     }
   } else {
-    for (const file of sources) pages.push((await load(file, token)) as LedgerPage);
+    for (const file of sources) {
+      const value = await load(file, token);
+      expectLedgerPage(file, value);
+      pages.push(value as LedgerPage);
+    }
   }
   const first = pages[0]!;
   return { compoundId: first.compoundId, fund: first.fund, entries: pages.flatMap((p) => p.entries), pages: pages.length, complete: !pages.at(-1)!.nextCursor };
@@ -47,12 +55,16 @@ async function loadLedger(sources: string[], token?: string): Promise<{ compound
 
 /** A published vote log: a file holding every entry, or the API's pages followed to the last. */
 async function loadVoteLog(source: string, token?: string): Promise<PublishedVoteLog> {
-  const first = (await load(source, token)) as PublishedVoteLog & { nextCursor?: string };
+  const value = await load(source, token);
+  expectVoteLog(source, value);
+  const first = value as PublishedVoteLog & { nextCursor?: string };
   const entries = [...first.entries];
   for (let cursor = first.nextCursor; cursor; ) {
     const url = new URL(source);
     url.searchParams.set('cursor', cursor);
-    const page = (await load(url.toString(), token)) as PublishedVoteLog & { nextCursor?: string };
+    const next = await load(url.toString(), token);
+    expectVoteLog(url.toString(), next);
+    const page = next as PublishedVoteLog & { nextCursor?: string };
     if (page.head !== first.head) throw new Error('the log changed while it was read (another head)');
     entries.push(...page.entries);
     cursor = page.nextCursor;
@@ -113,5 +125,6 @@ try {
   process.exit(report.ok ? 0 : 1);
 } catch (error) {
   console.error(`verify: ${(error as Error).message}`);
+  if (error instanceof NotThisDocument) console.error('usage: npm run verify -- vote|ledger <file or URL> [--token T]');
   process.exit(2);
 }

@@ -449,6 +449,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalSyste
       const { days = 0, hours = 0, minutes = 0, seconds = 0 } = input as Record<string, number>;
       const ms = (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
       if (!Number.isFinite(ms) || ms < 0) return localProblem(400, 'Bad Request', 'give days, hours, minutes or seconds, not negative');
+      // The seed makes its cases step by step at the server's time (a mediation agreement, then its
+      // judicial confirmation within 30 days): a clock moved under it can leave a step impossible.
+      if (seeding.status.state === 'running') {
+        const left = seeding.status.left.join(', ');
+        return {
+          ...localProblem(409, 'Conflict', `the demo is still being seeded (steps left: ${left}); move the clock once it is done: curl -X POST '${baseUrl}/_local/ready?wait=120'`),
+          headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+        };
+      }
       const fired = await scheduler.advance(ms);
       return json({ now: clock.nowIso(), fired });
     }

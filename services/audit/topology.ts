@@ -12,7 +12,7 @@ export const routes = {
     operationId: 'compoundAudit',
     method: 'GET',
     path: '/compounds/{compoundId}/audit',
-    summary: 'Everything that happened in a compound, newest first: every event of every service, with who did it',
+    summary: 'Everything that happened in a compound, newest first: every event of every service (or of one: `service`), with who did it',
     allow: readers,
     params: z.strictObject({ compoundId: id }),
     query: z.extend(pageQuery, {
@@ -28,6 +28,7 @@ export const routes = {
     summary: 'One chain of cause and effect (e.g. a vote, its resolution, the project and its payments)',
     allow: readers,
     params: z.strictObject({ compoundId: id, correlationId: z.string().check(z.minLength(1), z.maxLength(128)) }),
+    query: pageQuery,
   },
 } as const satisfies Record<string, RouteDecl>;
 
@@ -35,8 +36,8 @@ export const topology: ServiceTopology = {
   name: 'audit',
   source: 'gongzhi.audit',
   ownsTable: true,
-  // The trail is append-only by IAM: the API only reads (the trail, the correlation index, compound locations).
-  api: { entry: 'services/audit/api.ts', routes: Object.values(routes), table: { level: 'read', indexes: ['gsi1'] } },
+  // The trail is append-only by IAM: the API only reads (the trail, the correlation and service indexes, compound locations).
+  api: { entry: 'services/audit/api.ts', routes: Object.values(routes), table: { level: 'read', indexes: ['gsi1', 'gsi2'] } },
   consumers: [
     {
       name: 'recorder',

@@ -26,7 +26,11 @@ export async function seedDisputesDemo(call: DemoCall): Promise<DisputesDemo> {
   };
   const file = async (o: string, body: Record<string, unknown>) => (await must('POST', `/compounds/${C}/complaints`, owner(o), body, `owner-${o}`)).complaint.complaintId as string;
   const step = (id: string, action: string, grants: readonly string[], body: unknown, subject?: string) => must('POST', `/complaints/${id}/${action}`, grants, body, subject);
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  // The server's clock, not this process's: the local clock may have been moved (it is kept across
+  // restarts, and a seed step added later runs on an instance whose clock moved long ago).
+  const serverNow = Date.parse((await must('GET', '/health', [])).time as string);
+  const at = (offsetMs: number) => new Date(serverNow + offsetMs).toISOString();
+  const today = new Date(serverNow + 8 * 3600_000).toISOString().slice(0, 10);
   const lastYear = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
 
   await must('PUT', `/compounds/${C}/place`, [STREET], { lat: 24.9101, long: 118.6107, radiusMetres: 400, address: '1 Donghu Road, Fengze District, Quanzhou', zipcode: '362000' });
@@ -54,7 +58,7 @@ export async function seedDisputesDemo(call: DemoCall): Promise<DisputesDemo> {
     contact: { name: '陈明' },
   });
   await step(inMediation, 'mediation', [COMMUNITY], { mediator: { kind: 'community', name: '林华 Lin Hua' }, parties: [{ kind: 'property_company', name: 'Haixi Property Services' }] });
-  await step(inMediation, 'mediation/sessions', [COMMUNITY], { scheduledAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), place: 'community office, room 2' });
+  await step(inMediation, 'mediation/sessions', [COMMUNITY], { scheduledAt: at(3 * 86_400_000), place: 'community office, room 2' });
 
   // Mediated: agreement signed by both parties, judicial confirmation applied for and granted.
   const mediated = await file('O6', {
@@ -67,14 +71,17 @@ export async function seedDisputesDemo(call: DemoCall): Promise<DisputesDemo> {
     mediator: { kind: 'centre', name: '住建领域协同解纷中心 dispute-resolution centre' },
     parties: [{ kind: 'property_company', name: 'Haixi Property Services' }],
   });
-  await step(mediated, 'mediation/sessions', [COMMUNITY], { scheduledAt: new Date(Date.now() - 3600_000).toISOString(), place: 'the centre' });
+  await step(mediated, 'mediation/sessions', [COMMUNITY], { scheduledAt: at(-3600_000), place: 'the centre' });
   await step(mediated, 'mediation/sessions/1', [COMMUNITY], { status: 'held', outcome: 'the company accepts a full overhaul' });
   const drafted = await step(mediated, 'mediation/agreement', [COMMUNITY], { terms: 'Haixi Property Services overhauls the lift of B01 within 30 days and reports to the committee.' });
   const termsHash = drafted.mediation.agreement.termsHash as string;
   await step(mediated, 'mediation/agreement/confirmations', owner('O6'), { partyId: 'P1', termsHash }, 'owner-O6');
   await step(mediated, 'mediation/agreement/confirmations', [PROPERTY], { partyId: 'P2', termsHash });
-  await step(mediated, 'judicial-confirmation', [COMMUNITY], { court: 'Fengze District People’s Court' });
-  await step(mediated, 'judicial-confirmation/decision', [COMMUNITY], { decision: 'confirmed', rulingRef: '(2026)闽0503民特88号', decidedAt: new Date().toISOString() });
+  const applied = await step(mediated, 'judicial-confirmation', [COMMUNITY], { court: 'Fengze District People’s Court' });
+  // Decided the moment it was applied for: the one instant sure to lie between the application and
+  // the server's now, wherever the clock was moved meanwhile.
+  const decidedAt = applied.judicialConfirmation.appliedAt as string;
+  await step(mediated, 'judicial-confirmation/decision', [COMMUNITY], { decision: 'confirmed', rulingRef: `(${decidedAt.slice(0, 4)})闽0503民特88号`, decidedAt });
 
   const resolved = await file('O7', { category: 'common_parts', description: 'Bicycles stored in the B02 corridor block the way.', public: true });
   await step(resolved, 'resolve', [`committee:${C}`], { note: 'the corridor was cleared and a bicycle shed assigned' });

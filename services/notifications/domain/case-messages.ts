@@ -1,8 +1,11 @@
 import type {
   ComplaintAcknowledged,
+  ComplaintClosed,
   ComplaintEscalated,
   ComplaintReceived,
+  ComplaintReopened,
   ComplaintResolved,
+  ComplaintRouted,
   EnforcementEscalated,
   FindingConfirmed,
   FindingRectified,
@@ -12,7 +15,7 @@ import type {
 } from '../../../events/catalogue';
 import type * as z from '../../../events/zod';
 import { localTime, type Language } from './format';
-import { COMPLAINT_CATEGORIES, COMPLAINT_HANDLERS, ENFORCEMENT_CATEGORIES, ESCALATION_STEPS, label, SEVERITIES } from './labels';
+import { COMPLAINT_CATEGORIES, COMPLAINT_CLOSE_REASONS, COMPLAINT_HANDLERS, ENFORCEMENT_CATEGORIES, ESCALATION_STEPS, label, SEVERITIES } from './labels';
 import type { Text } from './notice';
 import type { RuleContext } from './rules';
 
@@ -86,6 +89,22 @@ export const complaintResolved: Say<Data<typeof ComplaintResolved>> = (d, c, l) 
   zh(l)
     ? { title: `【投诉已办结】${d.complaintId}`, body: `您的投诉（${label(COMPLAINT_CATEGORIES, d.category, l)}）已办结。请在 ${at(d.confirmBy, c, l)} 前确认结果或要求重新办理。` }
     : { title: `Complaint resolved — ${d.complaintId}`, body: `Your complaint (${label(COMPLAINT_CATEGORIES, d.category, l)}) is resolved. Confirm it, or reopen it, by ${at(d.confirmBy, c, l)}.` };
+
+/** To the complainant: who handles it now, by kind only (the routing reason is the officials' note, not theirs to read). */
+export const complaintRoutedToComplainant: Say<Data<typeof ComplaintRouted>> = (d, _c, l) =>
+  zh(l)
+    ? { title: `【投诉已转办】${d.complaintId}`, body: `您的投诉已转至${label(COMPLAINT_HANDLERS, d.to.kind, l)}办理。` }
+    : { title: `Complaint passed on — ${d.complaintId}`, body: `Your complaint was passed to ${label(COMPLAINT_HANDLERS, d.to.kind, l)} to handle.` };
+
+export const complaintReopened: Say<Data<typeof ComplaintReopened>> = (d, c, l) =>
+  zh(l)
+    ? { title: `【投诉重新办理】${d.complaintId}`, body: `您的投诉已重新办理，将于 ${at(d.resolveBy, c, l)} 前办结。` }
+    : { title: `Complaint reopened — ${d.complaintId}`, body: `Your complaint is being handled again and is to be resolved by ${at(d.resolveBy, c, l)}.` };
+
+export const complaintClosed: Say<Data<typeof ComplaintClosed>> = (d, _c, l) =>
+  zh(l)
+    ? { title: `【投诉已结案】${d.complaintId}`, body: `您的投诉已结案：${label(COMPLAINT_CLOSE_REASONS, d.reason, l)}。` }
+    : { title: `Complaint closed — ${d.complaintId}`, body: `Your complaint is closed: ${label(COMPLAINT_CLOSE_REASONS, d.reason, l)}.` };
 
 export const mediationOpened: Say<Data<typeof MediationOpened>> = (d, _c, l) =>
   zh(l)

@@ -1,7 +1,9 @@
 import {
   ComplaintAcknowledged,
+  ComplaintClosed,
   ComplaintEscalated,
   ComplaintReceived,
+  ComplaintReopened,
   ComplaintResolved,
   ComplaintRouted,
   EnforcementEscalated,
@@ -17,8 +19,8 @@ import { handlerAudience, officials, on, responsibleAudience, to, type Rule, typ
 
 /**
  * The rules for cases. Complaints (disputes): the handler of the moment, and the complainant who
- * filed in the app at every step they wait for (registered, acknowledged, escalated, resolved,
- * mediation); an escalation also tells the handler that missed the deadline. Findings
+ * filed in the app at every step they wait for (registered, routed, acknowledged, escalated,
+ * resolved, reopened, mediation, closed); an escalation also tells the handler that missed the deadline. Findings
  * (enforcement): the responsible party with the deadline, the department, the committee; a failed
  * re-inspection, the rectification and every escalation step likewise, and each escalation to the
  * street office, which supervises the alliance in its streets.
@@ -49,7 +51,14 @@ export const CASE_RULES: readonly Rule<any>[] = [
     ],
     ['complainant'],
   ),
-  on(ComplaintRouted, [{ key: 'handler', topic: 'complaints', urgency: 'normal', to: (d) => to(handlerAudience(d.to)), say: say.complaintToHandler('routed'), refs: complaint }]),
+  on(
+    ComplaintRouted,
+    [
+      { key: 'handler', topic: 'complaints', urgency: 'normal', to: (d) => to(handlerAudience(d.to)), say: say.complaintToHandler('routed'), refs: complaint },
+      { key: 'complainant', topic: 'complaints', urgency: 'low', when: hasComplainant, to: complainant, say: say.complaintRoutedToComplainant, refs: complaint },
+    ],
+    ['complainant'],
+  ),
   on(ComplaintAcknowledged, [{ key: 'complainant', topic: 'complaints', urgency: 'low', when: hasComplainant, to: complainant, say: say.complaintAcknowledged, refs: complaint }], ['complainant']),
   on(
     ComplaintEscalated,
@@ -61,6 +70,8 @@ export const CASE_RULES: readonly Rule<any>[] = [
     ['complainant'],
   ),
   on(ComplaintResolved, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.complaintResolved, refs: complaint }], ['complainant']),
+  on(ComplaintReopened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.complaintReopened, refs: complaint }], ['complainant']),
+  on(ComplaintClosed, [{ key: 'complainant', topic: 'complaints', urgency: 'low', when: hasComplainant, to: complainant, say: say.complaintClosed, refs: complaint }], ['complainant']),
   on(MediationOpened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.mediationOpened, refs: complaint }], ['complainant']),
 
   on(FindingReferred, [

@@ -275,6 +275,8 @@ describe('the rules', () => {
       'ComplaintAcknowledged',
       'ComplaintEscalated',
       'ComplaintResolved',
+      'ComplaintReopened',
+      'ComplaintClosed',
       'MediationOpened',
       'FindingReferred',
       'FindingConfirmed',

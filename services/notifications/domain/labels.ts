@@ -137,6 +137,16 @@ export const COMPLAINT_HANDLERS: Labels<'property' | 'committee' | 'community' |
   department: { zh: '职能部门', en: 'the department' },
 };
 
+/** Why a complaint was closed, as its complainant is told (never naming another case or person). */
+export const COMPLAINT_CLOSE_REASONS: Labels<'confirmed' | 'confirmation_lapsed' | 'withdrawn' | 'duplicate' | 'not_a_matter' | 'court_decided'> = {
+  confirmed: { zh: '您已确认办理结果', en: 'you confirmed the result' },
+  confirmation_lapsed: { zh: '办理结果未在期限内确认或要求重新办理，视为确认', en: 'the result was neither confirmed nor reopened in time, so it stands' },
+  withdrawn: { zh: '您已撤回投诉', en: 'you withdrew it' },
+  duplicate: { zh: '与已在办理的投诉重复，将在该投诉中一并办理', en: 'it repeats a complaint already being handled, which carries on' },
+  not_a_matter: { zh: '不属于投诉受理范围', en: 'it is not a matter complaints can handle' },
+  court_decided: { zh: '法院已作出裁判', en: 'the court decided the matter' },
+};
+
 export const COMMITTEE_KINDS: Labels<'committee' | 'temporary_committee'> = {
   committee: { zh: '业主委员会', en: 'owners’ committee' },
   temporary_committee: { zh: '临时物业管理委员会', en: 'temporary property management committee' },

@@ -6,7 +6,7 @@ import { db } from '../../../libs/db';
 import { conflict, notFound } from '../../../libs/errors';
 import { queryPage, type Page } from '../../../libs/http/pagination';
 import { insertWithEvents, updateWithEvents } from '../../../libs/outbox';
-import type { GovernanceChange } from '../domain/governance';
+import type { GovernanceState } from '../domain/governance';
 import { compoundSortKey, COMPOUNDS_PARTITION } from '../kit/keys';
 import { compoundKey, table } from './keys';
 
@@ -19,6 +19,12 @@ export interface CompoundItem extends CompoundLocation {
   governance: Governance;
   /** When the current governance began (the term start of the committee that set it); absent until one did. */
   governanceSince?: string;
+  /** The governing committee and its term's end; committees known to have ended (domain/governance.ts). */
+  governanceCommitteeId?: string;
+  governanceUntil?: string;
+  endedCommittees?: string[];
+  /** Counts the governance writes: each is conditional on the count read. */
+  governanceRevision?: number;
   developerId: string;
   rollVersion: number;
   nextRollVersion: number;
@@ -89,26 +95,42 @@ export function listCompounds(prefix: string, limit: number, cursor?: string): P
   );
 }
 
+/** A compound's governance, as domain/governance.ts decides on it. */
+export const governanceOf = (compound: CompoundItem): GovernanceState => ({
+  governance: compound.governance,
+  since: compound.governanceSince,
+  committeeId: compound.governanceCommitteeId,
+  until: compound.governanceUntil,
+  ended: compound.endedCommittees,
+});
+
 /**
  * Set a compound's governance, conditional on it being still what was read (the caller decided from
- * that read that the change is later): one write, carrying CompoundGovernanceChanged. False when
- * something else changed it meanwhile (read again and decide again).
+ * that read that the change is later): one write, carrying CompoundGovernanceChanged when the
+ * governance itself changed (a committee only remembered as ended changes nothing anyone reads). False
+ * when something else changed it meanwhile (read again and decide again).
  */
-export async function changeGovernance(compound: CompoundItem, change: GovernanceChange, event: BusEvent): Promise<boolean> {
+export async function changeGovernance(compound: CompoundItem, next: GovernanceState, event: BusEvent | undefined): Promise<boolean> {
+  const optional = { governanceSince: next.since, governanceCommitteeId: next.committeeId, governanceUntil: next.until, endedCommittees: next.ended?.length ? [...next.ended] : undefined };
+  const set = Object.entries(optional).filter(([, v]) => v !== undefined);
+  const revision = compound.governanceRevision;
   return updateWithEvents(
     table(),
     compoundKey(compound.compoundId),
     {
-      set: ['governance = :g', 'governanceSince = :since', 'updatedAt = :now'],
-      condition: `governance = :previous AND ${compound.governanceSince === undefined ? 'attribute_not_exists(governanceSince)' : 'governanceSince = :previousSince'}`,
+      set: ['governance = :g', 'governanceRevision = :revision', 'updatedAt = :now', ...set.map(([k]) => `${k} = :${k}`)],
+      remove: Object.entries(optional)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k),
+      condition: revision === undefined ? 'attribute_not_exists(governanceRevision)' : 'governanceRevision = :previousRevision',
       values: {
-        ':g': change.governance,
-        ':since': change.since,
+        ':g': next.governance,
+        ':revision': (revision ?? 0) + 1,
         ':now': clock.nowIso(),
-        ':previous': compound.governance,
-        ...(compound.governanceSince === undefined ? {} : { ':previousSince': compound.governanceSince }),
+        ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])),
+        ...(revision === undefined ? {} : { ':previousRevision': revision }),
       },
     },
-    [event],
+    event ? [event] : [],
   );
 }
