@@ -92,7 +92,7 @@ export function scheduleVote(
   const earliest = earliestOpening(noticeAt, rules.noticeDays, zone);
   const opensAt = requestedOpensAt ? new Date(requestedOpensAt).toISOString() : earliest;
   if (Date.parse(opensAt) < Date.parse(earliest)) {
-    return { error: `voting may open at the earliest ${earliest} (00:00 ${zone} of the day after the ${rules.noticeDays} days of notice, counted from the day after the notice)` };
+    return { error: `voting may open at the earliest ${earliest}: 00:00 ${zone} after ${rules.noticeDays} whole days of notice (the notice day, ${localDate(noticeAt, zone)}, does not count)` };
   }
   if (!Number.isInteger(votingDays) || votingDays < 1 || votingDays > rules.maxVotingDays) {
     return { error: `voting lasts 1 to ${rules.maxVotingDays} days` };
