@@ -115,6 +115,8 @@ describe('a committee of 7 with two alternates', () => {
     ] as string[][];
     await everyoneVotes('first', (i) => ({ candidates: ['W1', 'W2', 'W3', 'W4', ...threes[i % 10]!] }));
     await pastClose('first');
+    // Two days from 00:00: the reminder would fall at the opening, so there is none.
+    expect(events('VoteReminderDue').filter((d) => d.voteId === 'first')).toEqual([]);
     const preliminary = (await call('GET', `/compounds/${C}/votes/first/report`, { token: street })).json;
     expect(preliminary.elected.map((e: { personId: string }) => e.personId).sort()).toEqual(['P-9', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6']);
     expect(preliminary.alternates.map((e: { personId: string }) => e.personId).sort()).toEqual(['W7', 'W8']);
