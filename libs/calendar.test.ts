@@ -60,6 +60,49 @@ describe('local dates and the start of a date', () => {
     expect(wallTime('2027-01-08T17:00:00.123Z', BJ)).toEqual({ year: 2027, month: 1, day: 9, hour: 1, minute: 0, second: 0, millisecond: 123, weekday: 6 });
   });
 
+  test('property: the wall time is what Intl shows, in every zone, on the days summer time starts and ends too', () => {
+    const shown = (ms: number, zone: string) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: zone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+          weekday: 'short',
+        })
+          .formatToParts(new Date(ms))
+          .map((p) => [p.type, p.value]),
+      );
+      return [
+        Number(parts.year),
+        Number(parts.month),
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+        ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!),
+      ];
+    };
+    const check = (ms: number, zone: string) => {
+      const w = wallTime(ms, zone);
+      expect([w.year, w.month, w.day, w.hour, w.minute, w.second, w.weekday]).toEqual(shown(ms, zone));
+    };
+    fc.assert(fc.property(instants, zones, (t, zone) => check(Date.parse(t), zone)));
+    // Every minute around New York's and Lord Howe's changes (the latter by half an hour).
+    for (const [zone, around] of [
+      ['America/New_York', '2027-03-14T07:00:00.000Z'],
+      ['America/New_York', '2027-11-07T06:00:00.000Z'],
+      ['Australia/Lord_Howe', '2027-04-03T15:00:00.000Z'],
+      ['Australia/Lord_Howe', '2027-10-02T15:30:00.000Z'],
+    ] as const) {
+      for (let m = -180; m <= 180; m++) check(Date.parse(around) + m * 60_000 + (m % 7) * 1_000, zone);
+    }
+  });
+
   test('property: an instant lies in [start of its date, start of the next date), in every zone', () => {
     fc.assert(
       fc.property(instants, zones, (t, zone) => {

@@ -44,26 +44,53 @@ function formatter(zone: string): Intl.DateTimeFormat {
   }
   return f;
 }
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** The wall-clock time in `zone` at an instant. */
-export function wallTime(instant: string | number | Date, zone: string = DEFAULT_ZONE): WallTime {
-  const ms = typeof instant === 'number' ? instant : new Date(instant).getTime();
-  if (!Number.isFinite(ms)) throw new Error(`not an instant: ${String(instant)}`);
+/** The zone's offset from UTC at an instant, in ms, read from Intl (slow: a formatToParts call). */
+function offsetFromIntl(ms: number, zone: string): number {
   const parts = Object.fromEntries(
     formatter(zone)
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
+  const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return shown - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Offsets per zone and UTC day, read from Intl once a day. A zone changes its offset at most once a
+ * day, so a day whose first and last millisecond have the same offset has it throughout; on a day
+ * it changes (summer time, twice a year where kept) each instant is read from Intl. Bounded: cleared
+ * when full.
+ */
+const DAY = 86_400_000;
+const offsets = new Map<string, number | null>();
+function offsetAt(ms: number, zone: string): number {
+  const day = Math.floor(ms / DAY);
+  const key = `${zone}|${day}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const first = offsetFromIntl(day * DAY, zone);
+    offset = first === offsetFromIntl((day + 1) * DAY - 1, zone) ? first : null;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset ?? offsetFromIntl(ms, zone);
+}
+
+/** The wall-clock time in `zone` at an instant. */
+export function wallTime(instant: string | number | Date, zone: string = DEFAULT_ZONE): WallTime {
+  const ms = typeof instant === 'number' ? instant : new Date(instant).getTime();
+  if (!Number.isFinite(ms)) throw new Error(`not an instant: ${String(instant)}`);
+  const wall = new Date(ms + offsetAt(ms, zone));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    millisecond: ((ms % 1000) + 1000) % 1000,
-    weekday: WEEKDAYS.indexOf(parts.weekday!),
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    millisecond: wall.getUTCMilliseconds(),
+    weekday: wall.getUTCDay(),
   };
 }
 
