@@ -3,7 +3,7 @@ import type { DeliveredEvent } from '../events/envelope';
 import { publish } from '../libs/bus';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
-import { client, compoundBody, startSystem } from './helpers';
+import { advancePast, client, compoundBody, startSystem } from './helpers';
 
 /**
  * The committee after CommitteeElected: names as on the roll, pool members serving, the officers'
@@ -29,6 +29,11 @@ const advanceDays = async (days: number) => {
   await system.scheduler.advance(days * DAY);
   await system.idle();
 };
+/** Just past a vote's opening, its close (and count) or the end of its objections, as the API states them. */
+const vote = async (voteId: string) => (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: street })).json;
+const pastOpening = async (voteId: string) => advancePast(system, (await vote(voteId)).opensAt);
+const pastClose = async (voteId: string) => advancePast(system, (await vote(voteId)).closesAt);
+const pastObjections = async (voteId: string) => advancePast(system, (await vote(voteId)).objectionEndsAt);
 const events = (type: string) => received.filter((e) => e['detail-type'] === type).map((e) => e.detail.data as Record<string, unknown>);
 const voters = Array.from({ length: UNITS }, (_, i) => `W${i + 1}`);
 
@@ -98,7 +103,7 @@ describe('a committee of 7 with two alternates', () => {
   });
 
   test('seven are elected, two are alternates; the pool member serves', async () => {
-    await advanceDays(15);
+    await pastOpening('first');
     // W1-W4 by everyone; of the other five, each ballot names three: P-9 and W5 by 70%, W6 by 60%
     // (elected: seven in all), W7 and W8 by exactly half the people (alternates).
     const threes = [
@@ -109,11 +114,13 @@ describe('a committee of 7 with two alternates', () => {
       ['W6', 'W7', 'W8'],
     ] as string[][];
     await everyoneVotes('first', (i) => ({ candidates: ['W1', 'W2', 'W3', 'W4', ...threes[i % 10]!] }));
-    await advanceDays(2.01);
+    await pastClose('first');
+    // Two days from 00:00: the reminder would fall at the opening, so there is none.
+    expect(events('VoteReminderDue').filter((d) => d.voteId === 'first')).toEqual([]);
     const preliminary = (await call('GET', `/compounds/${C}/votes/first/report`, { token: street })).json;
     expect(preliminary.elected.map((e: { personId: string }) => e.personId).sort()).toEqual(['P-9', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6']);
     expect(preliminary.alternates.map((e: { personId: string }) => e.personId).sort()).toEqual(['W7', 'W8']);
-    await advanceDays(7.01);
+    await pastObjections('first');
     const onRecord = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     expect(onRecord.members).toHaveLength(7);
     expect(onRecord.members.map((m: { name: string }) => m.name)).toContain('Resident 9');
@@ -124,7 +131,8 @@ describe('a committee of 7 with two alternates', () => {
 
 describe('after the election', () => {
   test('no chair after 7 days is flagged; recording the officers late says so', async () => {
-    await advanceDays(7.1);
+    // Due by 24:00 of the 7th day after the election (moved past a weekend), as the committee states it.
+    await advancePast(system, (await call('GET', `/compounds/${C}/committee`, { token: street })).json.officersDueBy, 1);
     const flagged = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     expect(flagged.flags.officersOverdue).toBe(true);
     expect((await call('GET', '/reports/committees', { token: bureau })).json.flags).toEqual([{ compoundId: C, flag: 'no chair recorded within 7 days of the election' }]);
@@ -160,10 +168,10 @@ describe('matter 3: removing members', () => {
     const alternates = before.alternates.map((a: { personId: string }) => a.personId);
     expect(alternates).toHaveLength(2);
     expect((await call('POST', `/compounds/${C}/votes`, { token: committee, body: { kind: 'removal', voteId: 'remove-2', members: ['W1', 'P-9'], votingDays: 1 } })).status).toBe(201);
-    await advanceDays(15);
+    await pastOpening('remove-2');
     await everyoneVotes('remove-2', (i) => ({ choice: i % 10 < 7 ? 'for' : 'against' }));
-    await advanceDays(1.01);
-    await advanceDays(7.01);
+    await pastClose('remove-2');
+    await pastObjections('remove-2');
     expect(events('CommitteeMembersRemoved')).toEqual([
       expect.objectContaining({
         voteId: 'remove-2',
@@ -185,10 +193,10 @@ describe('matter 3: removing members', () => {
     const sitting = (await call('GET', `/compounds/${C}/committee`, { token: street })).json.members.map((m: { personId: string }) => m.personId);
     const target = sitting.at(-1);
     expect((await call('POST', `/compounds/${C}/votes`, { token: committee, body: { kind: 'removal', voteId: 'remove-1', members: [target], then: 'by_election', votingDays: 1 } })).status).toBe(201);
-    await advanceDays(15);
+    await pastOpening('remove-1');
     await everyoneVotes('remove-1', () => ({ choice: 'for' }));
-    await advanceDays(1.01);
-    await advanceDays(7.01);
+    await pastClose('remove-1');
+    await pastObjections('remove-1');
     const vacant = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     const vacancies = vacant.flags.vacancies;
     expect(vacancies).toBeGreaterThanOrEqual(1);
@@ -196,10 +204,10 @@ describe('matter 3: removing members', () => {
     expect((await call('POST', `/compounds/${C}/votes`, { token: street, body: { kind: 'election', purpose: 'by_election', voteId: 'too-many', seats: vacancies + 1 } })).status).toBe(422);
     expect((await call('POST', `/compounds/${C}/votes`, { token: street, body: { kind: 'election', purpose: 'by_election', voteId: 'by-1', seats: 1, votingDays: 1 } })).status).toBe(201);
     expect((await call('POST', `/compounds/${C}/votes/by-1/candidates`, { token: committee, body: { personId: 'W20', name: 'Resident 20', source: 'owners' } })).status).toBe(201);
-    await advanceDays(15);
+    await pastOpening('by-1');
     await everyoneVotes('by-1', () => ({ candidates: ['W20'] }));
-    await advanceDays(1.01);
-    await advanceDays(7.01);
+    await pastClose('by-1');
+    await pastObjections('by-1');
     expect(events('CommitteeSeatFilled')).toEqual(expect.arrayContaining([expect.objectContaining({ voteId: 'by-1', personId: 'W20', from: 'by_election' })]));
     const filled = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     expect(filled.members.map((m: { personId: string }) => m.personId)).toContain('W20');
@@ -217,9 +225,9 @@ describe('the record over time', () => {
         })
       ).status,
     ).toBe(201);
-    await advanceDays(15);
+    await pastOpening('gate');
     await everyoneVotes('gate', () => ({ choice: 'for' }));
-    await advanceDays(1.01);
+    await pastClose('gate');
     expect((await call('POST', `/compounds/${C}/votes/gate/objections`, { token: await owner('W5'), body: { reason: 'the notice was posted in one building only' } })).status).toBe(201);
     expect((await call('POST', `/compounds/${C}/votes/gate/annul`, { token: street, body: { reason: 'the notice did not reach every building' } })).status).toBe(200);
     await system.idle();
@@ -229,7 +237,8 @@ describe('the record over time', () => {
 
   test('at the end of the term the committee leaves office; the city is told', async () => {
     expect((await call('PUT', `/compounds/${C}/party-branch`, { token: street, body: { hasBranch: true } })).status).toBe(200);
-    await advanceDays(365 * 5);
+    // Past the end of the term as the committee states it (the daily term watch reminds first, then ends it).
+    await advancePast(system, (await call('GET', `/compounds/${C}/committee`, { token: street })).json.termEnd);
     await advanceDays(1);
     expect(events('CommitteeTermExpiring')).toHaveLength(1);
     expect(events('CommitteeDissolved')).toEqual([expect.objectContaining({ committeeId: 'first', reason: 'term_ended' })]);

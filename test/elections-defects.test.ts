@@ -8,7 +8,7 @@ import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { verifyVoteLog } from '../services/elections/domain/verify';
 import { finalizeVote } from '../services/elections/lifecycle';
-import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
+import { advancePast, client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
 /**
  * Regression tests for the defects of the elections issue, each reproduced through the API:
@@ -16,7 +16,6 @@ import { client, compoundBody, registerAreas, rollCsv, startSystem } from './hel
  * as passed (and committees outside the 5-11 odd rule), 3 the party-majority share over temporary
  * committees, 4 reads and writes outside the caller's area, 5 ballots linkable to owners by area.
  */
-const DAY = 86_400_000;
 const run = promisify(execFile);
 
 let system: LocalSystem;
@@ -32,9 +31,9 @@ async function owner(compoundId: string, ownerId: string) {
   return ownerTokens.get(key)!;
 }
 
-async function advanceDays(days: number) {
-  await system.scheduler.advance(days * DAY);
-  await system.idle();
+/** Just past a vote's opening, its close (and count) or the end of its objections, as the API states them. */
+async function pastStep(compoundId: string, voteId: string, step: 'opensAt' | 'closesAt' | 'objectionEndsAt') {
+  await advancePast(system, (await call('GET', `/compounds/${compoundId}/votes/${voteId}`, { token: street })).json[step]);
 }
 
 /** Owners O2.. of rollCsv(n) in the electorate (O1 holds every 500th unit; every 40th unit is unsold). */
@@ -90,14 +89,14 @@ async function election(compoundId: string, voteId: string, seats: number, candi
 describe('defect 1: one conditional write decides; the committee follows from it', () => {
   test('an annulment that wins the race leaves no committee on record', async () => {
     await election('d-race', 'race', 3, ['O2', 'O3', 'O4']);
-    await advanceDays(15);
+    await pastStep('d-race', 'race', 'opensAt');
     await vote('d-race', 'race', ownersOf(60), () => ({ candidates: ['O2', 'O3', 'O4'] }));
-    await advanceDays(1.01);
+    await pastStep('d-race', 'race', 'closesAt');
     const stale = (await call('GET', '/compounds/d-race/votes/race', { token: street })).json;
     expect(stale.status).toBe('preliminary');
     const annulled = await call('POST', '/compounds/d-race/votes/race/annul', { token: street, body: { reason: 'the notice was never posted in building B01' } });
     expect(annulled.status).toBe(200);
-    await advanceDays(7.01);
+    await advancePast(system, stale.objectionEndsAt);
     // The schedule's finalization read the vote before the annulment landed, and goes on with it.
     await expect(system.asService('elections', () => finalizeVote(stale, 'schedule:vote-clock'))).rejects.toThrow(/annulled|meanwhile/);
     await system.idle();
@@ -110,15 +109,15 @@ describe('defect 1: one conditional write decides; the committee follows from it
 describe('defect 2: an election short of seats says so everywhere, and committees keep the 5-11 odd rule', () => {
   test('3 of 5 seats filled in a 120-unit compound: no committee, and the report, the vote, the log and the event agree', async () => {
     await election('d-big', 'short', 5, ['O2', 'O3', 'O4', 'O5', 'O6']);
-    await advanceDays(15);
+    await pastStep('d-big', 'short', 'opensAt');
     // Five candidates for five seats: nothing to warn about once open.
     expect((await call('GET', '/compounds/d-big/votes/short', { token: street })).json.warnings).toEqual([]);
     // Everyone votes for O2, O3, O4; nobody for O5 and O6.
     await vote('d-big', 'short', ownersOf(120), () => ({ candidates: ['O2', 'O3', 'O4'] }));
-    await advanceDays(1.01);
+    await pastStep('d-big', 'short', 'closesAt');
     const preliminary = (await call('GET', '/compounds/d-big/votes/short/report', { token: street })).json;
     expect(preliminary.result.outcome).toEqual({ passed: false, reason: 'too_few_elected' });
-    await advanceDays(7.01);
+    await pastStep('d-big', 'short', 'objectionEndsAt');
     const report = (await call('GET', '/compounds/d-big/votes/short/report', { token: street })).json;
     const got = (await call('GET', '/compounds/d-big/votes/short', { token: street })).json;
     expect(report.stage).toBe('final');
@@ -142,13 +141,13 @@ describe('defect 2: an election short of seats says so everywhere, and committee
 
   test('6 elected for 7 seats: an odd committee of 5 is formed, the sixth is the first alternate', async () => {
     await election('d-big', 'six', 7, ['O2', 'O3', 'O4', 'O5', 'O6', 'O7', 'O8']);
-    await advanceDays(15);
+    await pastStep('d-big', 'six', 'opensAt');
     const voters = ownersOf(120);
     // O2..O6 get everyone, O7 all but the last 10, O8 nobody.
     await vote('d-big', 'six', voters, (_o, i) => ({ candidates: i < voters.length - 10 ? ['O2', 'O3', 'O4', 'O5', 'O6', 'O7'] : ['O2', 'O3', 'O4', 'O5', 'O6'] }));
-    await advanceDays(1.01);
+    await pastStep('d-big', 'six', 'closesAt');
     expect((await call('GET', '/compounds/d-big/votes/six', { token: street })).json.result.committee).toMatchObject({ formed: true, size: 5, alternates: ['O7'] });
-    await advanceDays(7.01);
+    await pastStep('d-big', 'six', 'objectionEndsAt');
     const committee = await call('GET', '/compounds/d-big/committee', { token: street });
     expect(committee.status).toBe(200);
     expect(committee.json.members.map((m: { personId: string }) => m.personId)).toEqual(['O2', 'O3', 'O4', 'O5', 'O6']);
@@ -161,7 +160,7 @@ describe('defect 2: an election short of seats says so everywhere, and committee
     expect(created.json.warnings.join(' ')).toMatch(/candidates/);
     const nominated = await call('POST', '/compounds/d-small/votes/thin/candidates', { token: await committeeOf('d-small'), body: { personId: 'O2', name: 'Owner 2', source: 'owners' } });
     expect(nominated.json.warnings.join(' ')).toMatch(/1 candidate.* 5 seats/);
-    await advanceDays(15);
+    await pastStep('d-small', 'thin', 'opensAt');
     expect((await call('GET', '/compounds/d-small/votes/thin', { token: street })).json.warnings.join(' ')).toMatch(/1 candidate.* 5 seats/);
   });
 });
@@ -242,10 +241,11 @@ describe('defect 5: whoever may not see choices cannot derive them from the publ
       body: { kind: 'resolution', voteId: 'secret', matter: 'other_major', question: 'Paint the gate red?', votingDays: 1 },
     });
     expect(created.status).toBe(201);
-    await advanceDays(15);
+    await pastStep('d-small', 'secret', 'opensAt');
     const voters = ownersOf(60).slice(0, 6);
     await vote('d-small', 'secret', voters, (_o, i) => ({ choice: i % 2 ? 'for' : 'against' }));
-    await advanceDays(8.02);
+    await pastStep('d-small', 'secret', 'closesAt');
+    await pastStep('d-small', 'secret', 'objectionEndsAt');
     const property = await system.token(['property:d-small'], 'property-co');
     const units = (await call('GET', '/compounds/d-small/units?limit=500', { token: property })).json.items as { ownerId: string; area: number }[];
     expect(units.length).toBeGreaterThan(0);

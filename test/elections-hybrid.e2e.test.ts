@@ -7,7 +7,7 @@ import type { DeliveredEvent } from '../events/envelope';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { verifyVoteLog } from '../services/elections/domain/verify';
-import { client, compoundBody, startSystem } from './helpers';
+import { advancePast, client, compoundBody, startSystem } from './helpers';
 
 /**
  * A hybrid owners' vote (issue 14): online ballots, paper ballots entered by the committee's staff
@@ -147,7 +147,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
   });
 
   test('the opening freezes the proxies; after it none is registered or revoked', async () => {
-    await advance(15 * DAY);
+    await advancePast(system, (await call('GET', V, { token: committee })).json.opensAt);
     const vote = await call('GET', V, { token: committee });
     expect(vote.json).toMatchObject({ status: 'open', totalHeadcount: 15, proxies: 3, proxyLimit: 2 });
     expect(events('VoteOpened').find((d) => d.voteId === 'works')).toMatchObject({ proxies: 3, proxyLimit: 2, question: 'Repaint the façades of B01 and B02?', closesAt: vote.json.closesAt });
@@ -405,7 +405,7 @@ describe('a hybrid vote: online, paper, proxies, door to door', () => {
   });
 
   test('once every objection is decided and the period is over, the recounted result is final', async () => {
-    await advance(7 * DAY);
+    await advancePast(system, (await call('GET', V, { token: committee })).json.objectionEndsAt);
     expect((await call('GET', V, { token: committee })).json.status).toBe('final');
     const failed = events('ResolutionFailed').filter((d) => d.voteId === 'works');
     expect(failed).toHaveLength(1);

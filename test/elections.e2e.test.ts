@@ -9,7 +9,8 @@ import { publish } from '../libs/bus';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import { verifyVoteLog } from '../services/elections/domain/verify';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { addDaysToDate, addMonthsToDate, localDate, startOfDate } from '../libs/calendar';
+import { advancePast, client, compoundBody, rollCsv, startSystem } from './helpers';
 
 const DAY = 86_400_000;
 /** The tests that cast over a thousand ballots over HTTP: generous, for a shared 2-core machine (they pass or fail on results, never on time). */
@@ -59,6 +60,10 @@ async function fullLog(path: string, token: string) {
   return doc;
 }
 
+/** Just past a vote's opening, its close (and count) or the end of its objections, as the API states them. */
+const pastStep = async (voteId: string, step: 'opensAt' | 'closesAt' | 'objectionEndsAt') =>
+  advancePast(system, (await call('GET', `/compounds/el-a/votes/${voteId}`, { token: committee })).json[step]);
+
 const advanceDays = async (days: number) => {
   await system.scheduler.advance(days * DAY);
   await system.idle();
@@ -87,7 +92,7 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
   const HEADCOUNT = 2000 - 50 + 1 - 3;
   let voters: string[];
 
-  test('the committee announces it; voting opens no earlier than 15 days later', async () => {
+  test('the committee announces it; voting opens no earlier than 00:00 Beijing after 15 whole days, and runs to 24:00 of its 7th day', async () => {
     const created = await call('POST', '/compounds/el-a/votes', {
       token: committee,
       body: {
@@ -100,13 +105,17 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
       },
     });
     expect(created.status).toBe(201);
-    expect(Date.parse(created.json.opensAt) - Date.parse(created.json.noticeAt)).toBe(15 * DAY);
-    expect(Date.parse(created.json.closesAt) - Date.parse(created.json.opensAt)).toBe(7 * DAY);
+    // Notice on day D (Beijing): D+1 … D+15 are the 15 days; voting opens at 00:00 of D+16 and, counting that whole day, closes at 24:00 of D+22.
+    const earliest = startOfDate(addDaysToDate(localDate(created.json.noticeAt), 16));
+    expect(created.json.opensAt).toBe(earliest);
+    expect(created.json.closesAt).toBe(startOfDate(addDaysToDate(localDate(created.json.noticeAt), 23)));
+    expect(created.json.timeZone).toBe('Asia/Shanghai');
     const early = await call('POST', '/compounds/el-a/votes', {
       token: committee,
-      body: { kind: 'resolution', voteId: 'too-soon', matter: 'other_major', question: 'May riders enter the compound?', opensAt: new Date(clock.now().getTime() + 14 * DAY).toISOString() },
+      body: { kind: 'resolution', voteId: 'too-soon', matter: 'other_major', question: 'May riders enter the compound?', opensAt: new Date(Date.parse(earliest) - 1).toISOString() },
     });
     expect(early.status).toBe(422);
+    expect(early.json.detail).toContain(`at the earliest ${earliest}`);
     expect((await call('POST', '/compounds/el-a/votes/lift-2026/open', { token: committee })).status).toBe(409);
     const owner = await ownerToken('O2');
     expect((await call('POST', '/compounds/el-a/votes', { token: owner, body: { kind: 'resolution', voteId: 'x', matter: 'other_major', question: 'Owners cannot call votes' } })).status).toBe(403);
@@ -114,7 +123,7 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
   });
 
   test('the schedule opens it and freezes the electorate by the SPC rules', async () => {
-    await advanceDays(15);
+    await pastStep('lift-2026', 'opensAt');
     const vote = await call('GET', '/compounds/el-a/votes/lift-2026', { token: await ownerToken('O2') });
     expect(vote.json.status).toBe('open');
     expect(vote.json.totalHeadcount).toBe(HEADCOUNT);
@@ -199,7 +208,7 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect(objection.json).toMatchObject({ kind: 'result', decidedBy: 'the street office' });
 
     // An objection is a case the street office decides: until it does, the result does not become final.
-    await advanceDays(7);
+    await pastStep('lift-2026', 'objectionEndsAt');
     expect((await call('GET', '/compounds/el-a/votes/lift-2026', { token: committee })).json.status).toBe('preliminary');
     const rejected = await call('POST', `/compounds/el-a/votes/lift-2026/objections/${objection.json.objectionId}/decision`, {
       token: street,
@@ -330,7 +339,7 @@ describe('a committee election with the negative list and the reserve pool', () 
   test(
     'owners vote for up to 5; seats go by votes; a disqualification before the final result hands the seat to the first alternate',
     async () => {
-      await advanceDays(15);
+      await pastStep('committee-2026', 'opensAt');
       expect((await call('GET', '/compounds/el-a/votes/committee-2026', { token: committee })).json.status).toBe('open');
       // 292 voters, 5 names each: everyone for P-chen, P-lin and O10; two of O11 (85%), O12 (60%), O13 (54%).
       const ballots = Array.from({ length: 299 }, (_, i) => i + 2).filter((n) => n % 40 !== 0);
@@ -346,7 +355,7 @@ describe('a committee election with the negative list and the reserve pool', () 
       const tooMany = await call('POST', '/compounds/el-a/votes/committee-2026/ballots', { token: await ownerToken('O1'), body: { candidates: ['P-chen', 'P-lin', 'O10', 'O11', 'O12', 'O13'] } });
       expect(tooMany.status).toBe(422);
 
-      await advanceDays(10.01);
+      await pastStep('committee-2026', 'closesAt');
       const preliminary = (await call('GET', '/compounds/el-a/votes/committee-2026/report', { token: committee })).json;
       expect(preliminary.stage).toBe('preliminary');
       const ids = (list: { candidateId: string }[]) => list.map((c) => c.candidateId);
@@ -362,14 +371,15 @@ describe('a committee election with the negative list and the reserve pool', () 
         ),
       ]);
       await system.idle();
-      await advanceDays(7);
+      await pastStep('committee-2026', 'objectionEndsAt');
 
       const elected = received.filter((e) => e['detail-type'] === 'CommitteeElected');
       expect(elected).toHaveLength(1);
       const data = elected[0]!.detail.data as { members: { personId: string }[]; alternates: string[]; termStart: string; termEnd: string };
       expect(data.members.map((m) => m.personId)).toEqual(['O10', 'P-chen', 'P-lin', 'O12', 'O13']);
       expect(data.alternates).toEqual([]);
-      expect(new Date(data.termEnd).getUTCFullYear() - new Date(data.termStart).getUTCFullYear()).toBe(5);
+      // Five years: from the day after the election to 24:00 Beijing of the corresponding day (Civil Code arts. 201, 202).
+      expect(data.termEnd).toBe(startOfDate(addDaysToDate(addMonthsToDate(localDate(data.termStart), 60), 1)));
       expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
 
       // The log shows the count and the final seats; a verifier follows O11's seat to the alternate.
@@ -412,7 +422,7 @@ describe('a committee election with the negative list and the reserve pool', () 
     const ok = await call('PUT', '/compounds/el-b/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6].map((i) => member(i, i <= 4)) } });
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ kind: 'temporary_committee', seats: 7 });
-    expect(new Date(ok.json.termEnd).getUTCFullYear() - new Date(ok.json.termStart).getUTCFullYear()).toBe(2);
+    expect(ok.json.termEnd).toBe(startOfDate(addDaysToDate(addMonthsToDate(localDate(ok.json.termStart), 24), 1)));
     expect((await call('PUT', '/compounds/el-b/temporary-committee', { token: committee, body: { chair, members: [] } })).status).toBe(403);
     expect((await call('PUT', '/compounds/el-a/temporary-committee', { token: street, body: { chair, members: [1, 2, 3, 4, 5, 6].map((i) => member(i, true)) } })).status).toBe(409);
   });

@@ -9,7 +9,7 @@ import type { DeliveredEvent } from '../events/envelope';
 import { clock } from '../libs/clock';
 import type { LocalSystem } from '../infra/local/runtime';
 import * as fundsStore from '../services/funds/store/ledger';
-import { client, compoundBody, rollCsv, startSystem } from './helpers';
+import { advancePast, client, compoundBody, rollCsv, startSystem } from './helpers';
 import { retryingBusy as retryingBusyHttp } from './funds-kit';
 
 const DAY = 86_400_000;
@@ -83,8 +83,9 @@ describe('from a resolution to a verified, disclosed payment', () => {
       votingDays: 7,
       payload: { projectId: 'lift-b01', fund: 'maintenance', amountFen: 48_000_000 },
     };
-    expect((await call('POST', '/compounds/fu-a/votes', { token: committee, body: lift })).status).toBe(201);
-    await advance(15 * DAY);
+    const announced = await call('POST', '/compounds/fu-a/votes', { token: committee, body: lift });
+    expect(announced.status).toBe(201);
+    await advancePast(system, announced.json.opensAt);
     const owners = Array.from({ length: 299 }, (_, i) => i + 2)
       .filter((n) => n % 40 !== 0)
       .map((n) => `O${n}`);
@@ -95,7 +96,7 @@ describe('from a resolution to a verified, disclosed payment', () => {
         expect((await call('POST', '/compounds/fu-a/votes/lift/ballots', { token, body: { choice: 'for' } })).status).toBe(201);
       }),
     );
-    await advance(7 * DAY + 2 * 60_000);
+    await advancePast(system, announced.json.closesAt);
     // The levy's matter-6 vote is counted the same way (the elections tests cover the 3/4 rule); its result is delivered as elections publishes it.
     await system.bus.put([
       ResolutionPassed.create(
@@ -111,7 +112,7 @@ describe('from a resolution to a verified, disclosed payment', () => {
         { compoundId: 'fu-a', actor: 'elections', occurredAt: clock.nowIso(), id: 'result-fu-a-levy', correlationId: 'vote-fu-a-levy' },
       ),
     ]);
-    await advance(7 * DAY);
+    await advancePast(system, (await call('GET', '/compounds/fu-a/votes/lift', { token: committee })).json.objectionEndsAt);
     expect(events('ResolutionPassed')).toHaveLength(2);
     const project = await call('GET', '/compounds/fu-a/projects/lift-b01', { token: await system.token(['owner:fu-a:O5']) });
     expect(project.json).toMatchObject({ status: 'authorized', approvedFen: 48_000_000, fund: 'maintenance', basis: 'resolution', basisRef: 'elections/vote/lift', remainingFen: 48_000_000 });

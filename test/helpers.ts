@@ -1,6 +1,7 @@
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // handlers' warnings (retries, failed units) are part of what tests provoke
 
 import { startLocal, type LocalOptions, type LocalSystem } from '../infra/local/runtime';
+import { clock } from '../libs/clock';
 import { services } from '../services/index';
 
 export interface Call {
@@ -89,4 +90,17 @@ export function rollCsv(count: number): string {
     else lines.push(`${building},${unit},${area},register,owned,${n % 500 === 1 ? 'O1' : `O${n}`},Owner ${n},yes`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Moves the runtime's clock just past an instant an API gave (a vote's opening or close, the end of
+ * its objections): five minutes past, so that the 5-minute schedules act on it (and the count, a
+ * minute after the close, may start), then waits for what follows. Deadlines are counted in local
+ * calendar days, so tests move to them rather than by a number of days.
+ */
+export async function advancePast(system: LocalSystem, iso: string, pastMs = 5 * 60_000): Promise<void> {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) throw new Error(`not an instant: ${iso}`);
+  await system.scheduler.advance(Math.max(at - clock.now().getTime(), 0) + pastMs);
+  await system.idle();
 }

@@ -285,8 +285,11 @@ describe('the reminder two days before closing, keyed off the closing time', () 
   };
   const HOUR = 3_600_000;
 
-  test('every owner and every building head, once, 47 hours before the close; not for a vote elections reminded about or that closed', async () => {
+  test('every owner and every building head, once, 47 hours before the close; not for a vote elections reminded about, that closed, or too short to have one', async () => {
     await announce('bikes', 50 * HOUR); // due 3 hours from now
+    // Two days from its opening to its close: elections skips its reminder, and so does this service
+    // (it once reminded an hour after the opening).
+    await announce('short', 60_000 + 48 * HOUR);
     await announce('lifts', 50 * HOUR);
     await announce('gates', 50 * HOUR);
     await publish(VoteReminderDue, {
@@ -322,7 +325,7 @@ describe('the reminder two days before closing, keyed off the closing time', () 
     for (const who of ['o3', 'o101', 'head-b01']) expect(await titled(who, '投票即将截止')).toHaveLength(1);
     expect(await titled('head-b02', '两天后截止')).toHaveLength(1);
     for (const who of ['committee', 'street', 'outsider']) expect(await titled(who, '投票即将截止')).toHaveLength(0);
-    // lifts: elections reminded; gates: closed.
+    // lifts: elections reminded; gates: closed; short: too short.
     expect((await titled('o3', '投票即将截止')).map((n) => n.refs.voteId)).toEqual(['bikes']);
     // Later runs of the schedule find nothing more due.
     await system.scheduler.advance(30 * 60_000);

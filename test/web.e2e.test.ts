@@ -8,7 +8,7 @@ import { clock } from '../libs/clock';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
 import { buildWeb } from '../web/build.mjs';
-import { client, startSystem } from './helpers';
+import { advancePast, client, startSystem } from './helpers';
 
 /**
  * The web application in a real browser (Debian's chromium, driven by playwright-core) against the
@@ -19,7 +19,6 @@ import { client, startSystem } from './helpers';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.GONGZHI_SCREENSHOTS ?? join(tmpdir(), 'gongzhi-web-screenshots');
-const DAY = 86_400_000;
 const C = DEMO.compoundId;
 
 let system: LocalSystem;
@@ -137,9 +136,8 @@ test('the committee calls a vote in the browser', async () => {
   expect(voteId).toMatch(/^vote-/);
   await shot(page, 'committee');
   await page.context().close();
-  // Fifteen days' notice, then the vote opens (the schedule opens it).
-  await system.scheduler.advance(15 * DAY);
-  await system.idle();
+  // Fifteen whole days' notice, then the vote opens at 00:00 Beijing (the schedule opens it).
+  await advancePast(system, (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: await system.token([`committee:${C}`], 'committee-secretary') })).json.opensAt);
 });
 
 test('an owner sees live turnout, votes, keeps the receipt, and after the close verifies it in the browser', async () => {
@@ -177,8 +175,7 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
   await page.reload();
   await expectText(page, '.meter-track[aria-label="按人数"] + .meter-value', `${turnout.headcountPercent}%`);
 
-  await system.scheduler.advance(8 * DAY);
-  await system.idle();
+  await advancePast(system, (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: ownerToken })).json.closesAt);
   await page.reload();
   await expectText(page, 'main', '未通过');
   await page.getByRole('button', { name: '在浏览器中核验' }).click();

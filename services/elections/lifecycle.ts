@@ -6,7 +6,8 @@ import { conflict, notReady } from '../../libs/errors';
 import { buildLog, headOf } from './domain/ballot-log';
 import { channelsOf } from './domain/channels';
 import { DEFAULT_COMMITTEE_RULES, fillVacancies, finalSeats } from './domain/committee';
-import { addDays, addYears, countFrom, DEFAULT_VOTE_RULES } from './domain/deadlines';
+import { DEFAULT_ZONE } from '../../libs/calendar';
+import { countFrom, DEFAULT_VOTE_RULES, objectionPeriodEnd, termEndOf } from './domain/deadlines';
 import { freezeElectorate } from './domain/electorate';
 import { freezeProxies } from './domain/proxies';
 import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type VoteResult } from './domain/tally';
@@ -155,7 +156,7 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
     channels,
     closedAt: now,
     closedBy: actor,
-    objectionEndsAt: addDays(now, DEFAULT_VOTE_RULES.objectionDays),
+    objectionEndsAt: objectionPeriodEnd(now, DEFAULT_VOTE_RULES.objectionDays, vote.timeZone ?? DEFAULT_ZONE),
   };
   const { totalArea, totalHeadcount, participatingArea, participatingHeadcount } = result.figures;
   const closed = VoteClosed.create(
@@ -243,7 +244,7 @@ async function finalElection(vote: VoteItem, result: ElectionResult, actor: stri
             members: formation.members.map((personId) => ({ personId, role: 'member' as const, name: candidates.get(personId)?.name, source: candidates.get(personId)?.source })),
             alternates: formation.alternates,
             termStart: now,
-            termEnd: addYears(now, DEFAULT_COMMITTEE_RULES.termYears),
+            termEnd: termEndOf(now, DEFAULT_COMMITTEE_RULES.termYears, vote.timeZone ?? DEFAULT_ZONE),
           },
           context(vote, actor, now, `committee-${vote.compoundId}-${vote.voteId}`),
         ),

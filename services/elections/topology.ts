@@ -75,7 +75,7 @@ export const poolAttributes = z.strictObject({
 });
 
 const schedule = {
-  opensAt: described(z.optional(z.iso.datetime()), 'default: the earliest allowed, notice + 15 days'),
+  opensAt: described(z.optional(z.iso.datetime()), 'default: the earliest allowed, 00:00 local of the 16th day after the notice day (15 whole days of notice; the notice day does not count)'),
   votingDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 14),
 };
 
@@ -84,7 +84,8 @@ export const routes = {
     operationId: 'createVote',
     method: 'POST',
     path: '/compounds/{compoundId}/votes',
-    summary: 'Announce an owners’ vote: a resolution (matters 1-2, 4-9), a committee election or by-election, or the removal of committee members (matter 3); opening is at least 15 days after notice',
+    summary:
+      'Announce an owners’ vote: a resolution (matters 1-2, 4-9), a committee election or by-election, or the removal of committee members (matter 3); opening is no earlier than 00:00 local after 15 whole days of notice',
     allow: organisers,
     params: compoundParams,
     body: z.discriminatedUnion('kind', [

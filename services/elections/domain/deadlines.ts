@@ -1,8 +1,14 @@
-/** Deadlines are computed from the rules, never typed in. All times are UTC. */
+import { addDaysToDate, addMonthsToDate, daysPeriodEnd, DEFAULT_ZONE, localDate, monthsPeriodEnd, startOfDate } from '../../../libs/calendar';
+
+/**
+ * Deadlines are computed from the rules, never typed in. Instants are UTC; the periods are counted
+ * in calendar days of the compound's time zone as the Civil Code counts them (arts. 200-204, with
+ * libs/calendar.ts): docs/elections.md ("Periods") states each rule and why.
+ */
 export const DAY_MS = 86_400_000;
 
 export interface VoteRules {
-  /** An owners' meeting is announced at least this many days ahead (Property Management Regulations art. 13). */
+  /** An owners' meeting is announced to all owners at least this many days before it is held (Property Management Regulations art. 14). */
   noticeDays: number;
   /** Days for objections after the preliminary result (city practice; configurable). */
   objectionDays: number;
@@ -25,19 +31,49 @@ export const DEFAULT_VOTE_RULES: VoteRules = { noticeDays: 15, objectionDays: 7,
  */
 export const MAX_OBJECTIONS_PER_VOTE = 200;
 
+/** An exact number of 24-hour days: for reminders, never for a legal period. */
 export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 
-/** Calendar months in UTC, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
-export function addMonths(iso: string, months: number): string {
-  const d = new Date(iso);
-  const day = d.getUTCDate();
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString();
+/** Calendar months on the zone's calendar at the same wall time, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(iso: string, months: number, zone: string = DEFAULT_ZONE): string {
+  const date = localDate(iso, zone);
+  const offsetInDay = Date.parse(iso) - Date.parse(startOfDate(date, zone));
+  return new Date(Date.parse(startOfDate(addMonthsToDate(date, months), zone)) + offsetInDay).toISOString();
 }
 
-export const addYears = (iso: string, years: number): string => addMonths(iso, years * 12);
+/**
+ * The notice period (Regulations art. 14; Civil Code arts. 201, 203): notice given on local day D,
+ * whatever the hour, does not count D; the `noticeDays` days are D+1 … D+noticeDays and end at 24:00
+ * of D+noticeDays; the meeting is held, i.e. voting opens, no earlier than 00:00 of D+noticeDays+1.
+ * A last day on a rest day does not move it: the owners had the whole period to read the notice.
+ */
+export const earliestOpening = (noticeAt: string, noticeDays: number, zone: string = DEFAULT_ZONE): string => startOfDate(addDaysToDate(localDate(noticeAt, zone), noticeDays + 1), zone);
+
+/**
+ * The voting period of `votingDays` days ends at 24:00 local of its last day (Civil Code arts. 201,
+ * 203). Opening at 00:00 local, the opening day is a whole day and counts (the usual reading of
+ * art. 201), so voting from 00:00 of day S for N days ends at 00:00 of S+N; opening later in day S,
+ * S does not count and voting ends at 00:00 of S+N+1. The close is announced with the notice and is
+ * not moved off a Saturday or Sunday: owners vote at weekends, and a close that moved would not be the
+ * one announced (art. 204: the announcement fixes it).
+ */
+export const votingCloses = (opensAt: string, votingDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(opensAt, votingDays, zone, { startDay: 'midnight-counts', restDays: false });
+
+/**
+ * The objection period of `objectionDays` days after the preliminary result (Civil Code arts. 201,
+ * 203): the day of the result does not count; it ends at 24:00 local of the `objectionDays`-th day
+ * after, or, when that day is a Saturday or Sunday, at 24:00 of the Monday after it. Public holidays
+ * are not modelled here (the bureau's holiday calendar lives in disputes): a period may end on one.
+ */
+export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(resultAt, objectionDays, zone);
+
+/**
+ * A committee's term of `years` (Civil Code arts. 201, 202): from the day after the election it runs
+ * to 24:00 local of the day of the last year corresponding to the election's day (28 Feb when that
+ * year has no 29 Feb). A term is an office held, not an act to do by a day: a last day on a rest day
+ * does not lengthen it.
+ */
+export const termEndOf = (termStart: string, years: number, zone: string = DEFAULT_ZONE): string => monthsPeriodEnd(termStart, years * 12, zone, { restDays: false });
 
 export interface VoteSchedule {
   noticeAt: string;
@@ -45,17 +81,23 @@ export interface VoteSchedule {
   closesAt: string;
 }
 
-/** Opening no earlier than notice + noticeDays; closing `votingDays` later. */
-export function scheduleVote(noticeAt: string, requestedOpensAt: string | undefined, votingDays: number, rules: VoteRules = DEFAULT_VOTE_RULES): VoteSchedule | { error: string } {
-  const earliest = addDays(noticeAt, rules.noticeDays);
+/** Opening no earlier than the end of the notice period (`earliestOpening`); closing at the end of the voting period (`votingCloses`). */
+export function scheduleVote(
+  noticeAt: string,
+  requestedOpensAt: string | undefined,
+  votingDays: number,
+  rules: VoteRules = DEFAULT_VOTE_RULES,
+  zone: string = DEFAULT_ZONE,
+): VoteSchedule | { error: string } {
+  const earliest = earliestOpening(noticeAt, rules.noticeDays, zone);
   const opensAt = requestedOpensAt ? new Date(requestedOpensAt).toISOString() : earliest;
   if (Date.parse(opensAt) < Date.parse(earliest)) {
-    return { error: `voting may open at the earliest ${earliest}, ${rules.noticeDays} days after notice` };
+    return { error: `voting may open at the earliest ${earliest}: 00:00 ${zone} after ${rules.noticeDays} whole days of notice (the notice day, ${localDate(noticeAt, zone)}, does not count)` };
   }
   if (!Number.isInteger(votingDays) || votingDays < 1 || votingDays > rules.maxVotingDays) {
     return { error: `voting lasts 1 to ${rules.maxVotingDays} days` };
   }
-  return { noticeAt, opensAt, closesAt: addDays(opensAt, votingDays) };
+  return { noticeAt, opensAt, closesAt: votingCloses(opensAt, votingDays, zone) };
 }
 
 /** Objections are taken while the result is preliminary and its objection period runs. */
@@ -77,8 +119,9 @@ export const reminderPending = (vote: { opensAt: string; closesAt: string; remin
 
 /**
  * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;
- * Regulations art. 16): overdue when the deadline has passed and no chair is on record.
+ * Regulations art. 16), counted as the Civil Code counts days (arts. 201, 203): overdue from 24:00
+ * of the last day (moved past a Saturday or Sunday) when no chair is on record.
  */
-export const officersDueBy = (termStart: string, officersDays: number): string => addDays(termStart, officersDays);
+export const officersDueBy = (termStart: string, officersDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(termStart, officersDays, zone);
 export const officersOverdue = (committee: { kind: string; officersDueBy?: string; members: readonly { role: string }[] }, now: string): boolean =>
-  committee.kind === 'committee' && committee.officersDueBy !== undefined && now > committee.officersDueBy && !committee.members.some((m) => m.role === 'chair');
+  committee.kind === 'committee' && committee.officersDueBy !== undefined && now >= committee.officersDueBy && !committee.members.some((m) => m.role === 'chair');

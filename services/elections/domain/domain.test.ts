@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { matter, type UnitRecord } from '../../../events/catalogue';
 import { buildLog, firstBrokenEntry, headOf, receiptOf, type BallotRecord } from './ballot-log';
 import { allocateSeats, needsNewElection, seatsAllowed } from './committee';
-import { addDays, addMonths, addYears, scheduleVote } from './deadlines';
 import { freezeElectorate } from './electorate';
 import { tallyElection, tallyResolution } from './tally';
 import { decide, hasQuorum, passes, SUPERMAJORITY_MATTERS, type Figures, type Matter } from './thresholds';
@@ -276,26 +275,6 @@ describe('tallies', () => {
     expect(() => tallyElection(1, ['a', 'b'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'b'], area: 1, headcount: 1 }], context)).toThrow();
     expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['a', 'a'], area: 1, headcount: 1 }], context)).toThrow();
     expect(() => tallyElection(2, ['a'], { totalArea: 1, totalHeadcount: 1 }, [{ choice: ['x'], area: 1, headcount: 1 }], context)).toThrow();
-  });
-});
-
-describe('deadlines', () => {
-  const notice = '2026-03-01T00:00:00.000Z';
-  test('voting opens at the earliest 15 days after notice', () => {
-    expect(scheduleVote(notice, undefined, 14)).toEqual({ noticeAt: notice, opensAt: '2026-03-16T00:00:00.000Z', closesAt: '2026-03-30T00:00:00.000Z' });
-    expect(scheduleVote(notice, '2026-03-16T00:00:00.000Z', 1)).not.toHaveProperty('error');
-    expect(scheduleVote(notice, '2026-03-15T23:59:59.999Z', 1)).toHaveProperty('error');
-    expect(scheduleVote(notice, undefined, 0)).toHaveProperty('error');
-    expect(scheduleVote(notice, undefined, 61)).toHaveProperty('error');
-    expect(scheduleVote(notice, undefined, 60)).not.toHaveProperty('error');
-  });
-
-  test('calendar arithmetic clamps to the end of the month', () => {
-    expect(addMonths('2027-01-31T08:00:00.000Z', 1)).toBe('2027-02-28T08:00:00.000Z');
-    expect(addMonths('2028-01-31T08:00:00.000Z', 1)).toBe('2028-02-29T08:00:00.000Z');
-    expect(addYears('2028-02-29T00:00:00.000Z', 5)).toBe('2033-02-28T00:00:00.000Z');
-    expect(addMonths('2031-06-01T00:00:00.000Z', -3)).toBe('2031-03-01T00:00:00.000Z');
-    expect(addDays('2026-12-31T12:00:00.000Z', 1)).toBe('2027-01-01T12:00:00.000Z');
   });
 });
 

@@ -124,12 +124,15 @@ describe('time rules', () => {
     expect(objectionOpen(preliminary, '2026-04-06T00:00:00.000Z')).toBe(false);
     expect(objectionOpen({ ...preliminary, status: 'final' }, '2026-04-01T00:00:00.000Z')).toBe(false);
   });
-  test('officers are due within 7 days of the election; overdue only without a chair', () => {
+  test('officers are due within 7 days of the election (to 24:00 Beijing of the 7th day after, past a weekend); overdue only without a chair', () => {
+    // Elected Fri 1 May 2026, 16:00 Beijing: 2 … 8 May, ends 00:00 Sat 9 May.
     const due = officersDueBy('2026-05-01T08:00:00.000Z', 7);
-    expect(due).toBe('2026-05-08T08:00:00.000Z');
+    expect(due).toBe('2026-05-08T16:00:00.000Z');
+    // Elected Sun 3 May: the 7th day after is Sun 10 May, moved to Mon 11 May.
+    expect(officersDueBy('2026-05-03T08:00:00.000Z', 7)).toBe('2026-05-11T16:00:00.000Z');
     const committee = { kind: 'committee', officersDueBy: due, members: [{ role: 'member' }] };
-    expect(officersOverdue(committee, '2026-05-08T08:00:00.000Z')).toBe(false);
-    expect(officersOverdue(committee, '2026-05-08T08:00:00.001Z')).toBe(true);
+    expect(officersOverdue(committee, '2026-05-08T15:59:59.999Z')).toBe(false);
+    expect(officersOverdue(committee, '2026-05-08T16:00:00.000Z')).toBe(true);
     expect(officersOverdue({ ...committee, members: [{ role: 'chair' }] }, '2026-06-01T00:00:00.000Z')).toBe(false);
     expect(officersOverdue({ ...committee, kind: 'temporary_committee' }, '2026-06-01T00:00:00.000Z')).toBe(false);
   });

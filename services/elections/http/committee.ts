@@ -1,10 +1,12 @@
 import { CommitteeOfficersSet, PartyBranchRecorded, TemporaryCommitteeFormed } from '../../../events/catalogue';
+import { timeZoneOf } from '../../../libs/calendar';
 import { clock } from '../../../libs/clock';
 import { conflict, notFound, ruleBroken } from '../../../libs/errors';
 import { implement } from '../../../libs/http/api';
 import { DEFAULT_COMMITTEE_RULES, needsNewElection, temporaryCommitteeProblem } from '../domain/committee';
-import { addYears, officersOverdue } from '../domain/deadlines';
+import { officersOverdue, termEndOf } from '../domain/deadlines';
 import { getCommittee, writeCommittee, type CommitteeItem } from '../store/committee';
+import { getCompound } from '../store/registry';
 import { putProfile } from '../store/summaries';
 import { routes } from '../topology';
 
@@ -65,7 +67,7 @@ const setTemporaryCommittee = implement(routes.setTemporaryCommittee, async ({ p
     ],
     alternates: [],
     termStart: now,
-    termEnd: addYears(now, DEFAULT_COMMITTEE_RULES.temporaryTermYears),
+    termEnd: termEndOf(now, DEFAULT_COMMITTEE_RULES.temporaryTermYears, timeZoneOf(await getCompound(params.compoundId))),
     released: existing ? existing.members.map((m) => m.personId).filter((p) => !ids.includes(p)) : [],
     revision: (existing?.revision ?? 0) + 1,
     applied: [],

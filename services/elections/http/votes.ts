@@ -6,6 +6,7 @@ import { m2, toCsv } from '../../../libs/csv';
 import { publicEntry } from '../domain/ballot-log';
 import { committeeSizeProblem } from '../domain/committee';
 import { noChannels } from '../domain/channels';
+import { timeZoneOf } from '../../../libs/calendar';
 import { DEFAULT_VOTE_RULES, scheduleVote } from '../domain/deadlines';
 import type { ElectionResult } from '../domain/tally';
 import type { PublishedVoteLog } from '../domain/verify';
@@ -39,9 +40,10 @@ const createVoteRoute = implement(routes.createVote, async ({ params, body, prin
   const compound = await getCompound(params.compoundId);
   if (!compound) throw notFound(`compound ${params.compoundId} is not known here`);
   const noticeAt = clock.nowIso();
-  const schedule = scheduleVote(noticeAt, body.opensAt, body.votingDays, DEFAULT_VOTE_RULES);
+  const timeZone = timeZoneOf(compound);
+  const schedule = scheduleVote(noticeAt, body.opensAt, body.votingDays, DEFAULT_VOTE_RULES, timeZone);
   if ('error' in schedule) throw ruleBroken(schedule.error, [{ field: 'body.opensAt', reason: schedule.error }]);
-  const base = { compoundId: params.compoundId, voteId: body.voteId, status: 'scheduled' as const, ...schedule, createdBy: principal.subject, createdAt: noticeAt };
+  const base = { compoundId: params.compoundId, voteId: body.voteId, status: 'scheduled' as const, ...schedule, timeZone, createdBy: principal.subject, createdAt: noticeAt };
   let vote: VoteItem;
   if (body.kind === 'resolution') {
     vote = { ...base, kind: 'resolution', matter: body.matter, question: body.question, payload: body.payload, warnings: [] };

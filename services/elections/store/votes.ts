@@ -35,6 +35,8 @@ export interface VoteItem {
   opensAt: string;
   closesAt: string;
   objectionEndsAt?: string;
+  /** The compound's time zone the periods are counted in (absent: Asia/Shanghai). */
+  timeZone?: string;
   createdBy: string;
   createdAt: string;
   warnings: string[];

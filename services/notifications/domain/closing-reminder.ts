@@ -13,10 +13,15 @@ import { allBuildingHeads, owners, type RuleContext, type VoteFacts } from './ru
 export const REMINDER_BEFORE_CLOSE_MS = 2 * 24 * 3_600_000;
 export const ELECTIONS_FIRST_MS = 3_600_000;
 
-/** When the closing-time reminder is due, or undefined when the voting period is too short to have one. */
+/**
+ * When the closing-time reminder is due, or undefined when the voting period is too short to have
+ * one: the same rule as elections' own (two days before the close must fall after the opening), so
+ * that the hour this service waits never turns a 2-day vote's skipped reminder into one an hour
+ * after the opening.
+ */
 export function closingReminderAt(vote: Pick<VoteFacts, 'opensAt' | 'closesAt'>): string | undefined {
-  const at = Date.parse(vote.closesAt) - REMINDER_BEFORE_CLOSE_MS + ELECTIONS_FIRST_MS;
-  return at > Date.parse(vote.opensAt) ? new Date(at).toISOString() : undefined;
+  const twoDaysBefore = Date.parse(vote.closesAt) - REMINDER_BEFORE_CLOSE_MS;
+  return twoDaysBefore > Date.parse(vote.opensAt) ? new Date(twoDaysBefore + ELECTIONS_FIRST_MS).toISOString() : undefined;
 }
 
 const zh = (l: Language) => l === 'zh';

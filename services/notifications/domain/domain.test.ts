@@ -449,11 +449,13 @@ describe('what goes out', () => {
 
 describe('the reminder keyed off the closing time', () => {
   const vote = { voteId: 'V1', kind: 'resolution', matter: 'other_major', question: 'Q?', opensAt: '2026-05-16T00:00:00.000Z', closesAt: '2026-05-23T00:00:00.000Z' };
-  test('47 hours before the close (elections, reminding at 48, goes first); none when that falls at or before the opening', () => {
+  test('47 hours before the close (elections, reminding at 48, goes first); none when the 48 hours reach back to the opening, as elections skips its own', () => {
     expect(closingReminderAt(vote)).toBe('2026-05-21T01:00:00.000Z');
-    const closesAt = (ms: number) => new Date(Date.parse(vote.opensAt) + REMINDER_BEFORE_CLOSE_MS - ELECTIONS_FIRST_MS + ms).toISOString();
+    const closesAt = (ms: number) => new Date(Date.parse(vote.opensAt) + REMINDER_BEFORE_CLOSE_MS + ms).toISOString();
+    // A 2-day vote from 00:00: elections has no reminder, and neither has this service (it once sent one an hour after the opening).
     expect(closingReminderAt({ ...vote, closesAt: closesAt(0) })).toBeUndefined();
-    expect(closingReminderAt({ ...vote, closesAt: closesAt(1) })).toBe('2026-05-16T00:00:00.001Z');
+    expect(closingReminderAt({ ...vote, closesAt: closesAt(-ELECTIONS_FIRST_MS) })).toBeUndefined();
+    expect(closingReminderAt({ ...vote, closesAt: closesAt(1) })).toBe(new Date(Date.parse(vote.opensAt) + ELECTIONS_FIRST_MS + 1).toISOString());
   });
   test('every owner and every building head, not legally required, in both languages with the local closing time', () => {
     const specs = closingReminderNotices(vote, context);
