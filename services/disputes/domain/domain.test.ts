@@ -1,10 +1,22 @@
 import fc from 'fast-check';
 import { Principal, parseGrants } from '../../../libs/auth';
+import { WEEKDAYS_ONLY } from '../../../libs/calendar';
 import { endOfLocalDay, isWorkingDay, localDate, localMonth, minutesBetween, shanghaiTime, workingDeadline, type WorkingCalendar } from './calendar';
 import { CATEGORIES, CATEGORY_RULES, defaultHandler, escalationTarget, handlerServes, type Handler } from './categories';
 import { STATUSES, open311Status, type Complaint, type StepContext } from './complaint';
 import { acknowledge, close, confirm, escalate, lapse, receive, referForEnforcement, referToCourt, reopen, resolve, route, startWork, CONFIRMATION_WORKING_DAYS, type NewComplaint } from './lifecycle';
-import { applyForJudicialConfirmation, confirmAgreement, decideJudicialConfirmation, draftAgreement, failMediation, openMediation, recordSession, scheduleSession, termsHash } from './mediation';
+import {
+  applyForJudicialConfirmation,
+  judicialConfirmationDeadline,
+  confirmAgreement,
+  decideJudicialConfirmation,
+  draftAgreement,
+  failMediation,
+  openMediation,
+  recordSession,
+  scheduleSession,
+  termsHash,
+} from './mediation';
 import { handlesCase, isComplainant, mayRead, seesIdentity, viewFor } from './access';
 import { cellsAround, distanceMetres, geohash, nearestCovering, MAX_RADIUS_METRES } from './geo';
 import { checkAttributes, placement, requestView, serviceDefinition, serviceList, splitFormat } from './open311';
@@ -260,8 +272,19 @@ describe('mediation', () => {
       mediation: { ...opened().mediation!, status: 'agreed', agreement: { terms: 't', termsHash: 'h', draftedAt: signedAt, draftedBy: 'm', confirmations: {}, signedAt } },
     };
     expect(() => applyForJudicialConfirmation(filed(), 'court', ctx())).toThrow(/signed mediation agreement/);
-    expect(() => applyForJudicialConfirmation(agreed, 'court', ctx(at(signedAt, 30 * 24 + 0.001)))).toThrow(/within 30 days/);
-    const applied = applyForJudicialConfirmation(agreed, 'court', ctx(at(signedAt, 30 * 24))).complaint;
+    // Signed on a Monday at 09:00 Beijing time: the day of signature does not count, so the 30th day is
+    // a Wednesday and the time runs out at its 24:00 Beijing time, not 30 × 24 hours after the signature.
+    const deadline = judicialConfirmationDeadline(signedAt, WEEKDAYS_ONLY);
+    expect(deadline).toBe('2027-03-31T16:00:00.000Z');
+    // A 30th day on a Sunday (signed Friday 5 March) moves to Monday; the bureau's calendar makes that
+    // Monday Qingming (5 April 2027), a holiday, so the time runs to Tuesday's 24:00.
+    expect(judicialConfirmationDeadline('2027-03-05T09:00:00.000Z', WEEKDAYS_ONLY)).toBe('2027-04-05T16:00:00.000Z');
+    expect(judicialConfirmationDeadline('2027-03-05T09:00:00.000Z', { holidays: ['2027-04-05'], workdays: [] })).toBe('2027-04-06T16:00:00.000Z');
+    // Signed at 23:59 Beijing time or at 00:00 the next day: the day of signature never counts.
+    expect(judicialConfirmationDeadline('2027-02-28T15:59:59.999Z', WEEKDAYS_ONLY)).toBe('2027-03-30T16:00:00.000Z');
+    expect(judicialConfirmationDeadline('2027-02-28T16:00:00.000Z', WEEKDAYS_ONLY)).toBe('2027-03-31T16:00:00.000Z');
+    expect(() => applyForJudicialConfirmation(agreed, 'court', ctx(deadline))).toThrow(/within 30 days/);
+    const applied = applyForJudicialConfirmation(agreed, 'court', ctx(at(deadline, -1 / 3_600_000))).complaint;
     expect(() => applyForJudicialConfirmation(applied, 'court', ctx(at(signedAt, 30 * 24)))).toThrow(/already/);
     const now = at(signedAt, 31 * 24);
     expect(() => decideJudicialConfirmation(applied, { decision: 'confirmed', rulingRef: 'r', decidedAt: at(signedAt, 1) }, ctx(now))).toThrow(/between/);

@@ -9,6 +9,7 @@ import {
   MediationOpened,
   MediationSessionRecorded,
 } from '../../../events/disputes';
+import { DEFAULT_ZONE, daysPeriodEnd, isPast, type WorkingCalendar } from '../../../libs/calendar';
 import { conflict, notFound, ruleBroken } from '../../../libs/errors';
 import { workingDeadline } from './calendar';
 import type { Change, Complaint, EventSpec, StepContext } from './complaint';
@@ -19,10 +20,16 @@ import { acknowledgement, AFTER_MEDIATION_WORKING_DAYS, nextEscalation, resolve 
  * dispute-resolution centre, the parties, sessions, and a written agreement (调解协议) that binds
  * once every party has confirmed it. An agreement may then be given judicial confirmation
  * (司法确认), which makes it enforceable: the parties apply jointly to the court within 30 days of
- * the agreement taking effect (People's Mediation Law art. 33; Civil Procedure Law).
+ * the agreement taking effect (People's Mediation Law art. 33; Civil Procedure Law art. 205). The 30
+ * days are counted as the law counts periods (Civil Procedure Law art. 85, Civil Code arts. 201-203):
+ * the day of signature does not count, the period ends at 24:00 Beijing time of its last day, and a
+ * last day that is a rest day (a weekend, or a holiday in the bureau's working calendar) moves to the
+ * next working day.
  */
 export const JUDICIAL_CONFIRMATION_DAYS = 30;
-const DAY_MS = 86_400_000;
+
+/** The instant the parties' time to apply for judicial confirmation runs out. */
+export const judicialConfirmationDeadline = (signedAt: string, calendar: WorkingCalendar): string => daysPeriodEnd(signedAt, JUDICIAL_CONFIRMATION_DAYS, DEFAULT_ZONE, { restDays: calendar });
 
 export type PartyKind = 'owner' | 'property_company' | 'committee' | 'developer' | 'department' | 'other';
 
@@ -173,13 +180,13 @@ export function failMediation(c: Complaint, reason: string, ctx: StepContext): C
   );
 }
 
-/** The parties applied for judicial confirmation of their agreement: within 30 days of its signature. */
+/** The parties applied for judicial confirmation of their agreement: within 30 days of its signature (judicialConfirmationDeadline). */
 export function applyForJudicialConfirmation(c: Complaint, court: string, ctx: StepContext): Change {
   const signedAt = c.mediation?.agreement?.signedAt;
   if (c.mediation?.status !== 'agreed' || !signedAt) throw conflict('only a signed mediation agreement can be confirmed by a court');
   if (c.judicialConfirmation) throw conflict(`judicial confirmation was already applied for (${c.judicialConfirmation.court})`);
-  const deadline = new Date(Date.parse(signedAt) + JUDICIAL_CONFIRMATION_DAYS * DAY_MS).toISOString();
-  if (ctx.now > deadline) throw ruleBroken(`judicial confirmation must be applied for within ${JUDICIAL_CONFIRMATION_DAYS} days of the agreement (by ${deadline})`);
+  const deadline = judicialConfirmationDeadline(signedAt, ctx.calendar);
+  if (isPast(deadline, ctx.now)) throw ruleBroken(`judicial confirmation must be applied for within ${JUDICIAL_CONFIRMATION_DAYS} days of the agreement (by ${deadline})`);
   return {
     complaint: {
       ...c,
