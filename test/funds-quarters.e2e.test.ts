@@ -3,7 +3,7 @@ import { addMonths, DEFAULT_TIME_ZONE, monthOf, monthStart, nextQuarterLabel, qu
 import { NO_QUARTER_FIGURES } from '../services/funds/domain/quarters';
 import { discloseCompound } from '../services/funds/operations/disclosure';
 import * as streetQuarters from '../services/funds/store/street-quarters';
-import { crashOn, DAY, fundsWorld, type FundsWorld } from './funds-kit';
+import { crashOn, DAY, fundsWorld, recordCommands, type FundsWorld } from './funds-kit';
 
 /**
  * The officials' funds by quarter, end to end: money in two compounds of street S1 (district D1)
@@ -108,6 +108,19 @@ describe('funds by quarter, from the quarterly disclosures', () => {
     expect(only((await quarters(w.tokens.bureau, `streetId=S1&from=${q}&to=${q}`)).json)).toEqual(street());
   });
 
+  test('cost: one query per quarter over the quarter’s street items, no compound or journal read', async () => {
+    const recorded = recordCommands();
+    const report = await quarters(w.tokens.bureau);
+    recorded.stop();
+    expect(report.json.quarters).toHaveLength(8);
+    expect(recorded.commands.map((c) => c.name)).toEqual(Array(8).fill('QueryCommand'));
+    expect(recorded.commands.every((c) => /"pk = :pk"/.test(c.input) && /FUNDQUARTER#\d{4}-Q[1-4]/.test(c.input))).toBe(true);
+    const street = recordCommands();
+    await quarters(w.tokens.street, `from=${q}&to=${q}`);
+    street.stop();
+    expect(street.commands.map((c) => c.name)).toEqual(['GetItemCommand']);
+  });
+
   test('by default the last 8 quarters ended, oldest first; the quarters before any money show no compound', async () => {
     const report = (await quarters(w.tokens.bureau)).json;
     expect(report.quarters).toHaveLength(8);
@@ -158,6 +171,23 @@ describe('funds by quarter, from the quarterly disclosures', () => {
     // Each compound's quarter was published once, the crashed one included.
     const published = w.events('DisclosurePublished').map((e) => `${(e.detail.data as { compoundId: string }).compoundId}/${(e.detail.data as { period: string }).period}`);
     expect(published.filter((p) => p.endsWith(`/${q}`)).sort()).toEqual([`qa/${q}`, `qb/${q}`, `qc/${q}`]);
+  });
+});
+
+describe('a late disclosure run catches up quarter by quarter', () => {
+  test('quarters with no new money collect nothing and carry the levy owed and the money held', async () => {
+    const before = only((await quarters(w.tokens.bureau, `from=${q}&to=${q}`)).json)!;
+    // Seven months without any clock run, then the disclosure clock alone: two or more quarters at once.
+    clock.advance(7 * 31 * DAY);
+    await w.system.scheduler.fire('funds/disclosure-clock');
+    await w.system.idle();
+    const later = (await quarters(w.tokens.bureau, `from=${nextQuarterLabel(q)}`)).json.quarters;
+    expect(later.length).toBeGreaterThanOrEqual(2);
+    // qb's levy month charged at 02:00 on the next quarter's first day (before the quarter's disclosure at 04:00) is that quarter's.
+    const charged = (await w.call('GET', '/compounds/qb/levy', { token: w.tokens.committee })).json.chargedFen - levyChargedFen;
+    expect(charged).toBeGreaterThan(0);
+    const quiet = { ...before, collectedFen: 0, costsFen: 0, paidFen: 0, levyChargedFen: 0, levyPaidFen: 0, levyOwedFen: before.levyOwedFen + charged };
+    expect(later).toEqual(later.map((x: { quarter: string }, i: number) => ({ ...quiet, quarter: x.quarter, ...(i === 0 ? { levyChargedFen: charged } : {}) })));
   });
 });
 
