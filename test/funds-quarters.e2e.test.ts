@@ -24,7 +24,8 @@ const income = (compoundId: string, ref: string, source: string, grossFen: numbe
     body: { clientRef: ref, source, grossFen, costsFen, ...(costsFen ? { costKind: 'management' } : {}), memo: `${source} this quarter`, sourceDocument: { type: 'receipt', ref } },
   });
 const quarters = (token: string, query = '') => w.call('GET', `/reports/funds/quarters${query ? `?${query}` : ''}`, { token });
-const only = (body: { quarters: { quarter: string }[] }) => body.quarters.find((x) => x.quarter === q);
+type QuarterRow = { quarter: string; compounds: number } & typeof NO_QUARTER_FIGURES;
+const only = (body: { quarters: QuarterRow[] }) => body.quarters.find((x) => x.quarter === q);
 
 beforeAll(async () => {
   w = await fundsWorld();
