@@ -13,9 +13,10 @@ import { table } from './table';
  * backfill after a change of shape may write over old parts). A repeated, late or concurrent write
  * changes nothing, and no write reads first.
  *
- * Size: a part is seven numbers and a version, 150–200 bytes with its name (DynamoDB's sizing, amounts
- * of billions of fen, 14- to 64-character compound ids), so a street item holds ~2,000 compounds
- * before DynamoDB's 400 KB limit; a street office has tens.
+ * Size: a part is seven numbers and a version, 150–190 bytes with its name (DynamoDB's sizing, amounts
+ * of billions of fen, 14- to 64-character compound ids): 2,000 compounds with 64-character ids make a
+ * 378 KB item (`npm run bench -- funds-quarters`), under DynamoDB's 400 KB limit; a street office
+ * has tens.
  *
  * A quarter's report reads one item for a street, one query over the quarter's street items for a
  * district (kept by a filter) or the city: one query per quarter, never a read per compound.
