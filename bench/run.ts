@@ -1,6 +1,7 @@
 import { benchBallots } from './ballots';
 import { benchBundles } from './bundles';
 import { benchDisputes } from './disputes';
+import { benchFundsQuarters } from './funds-quarters';
 import { benchLedger } from './ledger';
 import { benchLevy } from './levy';
 import { benchMemory } from './memory';
@@ -18,6 +19,7 @@ const sections: Record<string, () => Promise<void>> = {
   ballots: () => benchBallots(),
   ledger: () => benchLedger(),
   levy: () => benchLevy(),
+  'funds-quarters': () => benchFundsQuarters(),
   disputes: () => benchDisputes(),
   token: () => benchToken(),
   // A one-minute soak: only when asked for (`npm run bench -- memory`).

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LocalSystem } from '../infra/local/runtime';
 import { DEMO, demoRollCsv } from '../infra/local/seed';
 import { clock } from '../libs/clock';
+import { quarterOf } from '../services/funds/domain/calendar';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
 import { services } from '../services/index';
@@ -17,7 +18,8 @@ import { client, startSystem } from './helpers';
  * committee calls it and nominates owners, the street office nominates from the vetted pool, an
  * owner reads the announcement in the inbox, votes for at most as many candidates as there are
  * seats, verifies the receipt and sees who is elected, the street office sees the committee on
- * record; the dashboard's months; the map of the street's compounds. Without a browser this FAILS.
+ * record; the dashboard's months and its funds by quarter; the map of the street's compounds.
+ * Without a browser this FAILS.
  * The clock is moved past the times the API gives (opensAt, closesAt, objectionEndsAt) with a day
  * or two to spare, never by an exact number of days, so the vote-period rules may change freely.
  */
@@ -279,6 +281,31 @@ test('owners vote for at most as many candidates as seats; after the count the o
   await shot(street, 'election-elected');
   await street.context().close();
 }, 180_000);
+
+test('the dashboard draws the funds by quarter from the compounds’ disclosures and downloads them as CSV', async () => {
+  const property = await system.token([`property:${C}`], 'property-donghu');
+  const body = { clientRef: 'web-parking', source: 'parking', grossFen: 1_234_500, memo: 'parking this quarter', sourceDocument: { type: 'receipt', ref: 'WEB-P1' } };
+  expect((await call('POST', `/compounds/${C}/funds/public_revenue/income`, { token: property, body })).status).toBe(201);
+  // Past the quarter's end (and its disclosure at 04:00 Beijing the next day).
+  const ended = quarterOf(clock.nowIso(), 'Asia/Shanghai');
+  await pastTime(ended.to);
+  const page = await signedIn('bureau', { width: 1024 });
+  await page.goto(`${system.url}/#/dashboard`);
+  const quarters = page.locator('[data-quarters]');
+  await quarters.locator('figure.chart').waitFor();
+  const labels = await quarters.locator('tr[data-quarter]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-quarter')));
+  expect(labels).toHaveLength(8);
+  expect(labels.at(-1)).toBe(ended.label);
+  // Compounds disclosed, collected, paid out.
+  expect((await quarters.locator('tr[data-quarter]').last().locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '12,345.00', '0.00']);
+  await quarters.scrollIntoViewIfNeeded();
+  await shot(page, 'dashboard-quarters');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载按季度 CSV' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+  expect(csv[0]).toBe('\ufeffquarter,compounds_disclosed,collected_yuan,paid_out_yuan,costs_yuan,levy_charged_yuan,levy_paid_yuan,levy_owed_at_end_yuan,held_at_end_yuan');
+  expect(csv[8]).toBe(`${ended.label},1,12345.00,0.00,0.00,0.00,0.00,0.00,12345.00`);
+  await page.context().close();
+});
 
 async function expectText(page: Page, selector: string, text: string): Promise<void> {
   const locator = page.locator(selector).filter({ hasText: text }).first();

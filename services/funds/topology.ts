@@ -27,6 +27,7 @@ import { FUNDS } from './domain/ledger';
 /** A caller's reference: no "@" (references beginning with "@" are the service's own, see domain/ids.ts). */
 const ref = z.string().check(z.regex(/^[\w./:#-]{1,128}$/, 'a reference: letters, digits and ._/:#-'));
 const fund = z.enum(FUNDS);
+const quarterLabel = z.string().check(z.regex(/^\d{4}-Q[1-4]$/, 'a quarter: 2027-Q1'));
 const compoundParams = z.strictObject({ compoundId: id });
 const fundParams = z.strictObject({ compoundId: id, fund });
 const projectParams = z.strictObject({ compoundId: id, projectId: id });
@@ -286,7 +287,7 @@ export const routes = {
     path: '/compounds/{compoundId}/disclosures/{period}',
     summary: 'A quarterly disclosure (公示): income by source, the levy charged, paid and owed, expenses with approvals and reasons, balances, surplus, chain heads (JSON or CSV)',
     allow: inCompound,
-    params: z.strictObject({ compoundId: id, period: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)) }),
+    params: z.strictObject({ compoundId: id, period: quarterLabel }),
     query: format,
   },
   fundsReport: {
@@ -296,6 +297,15 @@ export const routes = {
     summary: 'Public revenue held, money collected, the levy charged/paid/owed, repairs paid — per street, district or city (from per-compound summaries)',
     allow: ['street', 'district', 'bureau'],
     query: z.strictObject({ districtId: z.optional(id), streetId: z.optional(id) }),
+  },
+  fundsByQuarter: {
+    operationId: 'fundsByQuarter',
+    method: 'GET',
+    path: '/reports/funds/quarters',
+    summary:
+      'Funds quarter by quarter from the quarterly disclosures — collected, costs, paid out, the levy charged/paid/owed at the end, held at the end, compounds disclosed — per street, district or city; from/to in Beijing quarters (default the last 8 ended, at most 12)',
+    allow: ['street', 'district', 'bureau'],
+    query: z.strictObject({ districtId: z.optional(id), streetId: z.optional(id), from: z.optional(quarterLabel), to: z.optional(quarterLabel) }),
   },
 } as const satisfies Record<string, RouteDecl>;
 

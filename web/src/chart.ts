@@ -58,7 +58,8 @@ export function Meter({ label, percent }: { label: string; percent: number }) {
  */
 export function LineChart({ title, columns, series }: { title: string; columns: string[]; series: Series[] }) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const [width, height, left, top, plotH] = [360, 190, 30, 10, 140];
+  // Room on the left for the largest value's digits (11px text: ~7px a digit), at least 30.
+  const [width, height, left, top, plotH] = [360, 190, Math.max(30, 8 + 7 * String(max).length), 10, 140];
   const plotW = width - left - 10;
   const x = (i: number) => left + (columns.length < 2 ? plotW / 2 : (i * plotW) / (columns.length - 1));
   const y = (v: number) => top + plotH - (v / max) * plotH;

@@ -4,9 +4,11 @@ import { nextQuarterLabel, previousQuarter, quarter, quarterOf, timeZoneOf } fro
 import { fundDisclosure, type DisclosedPayment, type FundDisclosure } from '../domain/disclosure';
 import { eventId } from '../domain/ids';
 import { FUNDS, type Entry, type Fund } from '../domain/ledger';
+import { quarterFigures } from '../domain/quarters';
 import * as disclosures from '../store/disclosures';
 import * as expenses from '../store/expenses';
 import * as ledger from '../store/ledger';
+import * as streetQuarters from '../store/street-quarters';
 import * as summaries from '../store/summaries';
 import { registry } from '../store/table';
 import { eventContext } from './context';
@@ -16,6 +18,11 @@ import { eventContext } from './context';
  * not yet disclosed (a late or failed run catches up, each quarter once), oldest first. A quarter's
  * entries are those after the previous disclosure's last entry, up to the first entry made after
  * the quarter's end: each quarter reads only its own entries.
+ *
+ * Each quarter's figures also go onto the compound's street item of that quarter (the officials'
+ * funds by quarter), from the disclosure as stored: a run after a crash between the two writes
+ * finds the disclosure already published (the quarter is not yet marked disclosed) and writes the
+ * street's part from it, so the two never disagree.
  */
 export async function discloseCompound(compoundId: string): Promise<{ published: string[] }> {
   await summaries.copyToStreet(compoundId);
@@ -25,9 +32,11 @@ export async function discloseCompound(compoundId: string): Promise<{ published:
   const timeZone = timeZoneOf(compound);
   const lastEnded = previousQuarter(clock.nowIso(), timeZone).label;
   let next = summary.disclosedThrough ? nextQuarterLabel(summary.disclosedThrough) : quarterOf(summary.firstEntryAt, timeZone).label;
+  const street = summary.districtId && summary.streetId ? { districtId: summary.districtId, streetId: summary.streetId } : undefined;
   const published: string[] = [];
   for (; next <= lastEnded; next = nextQuarterLabel(next)) {
-    await publishQuarter(compoundId, next, timeZone, summary.levy);
+    const funds = await publishQuarter(compoundId, next, timeZone, summary.levy);
+    if (street) await streetQuarters.recordQuarter(street, compoundId, next, quarterFigures(funds));
     published.push(next);
     await summaries.recordDisclosed(compoundId, next, quarter(nextQuarterLabel(next), timeZone).to);
   }
@@ -69,8 +78,10 @@ async function paymentsOf(compoundId: string, entries: readonly Entry[]): Promis
   return out;
 }
 
-async function publishQuarter(compoundId: string, label: string, timeZone: string, levy: summaries.FundsSummary['levy']): Promise<void> {
-  if (await disclosures.getDisclosure(compoundId, label)) return;
+/** The quarter's disclosure, published now or found published by an earlier run. */
+async function publishQuarter(compoundId: string, label: string, timeZone: string, levy: summaries.FundsSummary['levy']): Promise<FundDisclosure[]> {
+  const existing = await disclosures.getDisclosure(compoundId, label);
+  if (existing) return existing.funds as FundDisclosure[];
   const { from, to } = quarter(label, timeZone);
   const previous = await disclosures.getDisclosure(compoundId, previousLabel(label));
   const previousSeq = (fund: Fund) => ((previous?.funds as FundDisclosure[] | undefined) ?? []).find((f) => f.fund === fund)?.entries ?? 0;
@@ -85,7 +96,11 @@ async function publishQuarter(compoundId: string, label: string, timeZone: strin
     { compoundId, period: label, funds: funds.map((f) => ({ fund: f.fund, headHash: f.headHash, cashFen: f.cashFen })) },
     eventContext(compoundId, 'schedule:disclosure-clock', eventId('DisclosurePublished', compoundId, label)),
   );
-  await disclosures.putDisclosure(compoundId, label, { compoundId, period: label, from, to, timeZone, funds, publishedAt: clock.nowIso() }, event);
+  if (!(await disclosures.putDisclosure(compoundId, label, { compoundId, period: label, from, to, timeZone, funds, publishedAt: clock.nowIso() }, event))) {
+    // Published meanwhile by a concurrent run: its figures are the ones on record.
+    return (await disclosures.getDisclosure(compoundId, label))!.funds as FundDisclosure[];
+  }
+  return funds;
 }
 
 function previousLabel(label: string): string {

@@ -1,6 +1,11 @@
 import type { AreaScope } from '../../../libs/auth';
+import { clock } from '../../../libs/clock';
+import { invalid } from '../../../libs/errors';
+import { DEFAULT_TIME_ZONE, previousQuarter } from '../domain/calendar';
 import { FUNDS, type Fund } from '../domain/ledger';
 import { addFigures, NO_LEVY, type LevyFigures } from '../domain/levy';
+import { addQuarterFigures, NO_QUARTER_FIGURES, reportQuarters, type QuarterFigures } from '../domain/quarters';
+import { compoundQuartersIn } from '../store/street-quarters';
 import { compoundPartsIn } from '../store/street-totals';
 
 export interface FundTotals {
@@ -64,4 +69,36 @@ export async function fundsReport(scope: AreaScope, consumed?: { units: number }
     repairsPaid,
     repairsPaidFen: FUNDS.reduce((s, f) => s + funds[f].spentFen, 0),
   };
+}
+
+export interface QuarterTotals extends QuarterFigures {
+  /** "2027-Q1" */
+  quarter: string;
+  /** Compounds of the area that disclosed the quarter (a compound with no journal yet discloses nothing). */
+  compounds: number;
+}
+
+export interface FundsByQuarter {
+  scope: AreaScope;
+  from: string;
+  to: string;
+  quarters: QuarterTotals[];
+}
+
+/**
+ * The funds of an area quarter by quarter, oldest first, from the quarterly disclosures (each
+ * compound's figures put on its street's item of the quarter when it disclosed it): one read per
+ * quarter (a street's item, or one query over the quarter's street items), the quarters read at
+ * once. Quarters are Beijing's; the last one is the last ended by the service's clock.
+ */
+export async function fundsByQuarter(scope: AreaScope, asked: { from?: string; to?: string }, consumed?: { units: number }): Promise<FundsByQuarter> {
+  const range = reportQuarters(asked, previousQuarter(clock.nowIso(), DEFAULT_TIME_ZONE).label);
+  if ('errors' in range) throw invalid('the quarters asked for cannot be reported', range.errors);
+  const quarters = await Promise.all(
+    range.quarters.map(async (quarter): Promise<QuarterTotals> => {
+      const compounds = await compoundQuartersIn(scope, quarter, consumed);
+      return { quarter, compounds: compounds.length, ...compounds.reduce((total, c) => addQuarterFigures(total, c.figures), NO_QUARTER_FIGURES) };
+    }),
+  );
+  return { scope, from: range.quarters[0]!, to: range.quarters.at(-1)!, quarters };
 }

@@ -1,8 +1,8 @@
-import { api } from '../api';
+import { api, yuan } from '../api';
 import { LineChart } from '../chart';
 import { download, toCsv } from '../csv';
 import { html } from '../html';
-import { t } from '../i18n';
+import { t, type Key } from '../i18n';
 import { lastMonths } from '../months';
 import type { Grant } from '../session';
 import { Async, useAsync } from '../ui';
@@ -28,8 +28,8 @@ function areaQueries(grant: Grant): { disputes: string; enforcement: string } {
 /**
  * The months come from the server's clock (the report's asOf), not the device's: a phone set to
  * the wrong date still shows the city's last twelve months. Both reports take a month as their
- * period (two reads per month, each a handful of counter rows). The funds report has no period yet:
- * it gives the current figures only (the table above), so funds are not drawn over time.
+ * period (two reads per month, each a handful of counter rows). Funds are by quarter, below: their
+ * official periodic figures are the quarterly disclosures.
  */
 async function loadMonths(grant: Grant): Promise<Month[]> {
   const q = areaQueries(grant);
@@ -49,7 +49,73 @@ async function loadMonths(grant: Grant): Promise<Month[]> {
   );
 }
 
+/** One quarter of the official's whole area, summed over the compounds that disclosed it (integer fen). */
+interface Quarter {
+  quarter: string;
+  compounds: number;
+  collectedFen: number;
+  costsFen: number;
+  paidFen: number;
+  levyChargedFen: number;
+  levyPaidFen: number;
+  levyOwedFen: number;
+  cashFen: number;
+}
+
+const QUARTER_COLUMNS = ['collectedFen', 'paidFen', 'costsFen', 'levyChargedFen', 'levyPaidFen', 'levyOwedFen', 'cashFen'] as const;
+const QUARTER_HEADINGS: Record<(typeof QUARTER_COLUMNS)[number], Key> = {
+  collectedFen: 'collected',
+  paidFen: 'paidOut',
+  costsFen: 'costs',
+  levyChargedFen: 'levyCharged',
+  levyPaidFen: 'levyPaid',
+  levyOwedFen: 'levyOwedAtEnd',
+  cashFen: 'heldAtEnd',
+};
+/** The CSV's columns, in yuan (the page's headings are translated; the file's are for machines). */
+const QUARTER_CSV = ['collected_yuan', 'paid_out_yuan', 'costs_yuan', 'levy_charged_yuan', 'levy_paid_yuan', 'levy_owed_at_end_yuan', 'held_at_end_yuan'];
+
+/** The area's funds report by quarter: the last 8 quarters ended (Beijing time, the server's clock), one read each. */
+async function loadQuarters(grant: Grant): Promise<Quarter[]> {
+  const area = grant.role === 'district' ? `?districtId=${grant.scope}` : grant.role === 'street' ? `?streetId=${grant.scope}` : '';
+  return (await api('GET', `/reports/funds/quarters${area}`)).quarters as Quarter[];
+}
+
+/** Whole yuan for the chart's axis and dots (the table and the CSV keep the fen). */
+const wholeYuan = (fen: number) => Math.round(fen / 100);
+
+function FundsByQuarter({ grant }: { grant: Grant }) {
+  const quarters = useAsync(() => loadQuarters(grant), [grant.role, grant.scope]);
+  const csv = (data: Quarter[]) =>
+    download(
+      `gongzhi-quarters-${grant.scope ?? 'city'}-${data[data.length - 1]?.quarter ?? ''}.csv`,
+      toCsv(
+        ['quarter', 'compounds_disclosed', ...QUARTER_CSV],
+        data.map((q) => [q.quarter, q.compounds, ...QUARTER_COLUMNS.map((c) => (q[c] / 100).toFixed(2))]),
+      ),
+    );
+  return html`<section class="card" aria-labelledby="quarters-h" data-quarters>
+    <h2 id="quarters-h">${t('byQuarter')}</h2>
+    <p class="muted small">${t('byQuarterHint')}</p>
+    ${quarters.data ? html`<div class="toolbar"><button type="button" onClick=${() => csv(quarters.data!)}>${t('downloadCsvQuarters')}</button></div>` : null}
+    <${Async} state=${quarters}>${(data: Quarter[]) =>
+      html`<div class="charts">
+          <${LineChart} title=${t('chart_fundsQuarterly')} columns=${data.map((q) => q.quarter)} series=${[
+            { label: t('collected'), values: data.map((q) => wholeYuan(q.collectedFen)) },
+            { label: t('paidOut'), values: data.map((q) => wholeYuan(q.paidFen)) },
+          ]} />
+        </div>
+        <div class="scroll"><table class="small"><caption class="sr-only">${t('byQuarter')}</caption>
+          <thead><tr><th scope="col">${t('quarter')}</th><th scope="col" class="num">${t('compoundsDisclosed')}</th>${QUARTER_COLUMNS.map((c) => html`<th scope="col" class="num">${t(QUARTER_HEADINGS[c])}</th>`)}</tr></thead>
+          <tbody>${data.map((q) => html`<tr data-quarter=${q.quarter}><th scope="row">${q.quarter}</th><td class="num">${q.compounds}</td>${QUARTER_COLUMNS.map((c) => html`<td class="num">${yuan(q[c])}</td>`)}</tr>`)}</tbody></table></div>`}<//>
+  </section>`;
+}
+
 export function Trends({ grant }: { grant: Grant }) {
+  return html`<${Months} grant=${grant} /><${FundsByQuarter} grant=${grant} />`;
+}
+
+function Months({ grant }: { grant: Grant }) {
   const months = useAsync(() => loadMonths(grant), [grant.role, grant.scope]);
   const csv = (data: Month[]) =>
     download(
