@@ -1,5 +1,7 @@
 import type { DeliveredEvent } from '../events/envelope';
+import { WEEKDAYS_ONLY } from '../libs/calendar';
 import { clock } from '../libs/clock';
+import { judicialConfirmationDeadline } from '../services/disputes/domain/mediation';
 import type { LocalSystem } from '../infra/local/runtime';
 import { client, compoundBody, registerAreas, rollCsv, startSystem } from './helpers';
 
@@ -346,9 +348,13 @@ describe('mediation and the courts', () => {
     expect(signed.json.status).toBe('resolved');
     expect(signed.json.complainant).toEqual({});
     expect(signed.json.mediation.parties[0]).toMatchObject({ role: 'complainant', name: 'the complainant' });
-    await advance(31 * DAY);
+    // The time runs from the day after signature to 24:00 Beijing time of the 30th day (moved past a
+    // weekend; no holiday calendar here): the first instant after it is refused, naming the deadline.
+    const deadline = judicialConfirmationDeadline(signed.json.mediation.agreement.signedAt, WEEKDAYS_ONLY);
+    expect(Date.parse(deadline) - Date.parse(signed.json.mediation.agreement.signedAt)).toBeGreaterThan(30 * DAY);
+    await advance(Date.parse(deadline) - Date.parse(clock.nowIso()));
     const late = await call('POST', `/complaints/${id}/judicial-confirmation`, { token: community, body: { court: 'Fengze District People’s Court' } });
-    expect([late.status, late.json.detail]).toEqual([422, expect.stringContaining('within 30 days')]);
+    expect([late.status, late.json.detail]).toEqual([422, expect.stringContaining(`within 30 days of the agreement (by ${deadline})`)]);
   });
 
   test('mediation fails; the case is referred to the court (诉调对接) and the court’s outcome closes it', async () => {

@@ -96,7 +96,8 @@ export function Dashboard({ grant }: { grant: Grant }) {
     download(
       `gongzhi-${level}-${new Date().toISOString().slice(0, 10)}.csv`,
       toCsv(
-        [level, 'name', ...COLUMNS],
+        // Money goes out in yuan with two decimals (what a spreadsheet user reads), so its columns say so.
+        [level, 'name', ...COLUMNS.map((c) => c.replace(/Fen$/, 'Yuan'))],
         data.map((r) => [r.area.id, r.area.name, ...COLUMNS.map((c) => (c.endsWith('Fen') ? (r[c] / 100).toFixed(2) : r[c]))]),
       ),
     );
