@@ -500,6 +500,9 @@ describe('committee, complaints, enforcement', () => {
     const closed = await titled('o13', '投诉已结案');
     expect(closed).toHaveLength(1);
     expect(closed[0].message.en.body).toBe('Your complaint is closed: it repeats a complaint already being handled, which carries on.');
+    // Closed by the complainant's own hand (confirmed, withdrawn): no notice of what they just did.
+    for (const reason of ['confirmed', 'withdrawn'] as const) await publish(ComplaintClosed, { ...ref, reason });
+    expect(await titled('o13', '投诉已结案')).toHaveLength(1);
     // The same notices by SMS, the channel o13 chose, once each.
     const sms = (await sent('+8613700000013')).map((m) => m.subject as string);
     for (const title of ['投诉已转办', '投诉重新办理', '投诉已结案']) expect(sms.filter((subject) => subject.includes(title))).toHaveLength(1);

@@ -32,6 +32,8 @@ const complaint = (d: { complaintId: string }) => ({ complaintId: d.complaintId 
 const finding = (d: { findingId: string }) => ({ findingId: d.findingId });
 const hasComplainant = (_: unknown, c: RuleContext) => c.complainant !== undefined;
 const complainant = (_: unknown, c: RuleContext) => to(c.complainant);
+/** A complainant who confirmed the resolution or withdrew the complaint closed it themselves: nothing to tell them. */
+const closedByOthers = (d: { reason: string }, c: RuleContext) => hasComplainant(d, c) && d.reason !== 'confirmed' && d.reason !== 'withdrawn';
 
 /** The responsible party as confirmed; a party without an account is reached through the head of its building. */
 function responsibleOf(compoundId: string, party: { kind: string; ownerId?: string } | undefined, buildingId: string | undefined) {
@@ -71,7 +73,7 @@ export const CASE_RULES: readonly Rule<any>[] = [
   ),
   on(ComplaintResolved, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.complaintResolved, refs: complaint }], ['complainant']),
   on(ComplaintReopened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.complaintReopened, refs: complaint }], ['complainant']),
-  on(ComplaintClosed, [{ key: 'complainant', topic: 'complaints', urgency: 'low', when: hasComplainant, to: complainant, say: say.complaintClosed, refs: complaint }], ['complainant']),
+  on(ComplaintClosed, [{ key: 'complainant', topic: 'complaints', urgency: 'low', when: closedByOthers, to: complainant, say: say.complaintClosed, refs: complaint }], ['complainant']),
   on(MediationOpened, [{ key: 'complainant', topic: 'complaints', urgency: 'normal', when: hasComplainant, to: complainant, say: say.mediationOpened, refs: complaint }], ['complainant']),
 
   on(FindingReferred, [
