@@ -119,7 +119,8 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     expect((await call('POST', '/compounds/el-a/votes/lift-2026/open', { token: committee })).status).toBe(409);
     const owner = await ownerToken('O2');
     expect((await call('POST', '/compounds/el-a/votes', { token: owner, body: { kind: 'resolution', voteId: 'x', matter: 'other_major', question: 'Owners cannot call votes' } })).status).toBe(403);
-    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: owner, body: { choice: 'for' } })).status).toBe(409);
+    const beforeOpening = await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: owner, body: { choice: 'for' } });
+    expect([beforeOpening.status, beforeOpening.json.detail]).toEqual([409, expect.stringContaining('voting has not opened')]);
   });
 
   test('the schedule opens it and freezes the electorate by the SPC rules', async () => {
@@ -194,7 +195,9 @@ describe('an owners’ vote on using the maintenance fund, end to end', () => {
     await system.scheduler.advance(Date.parse(closesAt) - clock.now().getTime());
     await system.idle();
     expect((await call('GET', '/compounds/el-a/votes/lift-2026', { token: committee })).json.status).toBe('open');
-    expect((await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O3'), body: { choice: 'for' } })).status).toBe(409);
+    // Still "open" until the count, but closed by the clock: the refusal says so.
+    const late = await call('POST', '/compounds/el-a/votes/lift-2026/ballots', { token: await ownerToken('O3'), body: { choice: 'for' } });
+    expect([late.status, late.json.detail]).toEqual([409, expect.stringContaining(`voting closed at ${closesAt}`)]);
     await advanceDays(0.01);
     const preliminary = await call('GET', '/compounds/el-a/votes/lift-2026/report', { token: await ownerToken('O2') });
     expect(preliminary.json.stage).toBe('preliminary');

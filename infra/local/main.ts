@@ -47,7 +47,7 @@ Get a token (prints it alone), then call the API:
 
 Local-only admin (never deployed): GET /_local/schedules, POST /_local/schedules/{service}/{name}/fire,
   POST /_local/clock/advance {"days":7}, GET /_local/dead-letters, GET /_local/events, GET /_local/bus,
-  POST /_local/bus/idle, GET /_local/ready (200 once seeded; POST /_local/ready?wait=1 waits for it)
+  POST /_local/bus/idle, GET /_local/ready (200 once seeded; POST /_local/ready?wait=120 waits for it)
 OpenAPI: ${system.url}/openapi.json    Data: ${dataDir}/ (npm run reset wipes it)`);
 
 const seeding = system.seed.status();
@@ -55,7 +55,7 @@ if (seeding.state === 'running') {
   const what = seeding.doneBefore.length
     ? `Resuming the demo seed an earlier start left unfinished (done: ${seeding.doneBefore.join(', ')}; left: ${seeding.left.join(', ')})`
     : `Seeding the demo compound ${DEMO.compoundId} in the background`;
-  console.log(`${what}; to wait for it: curl -X POST ${system.url}/_local/ready?wait=1`);
+  console.log(`${what}; to wait for it: curl -X POST ${system.url}/_local/ready?wait=120`);
   void system.seed.finished.then((status) => {
     if (status.state === 'done') console.log(seededMessage);
     else if (status.state === 'failed') console.error(`Seeding failed: ${status.error}\nThe next start resumes it (npm start); npm run reset starts afresh.`);

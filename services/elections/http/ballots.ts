@@ -13,10 +13,20 @@ import { getVote, type VoteItem } from '../store/votes';
 import { routes } from '../topology';
 import { openVoteFor, type OpenVote } from './open-vote';
 
+/**
+ * Why a ballot is refused as to timing. The vote item may be a cached copy whose status still says
+ * open after the close (the count has not run yet), so the clock decides the words, not the status.
+ */
+function notOpenReason(vote: Pick<VoteItem, 'status' | 'opensAt' | 'closesAt'>, now: string): string {
+  if (now >= vote.closesAt) return `voting closed at ${vote.closesAt} (it ran from ${vote.opensAt})`;
+  if (now < vote.opensAt || vote.status === 'scheduled') return `voting has not opened: it runs ${vote.opensAt} to ${vote.closesAt}`;
+  return `voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`;
+}
+
 /** Why a caller may not cast for this voter now, or the checked choice. One ballot check for every channel. */
 export function checkCast(open: OpenVote, voterId: string, body: BallotBody, now: string): { voter: FrozenVoter; choice: string | string[] } {
   const { vote, voters, candidates } = open;
-  if (!votingOpen(vote, now)) throw conflict(`voting is not open (the vote is ${vote.status}; it runs ${vote.opensAt} to ${vote.closesAt})`);
+  if (!votingOpen(vote, now)) throw conflict(notOpenReason(vote, now));
   const voter = voters.get(voterId);
   if (!voter) throw forbidden(`${voterId} is not in this vote's electorate (frozen when it opened)`);
   const check = checkBallot(vote, body, candidates);
