@@ -1,4 +1,4 @@
-import { addDaysToDate, addMonthsToDate, daysPeriodEnd, DEFAULT_ZONE, localDate, monthsPeriodEnd, startOfDate } from '../../../libs/calendar';
+import { addDaysToDate, addMonthsToDate, daysPeriodEnd, DEFAULT_ZONE, localDate, monthsPeriodEnd, startOfDate, WEEKDAYS_ONLY, type WorkingCalendar } from '../../../libs/calendar';
 
 /**
  * Deadlines are computed from the rules, never typed in. Instants are UTC; the periods are counted
@@ -62,10 +62,12 @@ export const votingCloses = (opensAt: string, votingDays: number, zone: string =
 /**
  * The objection period of `objectionDays` days after the preliminary result (Civil Code arts. 201,
  * 203): the day of the result does not count; it ends at 24:00 local of the `objectionDays`-th day
- * after, or, when that day is a Saturday or Sunday, at 24:00 of the Monday after it. Public holidays
- * are not modelled here (the bureau's holiday calendar lives in disputes): a period may end on one.
+ * after, or, when that day is a statutory rest day (法定休假日: a Saturday or Sunday, or a public holiday
+ * of the bureau's calendar), at 24:00 of the first working day after it; a make-up working Saturday
+ * (调休) is a working day. Without a calendar for the year, Saturdays and Sundays only.
  */
-export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(resultAt, objectionDays, zone);
+export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone: string = DEFAULT_ZONE, calendar: WorkingCalendar = WEEKDAYS_ONLY): string =>
+  daysPeriodEnd(resultAt, objectionDays, zone, { restDays: calendar });
 
 /**
  * A committee's term of `years` (Civil Code arts. 201, 202): from the day after the election it runs
@@ -118,10 +120,13 @@ export const reminderAt = (closesAt: string): string => addDays(closesAt, -REMIN
 export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean => vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
 
 /**
- * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;
- * Regulations art. 16), counted as the Civil Code counts days (arts. 201, 203): overdue from 24:00
- * of the last day (moved past a Saturday or Sunday) when no chair is on record.
+ * The chair and vice chair are chosen from the members (Regulations art. 16) within `officersDays`
+ * of the election: "自选举之日起7日内" (Guiding rules for owners' meetings and committees, 业主大会和业主委员会
+ * 指导规则, art. 32 para. 2). Counted as the Civil Code counts days (arts. 201, 203): overdue from
+ * 24:00 of the last day (moved past Saturdays, Sundays and the calendar's public holidays; a make-up
+ * working Saturday is a working day) when no chair is on record.
  */
-export const officersDueBy = (termStart: string, officersDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(termStart, officersDays, zone);
+export const officersDueBy = (termStart: string, officersDays: number, zone: string = DEFAULT_ZONE, calendar: WorkingCalendar = WEEKDAYS_ONLY): string =>
+  daysPeriodEnd(termStart, officersDays, zone, { restDays: calendar });
 export const officersOverdue = (committee: { kind: string; officersDueBy?: string; members: readonly { role: string }[] }, now: string): boolean =>
   committee.kind === 'committee' && committee.officersDueBy !== undefined && now >= committee.officersDueBy && !committee.members.some((m) => m.role === 'chair');
