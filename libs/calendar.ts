@@ -246,15 +246,26 @@ export function daysPeriodEnd(from: string, days: number, zone: string = DEFAULT
 }
 
 /**
- * The end of a period of `months` calendar months that starts at `from` (arts. 201-203): its last day
- * is the day of the last month corresponding to the day the period starts in, or that month's last day
- * when it has none (art. 202). A period that counts its start day (from 00:00) is counted as if it had
- * started the day before, so it still holds whole months (from 00:00 of 31 Jan: to 24:00 of 28 Feb).
+ * The end of a period of `months` calendar months that starts at `from` (arts. 201-203). When the day
+ * the period starts in does not count, its last day is the day of the last month corresponding to that
+ * start day, or that month's last day when it has none (art. 202: from 10:00 of 31 Jan, 1 month: to
+ * 24:00 of 28 Feb). When the first day counts (from 00:00, `'midnight-counts'`), the period holds whole
+ * months from that first day: its last day is the day before the day of the last month corresponding to
+ * the first day, or that month's last day when it has none (from 00:00 of 1 Mar: to 24:00 of 31 Mar; of
+ * 31 Jan: to 24:00 of 28 Feb).
  */
 export function monthsPeriodEnd(from: string, months: number, zone: string = DEFAULT_ZONE, count: PeriodCount = {}): string {
   if (!Number.isInteger(months) || months < 1) throw new Error(`a period is at least one whole month, not ${months}`);
-  const startDay = addDaysToDate(firstCountedDay(from, zone, count), -1);
-  return periodEndOf(addMonthsToDate(startDay, months), zone, count);
+  const first = firstCountedDay(from, zone, count);
+  const startDayCounts = first === localDate(from, zone);
+  return periodEndOf(startDayCounts ? dayBeforeCorresponding(first, months) : addMonthsToDate(localDate(from, zone), months), zone, count);
+}
+
+/** The day before the day `months` later corresponding to `date`, or that month's last day when it has no corresponding day. */
+function dayBeforeCorresponding(date: string, months: number): string {
+  const { y, m, d } = parseDate(date);
+  const lastDay = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate();
+  return d > lastDay ? formatDate(new Date(Date.UTC(y, m - 1 + months, lastDay))) : addDaysToDate(formatDate(new Date(Date.UTC(y, m - 1 + months, d))), -1);
 }
 
 /** A deadline is missed from the instant it ends (24:00 of the last day), not a millisecond earlier. */
