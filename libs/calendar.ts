@@ -214,9 +214,11 @@ export function workingDayOnOrAfter(date: string, calendar: WorkingCalendar = WE
 
 /**
  * How a Civil Code period (arts. 200-204) is counted.
- * - `startDay`: art. 201 does not count the day a period starts in (`'next'`, the default). The usual
- *   reading is that a period beginning at the very start of a day (00:00:00.000 local) has that day in
- *   full, so it counts (`'midnight-counts'`).
+ * - `startDay`: art. 201 does not count the day a period starts in (`'next'`, the default).
+ *   `'midnight-counts'` counts a day the period begins at its very start (00:00:00.000 local) in full.
+ *   That is not the Code's count: it is for a period a law or the parties' agreement sets otherwise
+ *   (art. 204), such as a vote's close, the time of the meeting announced as the owners' rules of
+ *   procedure (议事规则) fix it.
  * - `restDays`: art. 203 moves a last day that is a statutory rest day to the day after the rest days.
  *   Rest days are those `calendar` says are not working days (Saturdays and Sundays without one);
  *   `false` keeps the last day where it falls (a period whose end was fixed and announced ahead).

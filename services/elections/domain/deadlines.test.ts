@@ -198,7 +198,7 @@ describe('the officers’ deadline: 7 days from the election (Guiding rules art.
 });
 
 describe('a committee’s term (Civil Code arts. 201, 202)', () => {
-  test('5 years from the day after the election to 24:00 of the corresponding day; 29 Feb has 28 Feb; no move off a weekend', () => {
+  test('5 years from the day the result became final (not counted) to 24:00 of the corresponding day; 29 Feb has 28 Feb; no move off a weekend', () => {
     expect(termEndOf('2026-05-01T08:00:00.000Z', 5, BJ)).toBe(bj('2031-05-02'));
     expect(termEndOf('2028-02-29T02:00:00.000Z', 5, BJ)).toBe(bj('2033-03-01'));
     expect(termEndOf('2028-02-28T16:00:00.000Z', 4, BJ)).toBe(bj('2032-03-01')); // 00:00 29 Feb 2028 → 29 Feb 2032

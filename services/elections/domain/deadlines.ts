@@ -50,12 +50,13 @@ export function addMonths(iso: string, months: number, zone: string = DEFAULT_ZO
 export const earliestOpening = (noticeAt: string, noticeDays: number, zone: string = DEFAULT_ZONE): string => startOfDate(addDaysToDate(localDate(noticeAt, zone), noticeDays + 1), zone);
 
 /**
- * The voting period of `votingDays` days ends at 24:00 local of its last day (Civil Code arts. 201,
- * 203). Opening at 00:00 local, the opening day is a whole day and counts (the usual reading of
- * art. 201), so voting from 00:00 of day S for N days ends at 00:00 of S+N; opening later in day S,
- * S does not count and voting ends at 00:00 of S+N+1. The close is announced with the notice and is
- * not moved off a Saturday or Sunday: owners vote at weekends, and a close that moved would not be the
- * one announced (art. 204: the announcement fixes it).
+ * The voting period of `votingDays` days ends at 24:00 local of its last day (Civil Code art. 203).
+ * Opening at 00:00 local, the opening day counts, so voting from 00:00 of day S for N days ends at
+ * 00:00 of S+N; opening later in day S, S does not count and voting ends at 00:00 of S+N+1. The close
+ * is not a period the Code counts by default (art. 201 would not count day S): it is the announced time
+ * of the meeting, fixed as the rules of procedure (议事规则) provide, which art. 204 lets the owners' own
+ * rules set (a law or the parties' agreement may provide otherwise). For the same reason it is not moved
+ * off a Saturday or Sunday: owners vote at weekends, and a close that moved would not be the one announced.
  */
 export const votingCloses = (opensAt: string, votingDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(opensAt, votingDays, zone, { startDay: 'midnight-counts', restDays: false });
 
@@ -70,10 +71,11 @@ export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone
   daysPeriodEnd(resultAt, objectionDays, zone, { restDays: calendar });
 
 /**
- * A committee's term of `years` (Civil Code arts. 201, 202): from the day after the election it runs
- * to 24:00 local of the day of the last year corresponding to the election's day (28 Feb when that
- * year has no 29 Feb). A term is an office held, not an act to do by a day: a last day on a rest day
- * does not lengthen it.
+ * A committee's term of `years` (Civil Code arts. 201, 202), from `termStart`, the instant the result
+ * became final: the committee is elected when its election's result is final (after the objection period
+ * and every objection decided), not at the count. That day does not count (art. 201); the term runs to
+ * 24:00 local of the day of the last year corresponding to it (28 Feb when that year has no 29 Feb). A
+ * term is an office held, not an act to do by a day: a last day on a rest day does not lengthen it.
  */
 export const termEndOf = (termStart: string, years: number, zone: string = DEFAULT_ZONE): string => monthsPeriodEnd(termStart, years * 12, zone, { restDays: false });
 
