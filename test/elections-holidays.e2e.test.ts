@@ -1,6 +1,8 @@
+import { WorkingCalendarSet } from '../events/catalogue';
 import { addDaysToDate, localDate, startOfDate, weekday } from '../libs/calendar';
 import { clock } from '../libs/clock';
 import { reminderAt } from '../services/elections/domain/deadlines';
+import { calendarOfYears } from '../services/elections/store/calendar';
 import type { LocalSystem } from '../infra/local/runtime';
 import { advancePast, client, compoundBody, startSystem } from './helpers';
 
@@ -95,4 +97,54 @@ test('a 7th day on a public holiday moves the end of objections to the next work
   expect(localDate(madeUp.closedAt)).toBe(makeup);
   // Saturday E+7 is a make-up working day: not moved to Monday E+9.
   expect(madeUp.objectionEndsAt).toBe(startOfDate(addDaysToDate(makeup, 8)));
+});
+
+test('the officers’ deadline, 7 days from the day the result became final, is moved past a public holiday', async () => {
+  const opening = addDaysToDate(localDate(clock.nowIso()), 17);
+  expect((await call('POST', `/compounds/${C}/votes`, { token: street, body: { kind: 'election', voteId: 'committee', seats: 3, opensAt: startOfDate(opening), votingDays: 1 } })).status).toBe(201);
+  const committee = await system.token([`committee:${C}`], 'committee-secretary');
+  for (const n of [1, 2, 3]) {
+    const nominated = await call('POST', `/compounds/${C}/votes/committee/candidates`, {
+      token: committee,
+      body: { personId: `H${n}`, name: `Holiday Owner ${n}`, source: 'owners', unitId: `B1-0${n}` },
+    });
+    expect(nominated.status).toBe(201);
+  }
+  await advancePast(system, (await vote('committee')).opensAt);
+  for (const n of [1, 2, 3]) {
+    const owner = await system.token([`owner:${C}:H${n}`], `person-H${n}`);
+    expect((await call('POST', `/compounds/${C}/votes/committee/ballots`, { token: owner, body: { candidates: ['H1', 'H2', 'H3'] } })).status).toBe(201);
+  }
+  await advancePast(system, (await vote('committee')).closesAt);
+  // The result becomes final just after the objection period, early on day F. Before that the bureau
+  // makes the first weekday on or after F+7 a holiday (F+7 itself, unless it falls on a weekend).
+  const { objectionEndsAt } = await vote('committee');
+  const final = localDate(objectionEndsAt);
+  const weekdayOnOrAfter = (date: string): string => ([0, 6].includes(weekday(date)) ? weekdayOnOrAfter(addDaysToDate(date, 1)) : date);
+  const holidays = [weekdayOnOrAfter(addDaysToDate(final, 7))];
+  const due = weekdayOnOrAfter(addDaysToDate(holidays[0]!, 1));
+  for (const y of new Set(holidays.map((d) => Number(d.slice(0, 4))))) {
+    const put = await call('PUT', `/disputes/calendar/${y}`, { token: bureau, body: { holidays: holidays.filter((d) => d.startsWith(`${y}-`)), workdays: [] } });
+    expect(put.status).toBe(200);
+  }
+  await system.idle();
+  await advancePast(system, objectionEndsAt);
+  const onRecord = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
+  expect(onRecord.members.map((m: { personId: string }) => m.personId)).toEqual(['H1', 'H2', 'H3']);
+  expect(localDate(onRecord.termStart)).toBe(final);
+  // Due by 24:00 of the first working day after the holiday (without the calendar: 24:00 of the holiday).
+  expect(onRecord.officersDueBy).toBe(startOfDate(addDaysToDate(due, 1)));
+});
+
+test('elections keeps the latest list of a year: a list set earlier and delivered late, a redelivery, or an event without dates changes nothing', async () => {
+  const at = (iso: string, id: string, data: Parameters<typeof WorkingCalendarSet.create>[0]) => WorkingCalendarSet.create(data, { compoundId: null, actor: 'bureau', occurredAt: iso, id });
+  const newer = at('2090-11-02T00:00:00.000Z', 'calendar-2091-newer', { year: 2091, holidays: 1, workdays: 1, holidayDates: ['2091-01-01'], workdayDates: ['2091-01-06'] });
+  const older = at('2090-11-01T00:00:00.000Z', 'calendar-2091-older', { year: 2091, holidays: 1, workdays: 0, holidayDates: ['2091-01-02'], workdayDates: [] });
+  const undated = at('2090-11-03T00:00:00.000Z', 'calendar-2091-undated', { year: 2091, holidays: 3, workdays: 0 });
+  await system.bus.put([newer]);
+  await system.idle();
+  await system.bus.put([older, newer, undated]);
+  await system.idle();
+  const kept = await system.asService('elections', () => calendarOfYears([2091, 2092]));
+  expect(kept).toEqual({ holidays: ['2091-01-01'], workdays: ['2091-01-06'] });
 });
