@@ -235,12 +235,24 @@ export const CompoundLocated = defineEvent(
   }),
 );
 
-/** The working calendar of a year (public holidays and make-up working days) that deadlines are counted in. */
+/**
+ * The working calendar of a year (public holidays and make-up working days) that deadlines are counted
+ * in: the whole year's lists replace the earlier ones. `holidays` and `workdays` count them (the event's
+ * first form); `holidayDates` and `workdayDates` are the local dates themselves, which other services
+ * (elections: the Civil Code's periods, art. 203) keep a copy of. Optional only so that an event
+ * published before the lists were added still parses; every event published now carries them.
+ */
 export const WorkingCalendarSet = defineEvent(
   'gongzhi.disputes',
   'WorkingCalendarSet',
   1,
-  z.strictObject({ year: z.int().check(z.minimum(2000), z.maximum(2100)), holidays: z.int().check(z.nonnegative()), workdays: z.int().check(z.nonnegative()) }),
+  z.strictObject({
+    year: z.int().check(z.minimum(2000), z.maximum(2100)),
+    holidays: z.int().check(z.nonnegative()),
+    workdays: z.int().check(z.nonnegative()),
+    holidayDates: z.optional(z.array(z.iso.date()).check(z.maxLength(366))),
+    workdayDates: z.optional(z.array(z.iso.date()).check(z.maxLength(366))),
+  }),
 );
 
 /**

@@ -266,6 +266,51 @@ describe('Civil Code periods (arts. 201-203)', () => {
     expect(() => monthsPeriodEnd('2027-01-31T02:00:00.000Z', 0, BJ)).toThrow('at least one whole month');
   });
 
+  test.each([
+    // [first day (from its 00:00 Beijing), months, last day: the day before the corresponding day, or the month's last day]
+    ['2027-03-01', 1, '2027-03-31'],
+    ['2028-03-01', 1, '2028-03-31'],
+    ['2027-03-01', 12, '2028-02-29'],
+    ['2027-01-31', 1, '2027-02-28'],
+    ['2028-01-31', 1, '2028-02-29'],
+    ['2027-01-31', 2, '2027-03-30'],
+    ['2027-01-28', 1, '2027-02-27'],
+    ['2027-01-29', 1, '2027-02-28'],
+    ['2028-02-29', 1, '2028-03-28'],
+    ['2028-02-29', 12, '2029-02-28'],
+    ['2028-02-29', 48, '2032-02-28'],
+    ['2027-05-01', 1, '2027-05-31'],
+    ['2027-05-01', 60, '2032-04-30'],
+    ['2026-12-01', 1, '2026-12-31'],
+  ])('months counting the first day: from 00:00 of %s, %i month(s), the last day is %s', (first, months, lastDay) => {
+    const count = { startDay: 'midnight-counts', restDays: false } as const;
+    expect(monthsPeriodEnd(startOfDate(first, BJ), months, BJ, count)).toBe(startOfDate(addDaysToDate(lastDay, 1), BJ));
+    // A millisecond later the first day does not count: the corresponding day of the start day is the last.
+    expect(monthsPeriodEnd(plus(startOfDate(first, BJ), 1), months, BJ, count)).toBe(startOfDate(addDaysToDate(addMonthsToDate(first, months), 1), BJ));
+    // A millisecond sooner the period starts the day before, which does not count.
+    expect(monthsPeriodEnd(plus(startOfDate(first, BJ), -1), months, BJ, count)).toBe(startOfDate(addDaysToDate(addMonthsToDate(addDaysToDate(first, -1), months), 1), BJ));
+  });
+
+  test('months counting the first day: from 00:00 of 1 Mar 2027, 1 month ends at 00:00 of 1 Apr (not of 29 Mar); past a rest day when it moves', () => {
+    expect(monthsPeriodEnd(startOfDate('2027-03-01', BJ), 1, BJ, { startDay: 'midnight-counts', restDays: false })).toBe(startOfDate('2027-04-01', BJ));
+    // 1 May 2027, 1 month: the last day, Mon 31 May, is a working day; from 1 Jul 2027 the last day, Sat 31 Jul, moves to Mon 2 Aug.
+    expect(monthsPeriodEnd(startOfDate('2027-05-01', BJ), 1, BJ, { startDay: 'midnight-counts' })).toBe(startOfDate('2027-06-01', BJ));
+    expect(monthsPeriodEnd(startOfDate('2027-07-01', BJ), 1, BJ, { startDay: 'midnight-counts' })).toBe(startOfDate('2027-08-03', BJ));
+  });
+
+  test('property: counting the first day, a months period holds whole months: it ends at 00:00 of the corresponding day, or of the 1st after a month that has none', () => {
+    fc.assert(
+      fc.property(dates, fc.integer({ min: 1, max: 120 }), zones, (first, n, zone) => {
+        const end = localDate(monthsPeriodEnd(startOfDate(first, zone), n, zone, { startDay: 'midnight-counts', restDays: false }), zone);
+        const corresponding = addMonthsToDate(first, n);
+        // The corresponding day exists (no clamping): the period ends as it begins; otherwise at the start of the next month.
+        if (corresponding.slice(8) === first.slice(8)) expect(end).toBe(corresponding);
+        else expect(end).toBe(addDaysToDate(corresponding, 1));
+        expect(end.slice(8) === first.slice(8) || end.slice(8) === '01').toBe(true);
+      }),
+    );
+  });
+
   test('property: a days period ends at the start of a day, n+1 to n+3 days after the start day, never after a rest day', () => {
     fc.assert(
       fc.property(instants, fc.integer({ min: 1, max: 400 }), zones, (from, n, zone) => {

@@ -214,9 +214,11 @@ export function workingDayOnOrAfter(date: string, calendar: WorkingCalendar = WE
 
 /**
  * How a Civil Code period (arts. 200-204) is counted.
- * - `startDay`: art. 201 does not count the day a period starts in (`'next'`, the default). The usual
- *   reading is that a period beginning at the very start of a day (00:00:00.000 local) has that day in
- *   full, so it counts (`'midnight-counts'`).
+ * - `startDay`: art. 201 does not count the day a period starts in (`'next'`, the default).
+ *   `'midnight-counts'` counts a day the period begins at its very start (00:00:00.000 local) in full.
+ *   That is not the Code's count: it is for a period a law or the parties' agreement sets otherwise
+ *   (art. 204), such as a vote's close, the time of the meeting announced as the owners' rules of
+ *   procedure (议事规则) fix it.
  * - `restDays`: art. 203 moves a last day that is a statutory rest day to the day after the rest days.
  *   Rest days are those `calendar` says are not working days (Saturdays and Sundays without one);
  *   `false` keeps the last day where it falls (a period whose end was fixed and announced ahead).
@@ -246,15 +248,26 @@ export function daysPeriodEnd(from: string, days: number, zone: string = DEFAULT
 }
 
 /**
- * The end of a period of `months` calendar months that starts at `from` (arts. 201-203): its last day
- * is the day of the last month corresponding to the day the period starts in, or that month's last day
- * when it has none (art. 202). A period that counts its start day (from 00:00) is counted as if it had
- * started the day before, so it still holds whole months (from 00:00 of 31 Jan: to 24:00 of 28 Feb).
+ * The end of a period of `months` calendar months that starts at `from` (arts. 201-203). When the day
+ * the period starts in does not count, its last day is the day of the last month corresponding to that
+ * start day, or that month's last day when it has none (art. 202: from 10:00 of 31 Jan, 1 month: to
+ * 24:00 of 28 Feb). When the first day counts (from 00:00, `'midnight-counts'`), the period holds whole
+ * months from that first day: its last day is the day before the day of the last month corresponding to
+ * the first day, or that month's last day when it has none (from 00:00 of 1 Mar: to 24:00 of 31 Mar; of
+ * 31 Jan: to 24:00 of 28 Feb).
  */
 export function monthsPeriodEnd(from: string, months: number, zone: string = DEFAULT_ZONE, count: PeriodCount = {}): string {
   if (!Number.isInteger(months) || months < 1) throw new Error(`a period is at least one whole month, not ${months}`);
-  const startDay = addDaysToDate(firstCountedDay(from, zone, count), -1);
-  return periodEndOf(addMonthsToDate(startDay, months), zone, count);
+  const first = firstCountedDay(from, zone, count);
+  const startDayCounts = first === localDate(from, zone);
+  return periodEndOf(startDayCounts ? dayBeforeCorresponding(first, months) : addMonthsToDate(localDate(from, zone), months), zone, count);
+}
+
+/** The day before the day `months` later corresponding to `date`, or that month's last day when it has no corresponding day. */
+function dayBeforeCorresponding(date: string, months: number): string {
+  const { y, m, d } = parseDate(date);
+  const lastDay = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate();
+  return d > lastDay ? formatDate(new Date(Date.UTC(y, m - 1 + months, lastDay))) : addDaysToDate(formatDate(new Date(Date.UTC(y, m - 1 + months, d))), -1);
 }
 
 /** A deadline is missed from the instant it ends (24:00 of the last day), not a millisecond earlier. */

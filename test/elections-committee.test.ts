@@ -131,7 +131,7 @@ describe('a committee of 7 with two alternates', () => {
 
 describe('after the election', () => {
   test('no chair after 7 days is flagged; recording the officers late says so', async () => {
-    // Due by 24:00 of the 7th day after the election (moved past a weekend), as the committee states it.
+    // Due by 24:00 of the 7th day after the election (moved past a weekend or public holiday), as the committee states it.
     await advancePast(system, (await call('GET', `/compounds/${C}/committee`, { token: street })).json.officersDueBy, 1);
     const flagged = (await call('GET', `/compounds/${C}/committee`, { token: street })).json;
     expect(flagged.flags.officersOverdue).toBe(true);

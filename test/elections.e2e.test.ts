@@ -381,7 +381,7 @@ describe('a committee election with the negative list and the reserve pool', () 
       const data = elected[0]!.detail.data as { members: { personId: string }[]; alternates: string[]; termStart: string; termEnd: string };
       expect(data.members.map((m) => m.personId)).toEqual(['O10', 'P-chen', 'P-lin', 'O12', 'O13']);
       expect(data.alternates).toEqual([]);
-      // Five years: from the day after the election to 24:00 Beijing of the corresponding day (Civil Code arts. 201, 202).
+      // Five years from the day the result became final (not counted) to 24:00 Beijing of the corresponding day (Civil Code arts. 201, 202).
       expect(data.termEnd).toBe(startOfDate(addDaysToDate(addMonthsToDate(localDate(data.termStart), 60), 1)));
       expect(received.some((e) => e['detail-type'] === 'CandidateDisqualified' && (e.detail.data as { personId: string }).personId === 'O11')).toBe(true);
 

@@ -10,10 +10,12 @@ import {
 import type { BusEvent, EventMetadata } from '../../events/envelope';
 import type * as z from '../../events/zod';
 import { clock } from '../../libs/clock';
+import { timeZoneOf } from '../../libs/calendar';
 import { busy } from '../../libs/errors';
 import { DEFAULT_COMMITTEE_RULES } from './domain/committee';
 import { officersDueBy } from './domain/deadlines';
 import { summarizeCompound, summarizePool } from './domain/report';
+import { calendarAround } from './store/calendar';
 import { deleteSeat, getCommittee, putSeat, writeCommittee, type CommitteeItem, type CommitteeMember } from './store/committee';
 import { activeDisqualifications, disqualifiedAmong, type Disqualification } from './store/negative-list';
 import { getPoolPerson, poolOfStreet, poolPeople, putPoolSummary, setPoolStatus } from './store/pool';
@@ -48,6 +50,8 @@ async function change(
 const applied = (current: CommitteeItem, eventId: string) => [...current.applied, eventId].slice(-KEEP_APPLIED);
 
 export async function applyElected(data: Data<typeof CommitteeElected>, metadata: EventMetadata): Promise<void> {
+  const zone = timeZoneOf(await getCompound(data.compoundId));
+  const officersDue = officersDueBy(data.termStart, DEFAULT_COMMITTEE_RULES.officersDays, zone, await calendarAround(data.termStart, zone));
   await change(data.compoundId, (current) => {
     if (current?.committeeId === data.electionId) return undefined; // applied already
     // A later election already on record stays (events may arrive late).
@@ -70,7 +74,7 @@ export async function applyElected(data: Data<typeof CommitteeElected>, metadata
       alternates: data.alternates.map((personId) => ({ personId })),
       termStart: data.termStart,
       termEnd: data.termEnd,
-      officersDueBy: officersDueBy(data.termStart, DEFAULT_COMMITTEE_RULES.officersDays),
+      officersDueBy: officersDue,
       released: current ? current.members.map((m) => m.personId).filter((p) => !data.members.some((m) => m.personId === p)) : [],
       revision: (current?.revision ?? 0) + 1,
       applied: [metadata.id],

@@ -13,6 +13,7 @@ import { freezeProxies } from './domain/proxies';
 import { electionOutcome, tallyElection, tallyResolution, type ElectionResult, type VoteResult } from './domain/tally';
 import { allBallots, writeElectorate, writeLog, type BallotItem } from './store/ballots';
 import { listCandidates } from './store/candidates';
+import { calendarAround } from './store/calendar';
 import { getVoteSettings, listProxies } from './store/proxies';
 import { getCommittee } from './store/committee';
 import { disqualifiedAmong } from './store/negative-list';
@@ -136,6 +137,7 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
   const from = countFrom(vote.closesAt);
   if (now < from) throw notReady(`voting runs until ${vote.closesAt}; the count starts at ${from}`);
   const { result, ballots, log, channels } = await tally(vote);
+  const zone = vote.timeZone ?? DEFAULT_ZONE;
   const logHead = headOf(log);
   // The log is stored under its head before the write that records the head: a reader never finds a head without its log.
   const logChunks = await writeLog(vote, logHead, log);
@@ -156,7 +158,7 @@ export async function closeVote(vote: VoteItem, actor: string): Promise<VoteItem
     channels,
     closedAt: now,
     closedBy: actor,
-    objectionEndsAt: objectionPeriodEnd(now, DEFAULT_VOTE_RULES.objectionDays, vote.timeZone ?? DEFAULT_ZONE),
+    objectionEndsAt: objectionPeriodEnd(now, DEFAULT_VOTE_RULES.objectionDays, zone, await calendarAround(now, zone)),
   };
   const { totalArea, totalHeadcount, participatingArea, participatingHeadcount } = result.figures;
   const closed = VoteClosed.create(

@@ -35,6 +35,7 @@ import {
   VoteClosed,
   VoteOpened,
   VoteReminderDue,
+  WorkingCalendarSet,
   matter,
 } from '../../events/catalogue';
 import type { Role } from '../../libs/auth';
@@ -577,6 +578,13 @@ export const topology: ServiceTopology = {
         source: [ViolationConfirmed.source, ArrearsRecorded.source],
         'detail-type': [ViolationConfirmed, ViolationRectified, ArrearsRecorded, ArrearsCleared].map((e) => e.detailType),
       },
+    },
+    {
+      name: 'working-calendar',
+      entry: 'services/elections/consume-calendar.ts',
+      table: { level: 'read-write' },
+      description: 'Keeps the bureau’s working calendar of each year (public holidays, make-up working days) that the objection period and the officers’ deadline are counted in (Civil Code art. 203)',
+      pattern: { source: [WorkingCalendarSet.source], 'detail-type': [WorkingCalendarSet.detailType] },
     },
     {
       name: 'committee-record',

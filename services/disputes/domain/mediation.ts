@@ -20,11 +20,13 @@ import { acknowledgement, AFTER_MEDIATION_WORKING_DAYS, nextEscalation, resolve 
  * dispute-resolution centre, the parties, sessions, and a written agreement (调解协议) that binds
  * once every party has confirmed it. An agreement may then be given judicial confirmation
  * (司法确认), which makes it enforceable: the parties apply jointly to the court within 30 days of
- * the agreement taking effect (People's Mediation Law art. 33; Civil Procedure Law art. 205). The 30
- * days are counted as the law counts periods (Civil Procedure Law art. 85, Civil Code arts. 201-203):
- * the day of signature does not count, the period ends at 24:00 Beijing time of its last day, and a
- * last day that is a rest day (a weekend, or a holiday in the bureau's working calendar) moves to the
- * next working day.
+ * the agreement taking effect (Civil Procedure Law (2023) art. 205; People's Mediation Law arts. 29,
+ * 33). The agreement, drafted by the mediator, takes effect when the last party signs it (`signedAt`,
+ * the last confirmation). The 30 days are counted as the law counts periods (Civil Procedure Law
+ * art. 85, Civil Code arts. 201-203): the day of signature does not count, the period ends at 24:00
+ * Beijing time of its last day, and a last day that is a rest day (a weekend, or a holiday in the
+ * bureau's working calendar) moves to the next working day. An extension for good cause (Civil
+ * Procedure Law art. 86) is the court's to grant and is not modelled.
  */
 export const JUDICIAL_CONFIRMATION_DAYS = 30;
 

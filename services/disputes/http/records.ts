@@ -100,7 +100,10 @@ const setCalendar = implement(routes.setCalendar, async ({ params, body, princip
     calendar,
     principal.subject,
     at,
-    WorkingCalendarSet.create({ year: params.year, holidays: calendar.holidays.length, workdays: calendar.workdays.length }, ctx(null, principal.subject, `calendar-${params.year}-${at}`)),
+    WorkingCalendarSet.create(
+      { year: params.year, holidays: calendar.holidays.length, workdays: calendar.workdays.length, holidayDates: calendar.holidays, workdayDates: calendar.workdays },
+      ctx(null, principal.subject, `calendar-${params.year}-${at}`),
+    ),
   );
   return { body: { year: params.year, ...calendar, setAt: at, setBy: principal.subject } };
 });

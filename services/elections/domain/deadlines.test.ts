@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { addDaysToDate, localDate, startOfDate } from '../../../libs/calendar';
-import { addDays, addMonths, DEFAULT_VOTE_RULES, earliestOpening, objectionPeriodEnd, reminderAt, reminderPending, scheduleVote, termEndOf, votingCloses } from './deadlines';
+import { addDaysToDate, isWorkingDay, localDate, startOfDate, type WorkingCalendar } from '../../../libs/calendar';
+import { addDays, addMonths, DEFAULT_VOTE_RULES, earliestOpening, objectionPeriodEnd, officersDueBy, reminderAt, reminderPending, scheduleVote, termEndOf, votingCloses } from './deadlines';
 
 // The owners' meeting periods in Beijing time (docs/elections.md, "Periods"). 00:00 Beijing is 16:00 UTC the day before.
 const BJ = 'Asia/Shanghai';
@@ -126,8 +126,79 @@ describe('the objection period: 7 days after the preliminary result (Civil Code 
   });
 });
 
+/**
+ * The State Council's notice for 2026 (国务院办公厅关于2026年部分节假日安排的通知), as the bureau enters it
+ * (PUT /disputes/calendar/2026), with New Year's Day 2027 (a statutory holiday, Fri 1 Jan, to Sun 3 Jan).
+ */
+const HOLIDAYS_2026: WorkingCalendar = {
+  holidays: [
+    ...['01-01', '01-02', '01-03'],
+    ...['02-15', '02-16', '02-17', '02-18', '02-19', '02-20', '02-21', '02-22', '02-23'],
+    ...['04-04', '04-05', '04-06'],
+    ...['05-01', '05-02', '05-03', '05-04', '05-05'],
+    ...['06-19', '06-20', '06-21'],
+    ...['09-25', '09-26', '09-27'],
+    ...['10-01', '10-02', '10-03', '10-04', '10-05', '10-06', '10-07'],
+  ]
+    .map((d) => `2026-${d}`)
+    .concat(['2027-01-01', '2027-01-02', '2027-01-03']),
+  workdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
+};
+
+describe('the objection period past public holidays and on make-up working days (Civil Code art. 203)', () => {
+  test.each([
+    // [result at, why, ends at (00:00 Beijing of)]
+    ['2026-03-27T02:00:00.000Z', 'Fri 27 Mar: the 7th day after, Fri 3 Apr, is a working day', '2026-04-04'],
+    ['2026-03-27T16:00:00.000Z', '00:00 Sat 28 Mar: Sat 4 Apr, Qingming (4-6 Apr off), moved to Tue 7 Apr', '2026-04-08'],
+    ['2026-03-29T02:00:00.000Z', 'Sun 29 Mar: Sun 5 Apr, moved to Tue 7 Apr', '2026-04-08'],
+    ['2026-03-30T02:00:00.000Z', 'Mon 30 Mar: Mon 6 Apr, a Qingming holiday, moved to Tue 7 Apr', '2026-04-08'],
+    ['2026-03-30T15:59:59.999Z', '23:59:59.999 Mon 30 Mar', '2026-04-08'],
+    ['2026-03-30T16:00:00.000Z', '00:00 Tue 31 Mar: Tue 7 Apr, a working day', '2026-04-08'],
+    ['2026-04-24T02:00:00.000Z', 'Fri 24 Apr: Fri 1 May, Labour Day (1-5 May off), moved to Wed 6 May', '2026-05-07'],
+    ['2026-05-02T02:00:00.000Z', 'Sat 2 May: Sat 9 May is a make-up working day (调休): not moved', '2026-05-10'],
+    ['2026-10-03T02:00:00.000Z', 'Sat 3 Oct: Sat 10 Oct is a make-up working day', '2026-10-11'],
+    ['2026-09-30T02:00:00.000Z', 'Wed 30 Sep: Wed 7 Oct, the National Day holiday’s last day, moved to Thu 8 Oct', '2026-10-09'],
+    ['2026-02-08T02:00:00.000Z', 'Sun 8 Feb: Sun 15 Feb, Spring Festival (15-23 Feb), moved to Tue 24 Feb', '2026-02-25'],
+    ['2026-12-25T02:00:00.000Z', 'Fri 25 Dec 2026: Fri 1 Jan 2027, New Year’s Day, moved past the weekend to Mon 4 Jan', '2027-01-05'],
+  ])('result at %s (%s) → objections end 00:00 Beijing %s', (resultAt, _, end) => {
+    expect(objectionPeriodEnd(resultAt, 7, BJ, HOLIDAYS_2026)).toBe(bj(end));
+  });
+
+  test('without a calendar for the year, Saturdays and Sundays only: Mon 6 Apr and Fri 1 Jan stay, Sat 9 May moves', () => {
+    expect(objectionPeriodEnd('2026-03-30T02:00:00.000Z', 7, BJ)).toBe(bj('2026-04-07'));
+    expect(objectionPeriodEnd('2026-12-25T02:00:00.000Z', 7, BJ)).toBe(bj('2027-01-02'));
+    expect(objectionPeriodEnd('2026-05-02T02:00:00.000Z', 7, BJ)).toBe(bj('2026-05-12'));
+  });
+
+  test('property: the period ends at 24:00 of a working day, the 7th day after the result’s or the first working day after it', () => {
+    const from = Date.parse('2025-12-20T00:00:00.000Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 375 * 86_400_000 }), (offset) => {
+        const resultAt = new Date(from + offset).toISOString();
+        const end = objectionPeriodEnd(resultAt, 7, BJ, HOLIDAYS_2026);
+        expect(new Date(Date.parse(end) + 8 * 3_600_000).toISOString().slice(11)).toBe('00:00:00.000Z');
+        const lastDay = addDaysToDate(localDate(end, BJ), -1);
+        const seventh = addDaysToDate(localDate(resultAt, BJ), 7);
+        expect(isWorkingDay(lastDay, HOLIDAYS_2026)).toBe(true);
+        for (let day = seventh; day < lastDay; day = addDaysToDate(day, 1)) expect(isWorkingDay(day, HOLIDAYS_2026)).toBe(false);
+        expect(lastDay >= seventh).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('the officers’ deadline: 7 days from the election (Guiding rules art. 32 para. 2; Civil Code arts. 201, 203)', () => {
+  test('past a public holiday; a make-up working Saturday is not moved; a time zone other than Beijing', () => {
+    expect(officersDueBy('2026-03-30T02:00:00.000Z', 7, BJ, HOLIDAYS_2026)).toBe(bj('2026-04-08'));
+    expect(officersDueBy('2026-03-30T02:00:00.000Z', 7, BJ)).toBe(bj('2026-04-07'));
+    expect(officersDueBy('2026-05-02T02:00:00.000Z', 7, BJ, HOLIDAYS_2026)).toBe(bj('2026-05-10'));
+    // Urumqi time (UTC+6): elected 23:00 Beijing on Sun 29 Mar is 21:00 local on Sun 29 Mar → Sun 5 Apr, Qingming → 24:00 Tue 7 Apr local.
+    expect(officersDueBy('2026-03-29T15:00:00.000Z', 7, 'Asia/Urumqi', HOLIDAYS_2026)).toBe(startOfDate('2026-04-08', 'Asia/Urumqi'));
+  });
+});
+
 describe('a committee’s term (Civil Code arts. 201, 202)', () => {
-  test('5 years from the day after the election to 24:00 of the corresponding day; 29 Feb has 28 Feb; no move off a weekend', () => {
+  test('5 years from the day the result became final (not counted) to 24:00 of the corresponding day; 29 Feb has 28 Feb; no move off a weekend', () => {
     expect(termEndOf('2026-05-01T08:00:00.000Z', 5, BJ)).toBe(bj('2031-05-02'));
     expect(termEndOf('2028-02-29T02:00:00.000Z', 5, BJ)).toBe(bj('2033-03-01'));
     expect(termEndOf('2028-02-28T16:00:00.000Z', 4, BJ)).toBe(bj('2032-03-01')); // 00:00 29 Feb 2028 → 29 Feb 2032

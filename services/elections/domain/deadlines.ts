@@ -1,4 +1,4 @@
-import { addDaysToDate, addMonthsToDate, daysPeriodEnd, DEFAULT_ZONE, localDate, monthsPeriodEnd, startOfDate } from '../../../libs/calendar';
+import { addDaysToDate, addMonthsToDate, daysPeriodEnd, DEFAULT_ZONE, localDate, monthsPeriodEnd, startOfDate, WEEKDAYS_ONLY, type WorkingCalendar } from '../../../libs/calendar';
 
 /**
  * Deadlines are computed from the rules, never typed in. Instants are UTC; the periods are counted
@@ -50,28 +50,32 @@ export function addMonths(iso: string, months: number, zone: string = DEFAULT_ZO
 export const earliestOpening = (noticeAt: string, noticeDays: number, zone: string = DEFAULT_ZONE): string => startOfDate(addDaysToDate(localDate(noticeAt, zone), noticeDays + 1), zone);
 
 /**
- * The voting period of `votingDays` days ends at 24:00 local of its last day (Civil Code arts. 201,
- * 203). Opening at 00:00 local, the opening day is a whole day and counts (the usual reading of
- * art. 201), so voting from 00:00 of day S for N days ends at 00:00 of S+N; opening later in day S,
- * S does not count and voting ends at 00:00 of S+N+1. The close is announced with the notice and is
- * not moved off a Saturday or Sunday: owners vote at weekends, and a close that moved would not be the
- * one announced (art. 204: the announcement fixes it).
+ * The voting period of `votingDays` days ends at 24:00 local of its last day (Civil Code art. 203).
+ * Opening at 00:00 local, the opening day counts, so voting from 00:00 of day S for N days ends at
+ * 00:00 of S+N; opening later in day S, S does not count and voting ends at 00:00 of S+N+1. The close
+ * is not a period the Code counts by default (art. 201 would not count day S): it is the announced time
+ * of the meeting, fixed as the rules of procedure (议事规则) provide, which art. 204 lets the owners' own
+ * rules set (a law or the parties' agreement may provide otherwise). For the same reason it is not moved
+ * off a Saturday or Sunday: owners vote at weekends, and a close that moved would not be the one announced.
  */
 export const votingCloses = (opensAt: string, votingDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(opensAt, votingDays, zone, { startDay: 'midnight-counts', restDays: false });
 
 /**
  * The objection period of `objectionDays` days after the preliminary result (Civil Code arts. 201,
  * 203): the day of the result does not count; it ends at 24:00 local of the `objectionDays`-th day
- * after, or, when that day is a Saturday or Sunday, at 24:00 of the Monday after it. Public holidays
- * are not modelled here (the bureau's holiday calendar lives in disputes): a period may end on one.
+ * after, or, when that day is a statutory rest day (法定休假日: a Saturday or Sunday, or a public holiday
+ * of the bureau's calendar), at 24:00 of the first working day after it; a make-up working Saturday
+ * (调休) is a working day. Without a calendar for the year, Saturdays and Sundays only.
  */
-export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(resultAt, objectionDays, zone);
+export const objectionPeriodEnd = (resultAt: string, objectionDays: number, zone: string = DEFAULT_ZONE, calendar: WorkingCalendar = WEEKDAYS_ONLY): string =>
+  daysPeriodEnd(resultAt, objectionDays, zone, { restDays: calendar });
 
 /**
- * A committee's term of `years` (Civil Code arts. 201, 202): from the day after the election it runs
- * to 24:00 local of the day of the last year corresponding to the election's day (28 Feb when that
- * year has no 29 Feb). A term is an office held, not an act to do by a day: a last day on a rest day
- * does not lengthen it.
+ * A committee's term of `years` (Civil Code arts. 201, 202), from `termStart`, the instant the result
+ * became final: the committee is elected when its election's result is final (after the objection period
+ * and every objection decided), not at the count. That day does not count (art. 201); the term runs to
+ * 24:00 local of the day of the last year corresponding to it (28 Feb when that year has no 29 Feb). A
+ * term is an office held, not an act to do by a day: a last day on a rest day does not lengthen it.
  */
 export const termEndOf = (termStart: string, years: number, zone: string = DEFAULT_ZONE): string => monthsPeriodEnd(termStart, years * 12, zone, { restDays: false });
 
@@ -118,10 +122,13 @@ export const reminderAt = (closesAt: string): string => addDays(closesAt, -REMIN
 export const reminderPending = (vote: { opensAt: string; closesAt: string; reminderSentAt?: string }): boolean => vote.reminderSentAt === undefined && reminderAt(vote.closesAt) > vote.opensAt;
 
 /**
- * The chair and vice chair are chosen within `officersDays` of the election (law: Guiding rules;
- * Regulations art. 16), counted as the Civil Code counts days (arts. 201, 203): overdue from 24:00
- * of the last day (moved past a Saturday or Sunday) when no chair is on record.
+ * The chair and vice chair are chosen from the members (Regulations art. 16) within `officersDays`
+ * of the election: "自选举之日起7日内" (Guiding rules for owners' meetings and committees, 业主大会和业主委员会
+ * 指导规则, art. 32 para. 2). Counted as the Civil Code counts days (arts. 201, 203): overdue from
+ * 24:00 of the last day (moved past Saturdays, Sundays and the calendar's public holidays; a make-up
+ * working Saturday is a working day) when no chair is on record.
  */
-export const officersDueBy = (termStart: string, officersDays: number, zone: string = DEFAULT_ZONE): string => daysPeriodEnd(termStart, officersDays, zone);
+export const officersDueBy = (termStart: string, officersDays: number, zone: string = DEFAULT_ZONE, calendar: WorkingCalendar = WEEKDAYS_ONLY): string =>
+  daysPeriodEnd(termStart, officersDays, zone, { restDays: calendar });
 export const officersOverdue = (committee: { kind: string; officersDueBy?: string; members: readonly { role: string }[] }, now: string): boolean =>
   committee.kind === 'committee' && committee.officersDueBy !== undefined && now >= committee.officersDueBy && !committee.members.some((m) => m.role === 'chair');

@@ -124,7 +124,7 @@ describe('time rules', () => {
     expect(objectionOpen(preliminary, '2026-04-06T00:00:00.000Z')).toBe(false);
     expect(objectionOpen({ ...preliminary, status: 'final' }, '2026-04-01T00:00:00.000Z')).toBe(false);
   });
-  test('officers are due within 7 days of the election (to 24:00 Beijing of the 7th day after, past a weekend); overdue only without a chair', () => {
+  test('officers are due within 7 days of the election (to 24:00 Beijing of the 7th day after, past a weekend; holidays: deadlines.test.ts); overdue only without a chair', () => {
     // Elected Fri 1 May 2026, 16:00 Beijing: 2 … 8 May, ends 00:00 Sat 9 May.
     const due = officersDueBy('2026-05-01T08:00:00.000Z', 7);
     expect(due).toBe('2026-05-08T16:00:00.000Z');

@@ -26,6 +26,7 @@ import { tableName } from '../../../libs/config';
  *   POOL#p     / META                 a pooled person (gsi1: POOL / d#s#p)
  *   POOLSTATS#s / META                a street's pool summary (gsi1: POOLSTATS / d#s)
  *   POOLIMPORT#i / META               a bulk import: its rows, then done (with PoolImported)
+ *   CALENDAR#y / CALENDAR             year y's public holidays and make-up working days (from disputes' WorkingCalendarSet)
  *   CONSUMED#consumer / event id      idempotent consumption (libs/consume.ts)
  */
 export const table = () => tableName('elections');
@@ -53,6 +54,8 @@ export const proxyKey = (compoundId: string, proxyId: string): Key => ({ pk: `CO
 export const personPk = (personId: string) => `PERSON#${personId}`;
 export const disqualificationKey = (personId: string, sourceRef: string): Key => ({ pk: personPk(personId), sk: `DISQ#${sourceRef}` });
 export const seatKey = (personId: string, compoundId: string): Key => ({ pk: personPk(personId), sk: `SEAT#${compoundId}` });
+
+export const calendarKey = (year: number): Key => ({ pk: `CALENDAR#${year}`, sk: 'CALENDAR' });
 
 export const poolKey = (personId: string): Key => ({ pk: `POOL#${personId}`, sk: 'META' });
 export const poolStatsKey = (streetId: string): Key => ({ pk: `POOLSTATS#${streetId}`, sk: 'META' });
