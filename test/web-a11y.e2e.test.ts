@@ -298,8 +298,14 @@ async function tabTo(page: Page, selector: string, unseen: string[], key: 'Tab' 
   throw new Error(`${key} never reached ${selector}`);
 }
 
-/** The heading of the page has the focus (after a route change). */
-const headingFocused = (page: Page, text: string) => page.waitForFunction((t) => document.activeElement?.matches('main h1') && document.activeElement.textContent?.includes(t), text).then(() => true);
+/** The page's heading, with `text`, gets the focus (after a route change); if not, says what has it. */
+async function headingFocused(page: Page, text: string): Promise<true> {
+  const onHeading = (t: string) => document.activeElement?.matches('main h1') && document.activeElement.textContent?.includes(t);
+  await page.waitForFunction(onHeading, text, { timeout: 10_000 }).catch(async () => {
+    throw new Error(`the focus is on ${(await focused(page)).what}, not on the heading “${text}”`);
+  });
+  return true;
+}
 
 /**
  * Marks the page's tab stops (visible, enabled, tabindex ≥ 0; one radio per group, as the browser
