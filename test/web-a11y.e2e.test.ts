@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -9,6 +8,7 @@ import { clock } from '../libs/clock';
 import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
 import { services } from '../services/index';
 import { buildWeb } from '../web/build.mjs';
+import { axe, focused, headingFocused, markTabStops, othersNamed, tabTo } from './a11y';
 import { advancePast, client, startSystem } from './helpers';
 
 /**
@@ -26,19 +26,13 @@ import { advancePast, client, startSystem } from './helpers';
  *   committee election's candidates, whose names the announcement makes public (see docs/web.md).
  * Without a browser this FAILS. One runtime and one browser for the file; one page per person.
  */
-// The browser's globals, for the functions that run in the page (the tests compile without the DOM library).
+
+// The page's document, for the functions that run in it (the tests compile without the DOM library).
 declare const document: any;
-declare const window: any;
-declare function getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string; visibility: string };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-// WCAG 2.0 and 2.1, levels A and AA; and Deque's best practices, for the page's structure (landmarks, headings).
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-/** Structure rules that fail at any impact (they are "moderate"): landmarks named apart, one h1, headings in order, content in landmarks. */
-const STRUCTURE = /^(landmark-.*|heading-order|page-has-heading-one|region)$/;
 const C = DEMO.compoundId;
-const ME = { ownerId: 'O2', name: 'Owner 2' };
+const ME = { personId: 'O2', name: 'Owner 2' };
 const CANDIDATES = [
   { personId: 'O3', name: 'Owner 3' },
   { personId: 'O4', name: 'Owner 4' },
@@ -143,29 +137,6 @@ async function settled(page: Page, ready?: string): Promise<void> {
   await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('main .loading'));
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/** axe's rules on the page as it is: the serious and critical violations, and the structure rules', one line each. */
-async function axe(page: Page, where: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(
-    (tags) =>
-      (window.axe as { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> })
-        .run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-        .then((r) => r.violations),
-    TAGS,
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || STRUCTURE.test(v.id))
-    .map((v) => `${where}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')} — ${v.help} (${v.helpUrl})`);
-}
-
 /** axe in Chinese, then in English (the language switch in the header), back to Chinese. */
 async function axeBoth(page: Page, where: string, ready?: string): Promise<string[]> {
   const found = await axe(page, `${where} [zh]`);
@@ -179,34 +150,15 @@ async function axeBoth(page: Page, where: string, ready?: string): Promise<strin
   return found;
 }
 
-/**
- * Other owners named on an owner's page: their ids and roll names in its text (shown or folded
- * away) and in what a screen reader reads instead (aria-label, title, alt), less the owner's own
- * and `publicPeople`'s.
- */
-async function othersNamed(page: Page, publicPeople: { personId: string; name: string }[] = []): Promise<string[]> {
-  const text = await page.evaluate(() => {
-    const spoken = [...document.querySelectorAll('[aria-label],[title],[alt]')].flatMap((el: any) => ['aria-label', 'title', 'alt'].map((a) => el.getAttribute(a) ?? ''));
-    // Every text node, one a line: also what a closed <details> or an SVG <title> holds, a tap away.
-    const walker = document.createTreeWalker(document.body, 4 /* NodeFilter.SHOW_TEXT */);
-    const texts: string[] = [];
-    while (walker.nextNode()) texts.push(walker.currentNode.nodeValue ?? '');
-    return [...texts, ...spoken].join('\n');
-  });
-  const allowed = new Set([ME.ownerId, ME.name, ...publicPeople.flatMap((p) => [p.personId, p.name])]);
-  const named = [...text.matchAll(/\b(?:O\d+|(?:Owner|Buyer) \d+)\b/g)].map((m) => m[0]).filter((x) => !allowed.has(x));
-  return [...new Set(named)];
-}
-
 /** axe on an owner's page in both languages, and the privacy check on it (in both languages too). */
 async function ownerPage(page: Page, route: string, ready?: string, publicPeople: { personId: string; name: string }[] = []): Promise<{ violations: string[]; named: string[] }> {
   await visit(page, route, ready);
-  const named = (await othersNamed(page, publicPeople)).map((x) => `#/${route} [zh]: ${x}`);
+  const named = (await othersNamed(page, [ME, ...publicPeople])).map((x) => `#/${route} [zh]: ${x}`);
   const violations = await axe(page, `#/${route} [zh]`);
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   await settled(page, ready);
-  named.push(...(await othersNamed(page, publicPeople)).map((x) => `#/${route} [en]: ${x}`));
+  named.push(...(await othersNamed(page, [ME, ...publicPeople])).map((x) => `#/${route} [en]: ${x}`));
   violations.push(...(await axe(page, `#/${route} [en]`)));
   await page.getByRole('button', { name: '切换到中文' }).click();
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
@@ -221,7 +173,7 @@ test('the sign-in page has no serious accessibility violation, in Chinese or Eng
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
   expect(await axeBoth(page, 'sign-in')).toEqual([]);
   // The privacy check sees names: the sign-in page (no owner's page) lists the demo people, O3 among them.
-  expect(await othersNamed(page)).toContain('O3');
+  expect(await othersNamed(page, [ME])).toContain('O3');
   await context.close();
 });
 
@@ -268,7 +220,7 @@ test('an owner’s pages, with the votes open, are accessible and name no other 
   ];
   // The exemption is needed there (the ballot names the candidates), and covers no one but them.
   await settled(page, 'input[name="candidate"]');
-  expect((await othersNamed(page)).sort()).toEqual(CANDIDATES.map((c) => c.name).sort());
+  expect((await othersNamed(page, [ME])).sort()).toEqual(CANDIDATES.map((c) => c.name).sort());
   results.push(await ownerPage(page, 'funds', '[data-expense="exp-a11y"]'), await ownerPage(page, 'complaints', '[data-complaint]'), await ownerPage(page, 'inbox', '[data-notice]'));
   // The complaints the demo filed for O3…O11 exist (the privacy check has something to miss).
   const complaints = await call('GET', `/compounds/${C}/complaints`, { token: await system.token([`community:${DEMO.communityId}`], 'reviewer-donghu-k1') });
@@ -276,56 +228,6 @@ test('an owner’s pages, with the votes open, are accessible and name no other 
   expect(results.flatMap((r) => r.named)).toEqual([]);
   expect(results.flatMap((r) => r.violations)).toEqual([]);
 }, 120_000);
-
-/** What has the focus: its description, and whether its focus is drawn (`:focus-visible` with an outline or a shadow). */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return { what: 'body', shown: false, probe: null as string | null };
-    const style = getComputedStyle(el);
-    const drawn = (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
-    return { what: el.outerHTML.slice(0, 100), shown: el.matches(':focus-visible') && drawn, probe: el.getAttribute('data-tab-probe') };
-  });
-
-/** Press `key` (Tab or Shift+Tab) until `selector` has the focus; every element passed on the way must show its focus. */
-async function tabTo(page: Page, selector: string, unseen: string[], key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press(key);
-    const now = await focused(page);
-    if (now.what !== 'body' && !now.shown) unseen.push(now.what);
-    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return;
-  }
-  throw new Error(`${key} never reached ${selector}`);
-}
-
-/** The page's heading, with `text`, gets the focus (after a route change); if not, says what has it. */
-async function headingFocused(page: Page, text: string): Promise<true> {
-  const onHeading = (t: string) => document.activeElement?.matches('main h1') && document.activeElement.textContent?.includes(t);
-  await page.waitForFunction(onHeading, text, { timeout: 10_000 }).catch(async () => {
-    throw new Error(`the focus is on ${(await focused(page)).what}, not on the heading “${text}”`);
-  });
-  return true;
-}
-
-/**
- * Marks the page's tab stops (visible, enabled, tabindex ≥ 0; one radio per group, as the browser
- * stops once in a group) with data-tab-probe and returns how many there are.
- */
-const markTabStops = (page: Page) =>
-  page.evaluate(() => {
-    const candidates = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')].filter(
-      (el: any) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden',
-    );
-    const groups = new Set<string>();
-    const stops = candidates.filter((el: any) => {
-      if (el.tagName !== 'INPUT' || el.type !== 'radio') return true;
-      if (groups.has(el.name)) return false;
-      groups.add(el.name);
-      return true;
-    });
-    stops.forEach((el: any, i: number) => el.setAttribute('data-tab-probe', String(i)));
-    return stops.length;
-  });
 
 test('an owner signs in and votes with the keyboard alone: focus always shown, never trapped, and on each new page’s heading', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -369,7 +271,7 @@ test('an owner signs in and votes with the keyboard alone: focus always shown, n
   await page.keyboard.press('Enter');
   expect(await page.locator('[data-receipt]').textContent()).toMatch(/^[0-9a-f]{64}$/);
   expect(unseen).toEqual([]);
-  expect(await othersNamed(page)).toEqual([]);
+  expect(await othersNamed(page, [ME])).toEqual([]);
   await context.close();
 }, 120_000);
 
@@ -392,7 +294,7 @@ test('after the close, the result pages are accessible and name no other owner',
   await visit(page, `votes/${voteId}`, '#log-h');
   await page.getByRole('button', { name: '在浏览器中核验' }).click();
   await page.locator('[data-verdict]').waitFor();
-  const verdict = { violations: await axe(page, `#/votes/${voteId} verified`), named: (await othersNamed(page)).map((x) => `#/votes/${voteId} verified: ${x}`) };
+  const verdict = { violations: await axe(page, `#/votes/${voteId} verified`), named: (await othersNamed(page, [ME])).map((x) => `#/votes/${voteId} verified: ${x}`) };
   results.push(verdict);
   expect(results.flatMap((r) => r.named)).toEqual([]);
   expect(results.flatMap((r) => r.violations)).toEqual([]);
