@@ -256,6 +256,8 @@ const T = {
   term: ['任期', 'Term'],
   chosenOf: ['已选 {0} / {1}', '{0} of {1} chosen'],
   close: ['关闭', 'Close'],
+  // A wide table's scrolling box: a landmark of its own, so named apart from the section it sits in.
+  tableScrolls: ['{0}（表格，可左右滚动）', '{0} (table, scrolls sideways)'],
 } as const;
 
 export type Key = keyof typeof T;

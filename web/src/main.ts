@@ -16,6 +16,35 @@ import { SignIn } from './pages/sign-in';
 import { VoteDetail, VoteList } from './pages/votes';
 import { finishOidcSignIn, grantOf, loadSession, saveSession, type Session } from './session';
 
+/**
+ * After a route change (or signing in) keyboard and screen-reader users land on the new page's
+ * heading, its h1. A page whose heading comes with its data has none yet: the focus waits on <main>
+ * and moves to the heading when it is drawn, unless the user has moved it meanwhile.
+ */
+function focusHeading(): void {
+  const main = document.getElementById('main');
+  if (!main) return;
+  const focus = (heading: HTMLElement) => {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  };
+  const heading = main.querySelector<HTMLElement>('h1');
+  if (heading) {
+    focus(heading);
+    return;
+  }
+  main.focus();
+  const drawn = new MutationObserver(() => {
+    const h1 = main.querySelector<HTMLElement>('h1');
+    if (!h1) return;
+    drawn.disconnect();
+    if (document.activeElement === main) focus(h1);
+  });
+  drawn.observe(main, { childList: true, subtree: true });
+  // A page whose data never comes (an error) leaves the focus on <main>.
+  setTimeout(() => drawn.disconnect(), 10_000);
+}
+
 /** Hash routes (#/votes/v1): the same index.html serves every page, locally and behind CloudFront. */
 function useRoute(): string[] {
   const read = () => location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -23,8 +52,8 @@ function useRoute(): string[] {
   useEffect(() => {
     const on = () => {
       setRoute(read());
-      // Keyboard and screen-reader users land on the new page's heading.
-      requestAnimationFrame(() => document.getElementById('main')?.focus());
+      // After the new page is rendered.
+      requestAnimationFrame(focusHeading);
     };
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
@@ -130,7 +159,9 @@ function App() {
           ? html`<${Page} session=${session} route=${route} />`
           : html`<${SignIn} onSignedIn=${(s: Session) => {
               setSession(s);
-              location.hash = '#/';
+              // Already at #/ (after signing out) there is no hashchange to move the focus.
+              if (location.hash === '#/') requestAnimationFrame(focusHeading);
+              else location.hash = '#/';
             }} />`
       }
     </main>`;

@@ -122,7 +122,7 @@ export function Dashboard({ grant }: { grant: Grant }) {
         <${BarChart} title=${t('chart_disputes')} rows=${names} series=${[{ label: t('accepted'), values: data.map((r) => r.accepted) }, { label: t('mediated'), values: data.map((r) => r.mediated) }]} />
         <${BarChart} title=${t('chart_enforcement')} rows=${names} series=${[{ label: t('swept'), values: data.map((r) => r.swept) }, { label: t('rectified'), values: data.map((r) => r.rectified) }]} />
       </div>
-      <div class="scroll"><table class="small"><caption class="sr-only">${t('dashboard')}</caption>
+      <div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('dashboard'))}><table class="small"><caption class="sr-only">${t('dashboard')}</caption>
         <thead><tr><th scope="col">${level === 'district' ? t('byDistrict') : t('byStreet')}</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${t(HEADINGS[c])}</th>`)}</tr></thead>
         <tbody>${data.map((r) => html`<tr><th scope="row">${r.area.name}</th>${COLUMNS.map((c) => html`<td class="num">${c.endsWith('Fen') ? yuan(r[c]) : r[c]}</td>`)}</tr>`)}</tbody></table></div>`;
     }}<//>

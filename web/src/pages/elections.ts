@@ -107,7 +107,7 @@ function ElectionDetail({ compoundId, voteId, canBrowsePool }: { compoundId: str
         ${
           list.length === 0
             ? html`<p class="muted">${t('noCandidates')}</p>`
-            : html`<div class="scroll"><table><thead><tr><th scope="col">${t('candidate')}</th><th scope="col">${t('vetting')}</th></tr></thead>
+            : html`<div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('candidates'))}><table><thead><tr><th scope="col">${t('candidate')}</th><th scope="col">${t('vetting')}</th></tr></thead>
               <tbody>${list.map((c) => html`<tr data-candidate=${c.personId}><th scope="row">${c.name}<br /><span class="muted small">${c.personId}</span></th><td><ul class="plain">${vetting(c).map((line) => html`<li>${line}</li>`)}</ul></td></tr>`)}</tbody></table></div>`
         }`}<//>
     </section>

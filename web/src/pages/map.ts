@@ -100,7 +100,7 @@ export function CompoundMap({ grant }: { grant: Grant }) {
     }
     <${Async} state=${compounds}>${(items: Placed[]) => html`
       <${Scatter} items=${items} />
-      <div class="scroll"><table class="small"><caption>${t('mapTable')}</caption>
+      <div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('mapTable'))}><table class="small"><caption>${t('mapTable')}</caption>
         <thead><tr><th scope="col">${t('compound')}</th><th scope="col">${t('governance')}</th><th scope="col" class="num">${t('latitude')}</th><th scope="col" class="num">${t('longitude')}</th></tr></thead>
         <tbody>${items.map(
           (p) => html`<tr data-compound=${p.compoundId}><th scope="row">${p.name}</th><td>${label(`gov_${p.governance}`)}</td>

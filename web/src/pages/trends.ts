@@ -105,7 +105,7 @@ function FundsByQuarter({ grant }: { grant: Grant }) {
             { label: t('paidOut'), values: data.map((q) => wholeYuan(q.paidFen)) },
           ]} />
         </div>
-        <div class="scroll"><table class="small"><caption class="sr-only">${t('byQuarter')}</caption>
+        <div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('byQuarter'))}><table class="small"><caption class="sr-only">${t('byQuarter')}</caption>
           <thead><tr><th scope="col">${t('quarter')}</th><th scope="col" class="num">${t('compoundsDisclosed')}</th>${QUARTER_COLUMNS.map((c) => html`<th scope="col" class="num">${t(QUARTER_HEADINGS[c])}</th>`)}</tr></thead>
           <tbody>${data.map((q) => html`<tr data-quarter=${q.quarter}><th scope="row">${q.quarter}</th><td class="num">${q.compounds}</td>${QUARTER_COLUMNS.map((c) => html`<td class="num">${yuan(q[c])}</td>`)}</tr>`)}</tbody></table></div>`}<//>
   </section>`;
@@ -141,7 +141,7 @@ function Months({ grant }: { grant: Grant }) {
             { label: t('rectified'), values: data.map((m) => m.rectified) },
           ]} />
         </div>
-        <div class="scroll"><table class="small"><caption class="sr-only">${t('overTime')}</caption>
+        <div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('overTime'))}><table class="small"><caption class="sr-only">${t('overTime')}</caption>
           <thead><tr><th scope="col">${t('month')}</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${t(c)}</th>`)}</tr></thead>
           <tbody>${data.map((m) => html`<tr data-month=${m.month}><th scope="row">${m.month}</th>${COLUMNS.map((c) => html`<td class="num">${m[c]}</td>`)}</tr>`)}</tbody></table></div>`;
     }}<//>

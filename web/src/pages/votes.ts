@@ -182,7 +182,7 @@ function BallotLog({ compoundId, voteId, receipt }: { compoundId: string; voteId
           <ul>${checks.map((c) => html`<li data-check=${c.name} data-ok=${c.ok}>${c.ok ? '✓' : '✗'} ${t(`check_${c.name}` as Key)}${c.detail ? ` — ${c.detail}` : ''}</li>`)}</ul></div>`
           : null
       }
-      <div class="scroll"><table class="log"><thead><tr><th scope="col">#</th><th scope="col">${t('receipt')}</th><th scope="col">${t('choice')}</th></tr></thead>
+      <div class="scroll" role="region" tabindex="0" aria-label=${t('tableScrolls', t('ballotLog'))}><table class="log"><thead><tr><th scope="col">#</th><th scope="col">${t('receipt')}</th><th scope="col">${t('choice')}</th></tr></thead>
         <tbody>${l.entries
           .slice(0, 200)
           .map((e) =>
