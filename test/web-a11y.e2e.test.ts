@@ -89,7 +89,7 @@ beforeAll(async () => {
   expect((await call('POST', `/compounds/${C}/projects/flood-b02/expenses`, { token: committee, body: expense })).status).toBe(201);
   // O2's own complaint (the list shows an owner those filed under their sign-in).
   const mine = { category: 'leaks_repairs', description: 'B01 楼顶漏水，雨天顶楼走廊积水已经三天。' };
-  expect((await call('POST', `/compounds/${C}/complaints`, { token: await system.token([`owner:${C}:O2`], 'person-O2'), body: mine })).status).toBe(201);
+  expect((await call('POST', `/compounds/${C}/complaints`, { token: await system.token([`owner:${C}:O2`], 'owner-O2'), body: mine })).status).toBe(201);
   // A resolution and a committee election, announced (they open after the notice period).
   const vote = { kind: 'resolution', voteId: 'vote-a11y', matter: 'other_major', question: '是否允许外卖电动车进入小区？', votingDays: 7 };
   voteId = (await call('POST', `/compounds/${C}/votes`, { token: committee, body: vote })).json.voteId;
@@ -210,7 +210,7 @@ test('the committee’s and the officials’ pages have no serious accessibility
 test('an owner’s pages, with the votes open, are accessible and name no other owner', async () => {
   const announced = await call('GET', `/compounds/${C}/votes/${voteId}`, { token: await system.token([`committee:${C}`], 'committee-secretary') });
   await advancePast(system, announced.json.opensAt);
-  const page = await pageOf('person-O2');
+  const page = await pageOf('owner-O2');
   const results = [
     await ownerPage(page, '', '[data-notice]'),
     await ownerPage(page, 'votes', `a[href="#/votes/${voteId}"]`),
@@ -238,7 +238,7 @@ test('an owner signs in and votes with the keyboard alone: focus always shown, n
   // The skip link is the first stop.
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
-  await tabTo(page, '[data-person="person-O2"]', unseen);
+  await tabTo(page, '[data-person="owner-O2"]', unseen);
   await page.keyboard.press('Enter');
   await page.locator('nav[aria-label]').waitFor();
   expect(await headingFocused(page, '我的小区')).toBe(true);
@@ -288,7 +288,7 @@ test('after the close, the result pages are accessible and name no other owner',
   await advancePast(system, [vote.closesAt, election.closesAt].sort().at(-1));
   expect((await read(voteId)).status).not.toBe('open');
 
-  const page = await pageOf('person-O2');
+  const page = await pageOf('owner-O2');
   const results = [await ownerPage(page, `votes/${voteId}`, '#result-h'), await ownerPage(page, `votes/${electionId}`, '[data-seats]', CANDIDATES)];
   // The ballot log checked in the browser, with its verdict.
   await visit(page, `votes/${voteId}`, '#log-h');

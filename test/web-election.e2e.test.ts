@@ -201,12 +201,12 @@ test('the committee calls an election and nominates owners from the roll; the st
   await street.getByRole('button', { name: '开始投票' }).click();
   await expectText(street, '[role="alert"]', 'opens at');
   await street.context().close();
-  const candidates = (await call('GET', `/compounds/${C}/votes/${electionId}/candidates`, { token: await system.token([`owner:${C}:O2`], 'person-O2') })).json.items;
+  const candidates = (await call('GET', `/compounds/${C}/votes/${electionId}/candidates`, { token: await system.token([`owner:${C}:O2`], 'owner-O2') })).json.items;
   expect(candidates.map((c: { personId: string }) => c.personId).sort()).toEqual(['O3', 'O4', 'P-lin', 'P-wu']);
 });
 
 test('an owner finds the election’s announcement in the inbox, reads it, and it is marked read', async () => {
-  const page = await signedIn('person-O2');
+  const page = await signedIn('owner-O2');
   // The home page shows the newest notices; the inbox page all of them.
   await expectText(page, '[data-notice]', '【表决公告】');
   await page.getByRole('link', { name: '消息' }).first().click();
@@ -233,7 +233,7 @@ test('owners vote for at most as many candidates as seats; after the count the o
   await pastTime((await election()).opensAt);
   expect((await election()).status).toBe('open');
 
-  const page = await signedIn('person-O2');
+  const page = await signedIn('owner-O2');
   await page.goto(`${system.url}/#/votes/${electionId}`);
   await expectText(page, 'legend', '最多 3 名');
   for (const id of ['O3', 'O4', 'P-lin']) await page.locator(`input[name="candidate"][value="${id}"]`).check();
@@ -250,7 +250,7 @@ test('owners vote for at most as many candidates as seats; after the count the o
   // Most owners vote for the same three (the quorum is two-thirds of the owners and of the area).
   for (let n = 3; n <= 80; n++) {
     if (n === 50 || n === 61) continue; // unsold, and a unit of O1's
-    const r = await call('POST', `/compounds/${C}/votes/${electionId}/ballots`, { token: await system.token([`owner:${C}:O${n}`], `person-O${n}`), body: { candidates: ['O3', 'O4', 'P-lin'] } });
+    const r = await call('POST', `/compounds/${C}/votes/${electionId}/ballots`, { token: await system.token([`owner:${C}:O${n}`], `owner-O${n}`), body: { candidates: ['O3', 'O4', 'P-lin'] } });
     expect(r.status).toBe(201);
   }
   await pastTime((await election()).closesAt);

@@ -141,7 +141,7 @@ test('the committee calls a vote in the browser', async () => {
 });
 
 test('an owner sees live turnout, votes, keeps the receipt, and after the close verifies it in the browser', async () => {
-  const page = await signedIn('person-O2');
+  const page = await signedIn('owner-O2');
   await shot(page, 'owner-home');
   await expectText(page, 'main', 'B01-102');
   await page.getByRole('link', { name: '表决' }).first().click();
@@ -165,7 +165,7 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
   }
   await system.scheduler.advance(60_000); // the turnout snapshot is at most half a minute old
   // The snapshot is refreshed by a read; the page is reloaded once the server's figure is the new one.
-  const ownerToken = await system.token([`owner:${C}:O2`], 'person-O2');
+  const ownerToken = await system.token([`owner:${C}:O2`], 'owner-O2');
   let turnout = (await call('GET', `/compounds/${C}/votes/${voteId}`, { token: ownerToken })).json.turnout;
   for (let i = 0; i < 50 && turnout.participatingHeadcount !== 5; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -196,8 +196,8 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
 });
 
 test('a receipt altered on the device fails the check in the browser', async () => {
-  const page = await signedIn('person-O2');
-  const mine = (await call('GET', `/compounds/${C}/votes/${voteId}/ballots/mine`, { token: await system.token([`owner:${C}:O2`], 'person-O2') })).json;
+  const page = await signedIn('owner-O2');
+  const mine = (await call('GET', `/compounds/${C}/votes/${voteId}/ballots/mine`, { token: await system.token([`owner:${C}:O2`], 'owner-O2') })).json;
   // The kept receipt with another nonce: its receipt no longer recomputes from the ballot.
   await page.evaluate(
     ([key, kept]) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key!, kept!),
@@ -216,7 +216,7 @@ test('a receipt altered on the device fails the check in the browser', async () 
 });
 
 test('an owner files a complaint with a photo, uploaded by the presigned URL', async () => {
-  const page = await signedIn('person-O2');
+  const page = await signedIn('owner-O2');
   await page.goto(`${system.url}/#/complaints`);
   await page.getByLabel('描述').fill('B01 楼顶漏水，雨天顶楼走廊积水已经三天。');
   const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -266,7 +266,7 @@ test('the committee submits an expense, the community reviewer approves it, the 
   const expense = (await call('GET', `/compounds/${C}/expenses`, { token: committee })).json.items.find((e: { expenseId: string }) => e.expenseId === expenseId);
   expect(expense).toMatchObject({ amountFen: 150_050, status: 'approved' });
 
-  const owner = await signedIn('person-O2');
+  const owner = await signedIn('owner-O2');
   await owner.goto(`${system.url}/#/funds`);
   await expectText(owner, `[data-expense="${expenseId}"]`, '社区审核员');
   // The owner checks the maintenance fund's ledger here, from every page of the export.

@@ -91,6 +91,21 @@ export interface OwnResources {
  * its errors and throttles alarmed, and, when invoked asynchronously (rule and schedule targets), an
  * on-failure queue with its alarm. Everything is made in `scope`, the stack of the function's service.
  */
+/**
+ * How every handler is bundled for Lambda: CDK's NodejsFunction runs esbuild with these (as an ES
+ * module; the AWS SDK v3 left out, the runtime has it), and test/bundles.test.ts bundles and loads
+ * each handler the same way.
+ */
+export const LAMBDA_BUNDLE = {
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);",
+} as const;
+
 export class FunctionFactory {
   readonly functions = new Map<string, NodejsFunction>();
   /** Function name → the queue its failed asynchronous invocations land in. */
@@ -147,12 +162,12 @@ export class FunctionFactory {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire as __gongzhiRequire } from 'module'; const require = __gongzhiRequire(import.meta.url);",
+        target: LAMBDA_BUNDLE.target,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        externalModules: [...LAMBDA_BUNDLE.external],
       },
     });
 

@@ -7,8 +7,8 @@ import { ErrorLine } from '../ui';
 
 /** The demo people of the local runtime's seeded compound (infra/local/seed.ts DEMO). */
 export const DEMO_PEOPLE: { id: string; role: Key; name: string; grants: string[] }[] = [
-  { id: 'person-O2', role: 'role_owner', name: '业主 O2 · B01-102', grants: ['owner:demo-donghu:O2'] },
-  { id: 'person-O3', role: 'role_owner', name: '业主 O3 · B01-201', grants: ['owner:demo-donghu:O3'] },
+  { id: 'owner-O2', role: 'role_owner', name: '业主 O2 · B01-102', grants: ['owner:demo-donghu:O2'] },
+  { id: 'owner-O3', role: 'role_owner', name: '业主 O3 · B01-201', grants: ['owner:demo-donghu:O3'] },
   { id: 'committee-secretary', role: 'role_committee', name: '东湖花园业委会', grants: ['committee:demo-donghu'] },
   { id: 'reviewer-donghu-k1', role: 'role_community', name: '东湖社区', grants: ['community:donghu-k1'] },
   { id: 'street-donghu', role: 'role_street', name: '东湖街道', grants: ['street:donghu'] },
