@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { LocalSystem } from '../infra/local/runtime';
-import { DEMO, demoRollCsv } from '../infra/local/seed';
-import { clock } from '../libs/clock';
-import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
+import { DEMO } from '../infra/local/seed';
+import { seedDisputesDemo } from '../services/disputes/demo';
 import { services } from '../services/index';
-import { buildWeb } from '../web/build.mjs';
 import { axe, focused, headingFocused, markTabStops, othersNamed, tabTo } from './a11y';
-import { advancePast, client, startSystem } from './helpers';
+import { advancePast } from './helpers';
+import { demoCaller, PHONE, signedIn, startWebSystem, type Client, type WebSystem } from './web-kit';
 
 /**
  * Accessibility and owners' privacy of the web application, checked in Chromium against the local
@@ -30,7 +26,6 @@ import { advancePast, client, startSystem } from './helpers';
 // The page's document, for the functions that run in it (the tests compile without the DOM library).
 declare const document: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const C = DEMO.compoundId;
 const ME = { personId: 'O2', name: 'Owner 2' };
 const CANDIDATES = [
@@ -39,44 +34,21 @@ const CANDIDATES = [
   { personId: 'O7', name: 'Owner 7' },
 ];
 
+let web: WebSystem;
 let system: LocalSystem;
-let call: ReturnType<typeof client>;
+let call: Client;
 let browser: Browser;
 let voteId: string;
 let electionId: string;
 const pages = new Map<string, Page>();
 
 beforeAll(async () => {
-  clock.reset();
-  process.env.GONGZHI_WEB_DIR = mkdtempSync(join(tmpdir(), 'gongzhi-web-'));
-  await buildWeb({ outdir: process.env.GONGZHI_WEB_DIR });
-  ({ system, call } = await startSystem({ services }));
-  const bureau = await system.token(['bureau'], 'seed');
-  for (const [path, body] of [
-    ['/districts', { districtId: DEMO.districtId, name: '丰泽区 Fengze District' }],
-    ['/streets', { streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }],
-    ['/communities', { communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }],
-  ] as const) {
-    expect((await call('POST', path, { token: bureau, body })).status).toBe(201);
-  }
-  const compound = {
-    compoundId: C,
-    name: '东湖花园 Donghu Garden',
-    address: '1 Donghu Road, Fengze District, Quanzhou',
-    communityId: DEMO.communityId,
-    governance: 'committee',
-    developerId: DEMO.developerId,
-  };
-  expect((await call('POST', '/compounds', { token: bureau, body: compound })).status).toBe(201);
   // The demo roll, smaller: 2 buildings of 12 units (owners O1…O24 named "Owner <n>").
-  expect((await call('POST', `/compounds/${C}/roll`, { token: bureau, raw: demoRollCsv(2, 12), type: 'text/csv' })).status).toBe(201);
-  await system.idle();
+  web = await startWebSystem({ services, roll: { buildings: 2, unitsPerBuilding: 12 } });
+  ({ system, call, browser } = web);
+  const bureau = await system.token(['bureau'], 'seed');
   // Complaints filed by O2…O11 in every state: O2's page must show O2's alone.
-  const demoCall: DemoCall = async (method, path, grants, body, subject) => {
-    const r = await call(method, path, { token: await system.token(grants, subject), body });
-    return { status: r.status, json: r.json };
-  };
-  await seedDisputesDemo(demoCall);
+  await seedDisputesDemo(demoCaller(system, call));
   // An expense in review (for the reviewer's queue and the owner's payments).
   const deposit = { clientRef: 'a11y-deposit', source: 'deposits', grossFen: 10_000_000, memo: 'maintenance fund', sourceDocument: { type: 'bank_statement', ref: 'BS-A11Y' } };
   expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: bureau, body: deposit })).status).toBe(201);
@@ -99,29 +71,15 @@ beforeAll(async () => {
     expect((await call('POST', `/compounds/${C}/votes/${electionId}/candidates`, { token: committee, body: { ...c, source: 'owners' } })).status).toBe(201);
   }
   await system.idle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
-  clock.reset();
-  rmSync(process.env.GONGZHI_WEB_DIR!, { recursive: true, force: true });
-  delete process.env.GONGZHI_WEB_DIR;
-});
+afterAll(() => web?.close());
 
 /** One page per demo person, signed in once and reused (a route change is a new hash). */
-async function pageOf(person: string, width = 390): Promise<Page> {
+async function pageOf(person: string, width = PHONE.width): Promise<Page> {
   const known = pages.get(person);
   if (known) return known;
-  const context = await browser.newContext({ viewport: { width, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(system.url);
-  await page.locator(`[data-person="${person}"]`).click();
-  await page.locator('nav[aria-label]').waitFor();
+  const page = await signedIn(browser, system, person, { width });
   pages.set(person, page);
   return page;
 }
@@ -166,7 +124,7 @@ async function ownerPage(page: Page, route: string, ready?: string, publicPeople
 }
 
 test('the sign-in page has no serious accessibility violation, in Chinese or English', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto(system.url);
   await page.locator('[data-person]').first().waitFor();
@@ -230,7 +188,7 @@ test('an owner’s pages, with the votes open, are accessible and name no other 
 }, 120_000);
 
 test('an owner signs in and votes with the keyboard alone: focus always shown, never trapped, and on each new page’s heading', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
   const page = await context.newPage();
   const unseen: string[] = [];
   await page.goto(system.url);

@@ -1,16 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../infra/local/runtime';
-import { DEMO, demoRollCsv } from '../infra/local/seed';
+import { DEMO } from '../infra/local/seed';
 import { clock } from '../libs/clock';
 import { quarterOf } from '../services/funds/domain/calendar';
-import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
+import { seedDisputesDemo } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
 import { services } from '../services/index';
-import { buildWeb } from '../web/build.mjs';
-import { client, startSystem } from './helpers';
+import { demoCaller, expectText, shot, signedIn, startWebSystem, type Client, type WebSystem } from './web-kit';
 
 /**
  * The web application's later pages in Chromium against the local runtime (with the notifications
@@ -23,48 +20,32 @@ import { client, startSystem } from './helpers';
  * The clock is moved past the times the API gives (opensAt, closesAt, objectionEndsAt) with a day
  * or two to spare, never by an exact number of days, so the vote-period rules may change freely.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.GONGZHI_SCREENSHOTS ?? join(tmpdir(), 'gongzhi-web-screenshots');
 const DAY = 86_400_000;
 const C = DEMO.compoundId;
 
+let web: WebSystem;
 let system: LocalSystem;
-let call: ReturnType<typeof client>;
+let call: Client;
 let browser: Browser;
 let electionId: string;
 
 beforeAll(async () => {
-  clock.reset();
-  process.env.GONGZHI_WEB_DIR = mkdtempSync(join(tmpdir(), 'gongzhi-web-'));
-  await buildWeb({ outdir: process.env.GONGZHI_WEB_DIR });
-  ({ system, call } = await startSystem({ services }));
-  const bureau = await system.token(['bureau'], 'seed');
-  for (const [path, body] of [
-    ['/districts', { districtId: DEMO.districtId, name: '丰泽区 Fengze District' }],
-    ['/streets', { streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }],
-    ['/communities', { communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }],
-  ] as const) {
-    expect((await call('POST', path, { token: bureau, body })).status).toBe(201);
-  }
   // The demo compound with a small roll (8 buildings as the demos want, 96 units: at most 100 households, so 3 seats
   // are allowed), and two neighbours under other governance for the map.
-  const compounds = [
-    { compoundId: C, name: '东湖花园 Donghu Garden', governance: 'committee' },
+  web = await startWebSystem({ services, roll: { buildings: 8, unitsPerBuilding: 12 } });
+  ({ system, call, browser } = web);
+  const bureau = await system.token(['bureau'], 'seed');
+  const neighbours = [
     { compoundId: 'demo-xihu', name: '西湖苑 Xihu Court', governance: 'temporary_committee' },
     { compoundId: 'demo-nanshan', name: '南山里 Nanshan Lane', governance: 'none' },
   ];
-  for (const c of compounds) {
+  for (const c of neighbours) {
     const body = { ...c, address: `${c.name}, Fengze District, Quanzhou`, communityId: DEMO.communityId, developerId: DEMO.developerId };
     expect((await call('POST', '/compounds', { token: bureau, body })).status).toBe(201);
   }
-  expect((await call('POST', `/compounds/${C}/roll`, { token: bureau, raw: demoRollCsv(8, 12), type: 'text/csv' })).status).toBe(201);
   await system.idle();
-  const demoCall: DemoCall = async (method, path, grants, body, subject) => {
-    const r = await call(method, path, { token: await system.token(grants, subject), body });
-    return { status: r.status, json: r.json };
-  };
   // This month's cases and sweep (the dashboard's last month); the demo places Donghu Garden.
-  await seedDisputesDemo(demoCall);
+  await seedDisputesDemo(demoCaller(system, call));
   await seedEnforcementDemo(system);
   const street = await system.token([`street:${DEMO.streetId}`], 'street-donghu');
   for (const [compoundId, lat, long] of [
@@ -82,31 +63,9 @@ beforeAll(async () => {
     expect((await call('POST', '/pool', { token: street, body })).status).toBe(201);
   }
   await system.idle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
-  clock.reset();
-  rmSync(process.env.GONGZHI_WEB_DIR!, { recursive: true, force: true });
-  delete process.env.GONGZHI_WEB_DIR;
-});
-
-async function signedIn(person: string, options: { width?: number } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 390, height: 844 }, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(system.url);
-  await page.locator(`[data-person="${person}"]`).click();
-  await page.locator('nav[aria-label]').waitFor();
-  return page;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+afterAll(() => web?.close());
 
 /** Move the runtime's clock to a day past `iso` (a time the API computed) and let the schedules run. */
 async function pastTime(iso: string): Promise<void> {
@@ -118,7 +77,7 @@ async function pastTime(iso: string): Promise<void> {
 const election = async () => (await call('GET', `/compounds/${C}/votes/${electionId}`, { token: await system.token([`street:${DEMO.streetId}`], 'street-donghu') })).json;
 
 test('the dashboard draws the area’s last twelve months and downloads them as CSV', async () => {
-  const page = await signedIn('bureau', { width: 1024 });
+  const page = await signedIn(browser, system, 'bureau', { width: 1024 });
   await page.goto(`${system.url}/#/dashboard`);
   const trends = page.locator('[data-trends]');
   await trends.locator('figure.chart').first().waitFor();
@@ -143,7 +102,7 @@ test('the dashboard draws the area’s last twelve months and downloads them as 
 });
 
 test('the street office sees its compounds on a map drawn without tiles, coloured by governance, with a table', async () => {
-  const page = await signedIn('street-donghu');
+  const page = await signedIn(browser, system, 'street-donghu');
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.getByRole('link', { name: '小区地图' }).click();
@@ -159,7 +118,7 @@ test('the street office sees its compounds on a map drawn without tiles, coloure
 });
 
 test('the committee calls an election and nominates owners from the roll; the street office nominates from the vetted pool', async () => {
-  const committee = await signedIn('committee-secretary');
+  const committee = await signedIn(browser, system, 'committee-secretary');
   await committee.getByRole('link', { name: '选举' }).click();
   await committee.getByLabel('席位').fill('3');
   await committee.getByLabel('投票天数').fill('3');
@@ -187,7 +146,7 @@ test('the committee calls an election and nominates owners from the roll; the st
   await expectText(committee, 'main', '人才库由街道办审核维护');
   await committee.context().close();
 
-  const street = await signedIn('street-donghu');
+  const street = await signedIn(browser, system, 'street-donghu');
   await street.goto(`${system.url}/#/elections/${C}/${electionId}`);
   for (const name of ['林芳', '吴建国']) {
     await street.getByRole('button', { name: `提名 ${name}` }).click();
@@ -206,7 +165,7 @@ test('the committee calls an election and nominates owners from the roll; the st
 });
 
 test('an owner finds the election’s announcement in the inbox, reads it, and it is marked read', async () => {
-  const page = await signedIn('owner-O2');
+  const page = await signedIn(browser, system, 'owner-O2');
   // The home page shows the newest notices; the inbox page all of them.
   await expectText(page, '[data-notice]', '【表决公告】');
   await page.getByRole('link', { name: '消息' }).first().click();
@@ -233,7 +192,7 @@ test('owners vote for at most as many candidates as seats; after the count the o
   await pastTime((await election()).opensAt);
   expect((await election()).status).toBe('open');
 
-  const page = await signedIn('owner-O2');
+  const page = await signedIn(browser, system, 'owner-O2');
   await page.goto(`${system.url}/#/votes/${electionId}`);
   await expectText(page, 'legend', '最多 3 名');
   for (const id of ['O3', 'O4', 'P-lin']) await page.locator(`input[name="candidate"][value="${id}"]`).check();
@@ -272,7 +231,7 @@ test('owners vote for at most as many candidates as seats; after the count the o
 
   await pastTime(counted.objectionEndsAt);
   expect((await election()).status).toBe('final');
-  const street = await signedIn('street-donghu');
+  const street = await signedIn(browser, system, 'street-donghu');
   await street.goto(`${system.url}/#/elections/${C}/${electionId}`);
   await street.locator('[data-on-record] li').first().waitFor();
   expect(await street.locator('[data-on-record] li').count()).toBe(3);
@@ -289,7 +248,7 @@ test('the dashboard draws the funds by quarter from the compounds’ disclosures
   // Past the quarter's end (and its disclosure at 04:00 Beijing the next day).
   const ended = quarterOf(clock.nowIso(), 'Asia/Shanghai');
   await pastTime(ended.to);
-  const page = await signedIn('bureau', { width: 1024 });
+  const page = await signedIn(browser, system, 'bureau', { width: 1024 });
   await page.goto(`${system.url}/#/dashboard`);
   const quarters = page.locator('[data-quarters]');
   await quarters.locator('figure.chart').waitFor();
@@ -306,10 +265,3 @@ test('the dashboard draws the funds by quarter from the compounds’ disclosures
   expect(csv[8]).toBe(`${ended.label},1,12345.00,0.00,0.00,0.00,0.00,0.00,12345.00`);
   await page.context().close();
 });
-
-async function expectText(page: Page, selector: string, text: string): Promise<void> {
-  const locator = page.locator(selector).filter({ hasText: text }).first();
-  await locator.waitFor({ timeout: 15_000 }).catch(async () => {
-    throw new Error(`no ${selector} with “${text}”; the page says: ${(await page.locator('main').textContent())?.slice(0, 600)}`);
-  });
-}

@@ -1,63 +1,32 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../infra/local/runtime';
-import { DEMO, demoRollCsv } from '../infra/local/seed';
-import { clock } from '../libs/clock';
-import { seedDisputesDemo, type DemoCall } from '../services/disputes/demo';
+import { DEMO } from '../infra/local/seed';
+import { seedDisputesDemo } from '../services/disputes/demo';
 import { seedEnforcementDemo } from '../services/enforcement/demo';
-import { buildWeb } from '../web/build.mjs';
-import { advancePast, client, startSystem } from './helpers';
+import { advancePast } from './helpers';
+import { demoCaller, expectText, PHONE, shot, signedIn, startWebSystem, type Client, type WebSystem } from './web-kit';
 
 /**
- * The web application in a real browser (Debian's chromium, driven by playwright-core) against the
- * local runtime: an owner votes and verifies the receipt in the browser, files a complaint with a
- * photo; the committee calls the vote and submits an expense; a community reviewer approves it; the
- * bureau's dashboard draws its charts and downloads the CSV. Without a browser this FAILS (CI
- * installs it: .ci/run). GONGZHI_SCREENSHOTS=docs/screenshots writes the screenshots there.
+ * The web application in a real browser (Chromium, see test/web-kit.ts) against the local runtime:
+ * an owner votes and verifies the receipt in the browser, files a complaint with a photo; the
+ * committee calls the vote and submits an expense; a community reviewer approves it; the bureau's
+ * dashboard draws its charts and downloads the CSV.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.GONGZHI_SCREENSHOTS ?? join(tmpdir(), 'gongzhi-web-screenshots');
 const C = DEMO.compoundId;
 
+let web: WebSystem;
 let system: LocalSystem;
-let call: ReturnType<typeof client>;
+let call: Client;
 let browser: Browser;
 let voteId: string;
 
 beforeAll(async () => {
-  clock.reset();
-  // Built into a folder of its own, so that an `npm start` rebuilding web/dist meanwhile (another test) cannot race it.
-  process.env.GONGZHI_WEB_DIR = mkdtempSync(join(tmpdir(), 'gongzhi-web-'));
-  await buildWeb({ outdir: process.env.GONGZHI_WEB_DIR });
-  ({ system, call } = await startSystem());
-  // The demo compound as infra/local/seed.ts places it, with a smaller roll (8 buildings, 192 units): enough for the demos, lighter on a shared machine.
-  const bureau = await system.token(['bureau'], 'seed');
-  for (const [path, body] of [
-    ['/districts', { districtId: DEMO.districtId, name: '丰泽区 Fengze District' }],
-    ['/streets', { streetId: DEMO.streetId, districtId: DEMO.districtId, name: '东湖街道 Donghu Street' }],
-    ['/communities', { communityId: DEMO.communityId, streetId: DEMO.streetId, name: '东湖社区 Donghu Community' }],
-  ] as const) {
-    expect((await call('POST', path, { token: bureau, body })).status).toBe(201);
-  }
-  const compound = {
-    compoundId: C,
-    name: '东湖花园 Donghu Garden',
-    address: '1 Donghu Road, Fengze District, Quanzhou',
-    communityId: DEMO.communityId,
-    governance: 'committee',
-    developerId: DEMO.developerId,
-  };
-  expect((await call('POST', '/compounds', { token: bureau, body: compound })).status).toBe(201);
-  expect((await call('POST', `/compounds/${C}/roll`, { token: bureau, raw: demoRollCsv(8, 24), type: 'text/csv' })).status).toBe(201);
-  await system.idle();
-  const demoCall: DemoCall = async (method, path, grants, body, subject) => {
-    const r = await call(method, path, { token: await system.token(grants, subject), body });
-    return { status: r.status, json: r.json };
-  };
+  // The demo compound with a smaller roll (8 buildings, 192 units): enough for the demos, lighter on a shared machine.
+  web = await startWebSystem({ roll: { buildings: 8, unitsPerBuilding: 24 } });
+  ({ system, call, browser } = web);
   // The city's figures for the dashboard: cases in every state, a campaign with findings.
-  await seedDisputesDemo(demoCall);
+  await seedDisputesDemo(demoCaller(system, call));
   await seedEnforcementDemo(system);
   // Money in the maintenance fund and people in the reserve pool, for the funds and pool charts.
   const deposit = {
@@ -68,6 +37,7 @@ beforeAll(async () => {
     sourceDocument: { type: 'bank_statement', ref: 'BS-2026-001' },
   };
   // The maintenance fund is held by the city's fund centre: the bureau records what comes in.
+  const bureau = await system.token(['bureau'], 'seed');
   expect((await call('POST', `/compounds/${C}/funds/maintenance/income`, { token: bureau, body: deposit })).status).toBe(201);
   const street = await system.token([`street:${DEMO.streetId}`], 'street-donghu');
   for (const [personId, name, partyMember] of [
@@ -78,32 +48,9 @@ beforeAll(async () => {
     expect((await call('POST', '/pool', { token: street, body: { personId, name, attributes: { partyMember }, compounds: [C] } })).status).toBe(201);
   }
   await system.idle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
-  clock.reset();
-  rmSync(process.env.GONGZHI_WEB_DIR!, { recursive: true, force: true });
-  delete process.env.GONGZHI_WEB_DIR;
-});
-
-/** A phone-sized page signed in as one of the demo people (each in its own context: its own storage). */
-async function signedIn(person: string, options: { width?: number } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 390, height: 844 }, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(system.url);
-  await page.locator(`[data-person="${person}"]`).click();
-  await page.locator('nav[aria-label]').waitFor();
-  return page;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+afterAll(() => web?.close());
 
 test('the local runtime serves the built app at / and nothing outside its folder', async () => {
   const index = await fetch(`${system.url}/`);
@@ -117,7 +64,7 @@ test('the local runtime serves the built app at / and nothing outside its folder
 });
 
 test('the sign-in page lists the demo people, in Chinese, switchable to English', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   await page.goto(system.url);
   await expectText(page, 'h1', '登录');
@@ -128,7 +75,7 @@ test('the sign-in page lists the demo people, in Chinese, switchable to English'
 });
 
 test('the committee calls a vote in the browser', async () => {
-  const page = await signedIn('committee-secretary');
+  const page = await signedIn(browser, system, 'committee-secretary');
   await page.goto(`${system.url}/#/committee`);
   await page.getByLabel('表决事项').fill('是否允许外卖电动车进入小区？');
   await page.getByRole('button', { name: '发起表决' }).click();
@@ -141,7 +88,7 @@ test('the committee calls a vote in the browser', async () => {
 });
 
 test('an owner sees live turnout, votes, keeps the receipt, and after the close verifies it in the browser', async () => {
-  const page = await signedIn('owner-O2');
+  const page = await signedIn(browser, system, 'owner-O2');
   await shot(page, 'owner-home');
   await expectText(page, 'main', 'B01-102');
   await page.getByRole('link', { name: '表决' }).first().click();
@@ -196,7 +143,7 @@ test('an owner sees live turnout, votes, keeps the receipt, and after the close 
 });
 
 test('a receipt altered on the device fails the check in the browser', async () => {
-  const page = await signedIn('owner-O2');
+  const page = await signedIn(browser, system, 'owner-O2');
   const mine = (await call('GET', `/compounds/${C}/votes/${voteId}/ballots/mine`, { token: await system.token([`owner:${C}:O2`], 'owner-O2') })).json;
   // The kept receipt with another nonce: its receipt no longer recomputes from the ballot.
   await page.evaluate(
@@ -216,7 +163,7 @@ test('a receipt altered on the device fails the check in the browser', async () 
 });
 
 test('an owner files a complaint with a photo, uploaded by the presigned URL', async () => {
-  const page = await signedIn('owner-O2');
+  const page = await signedIn(browser, system, 'owner-O2');
   await page.goto(`${system.url}/#/complaints`);
   await page.getByLabel('描述').fill('B01 楼顶漏水，雨天顶楼走廊积水已经三天。');
   const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -245,7 +192,7 @@ test('the committee submits an expense, the community reviewer approves it, the 
   ).toBe(201);
   expect((await call('POST', `/compounds/${C}/projects/flood-b02/confirm`, { token: await system.token([`street:${DEMO.streetId}`], 'street-donghu') })).status).toBe(200);
 
-  const page = await signedIn('committee-secretary');
+  const page = await signedIn(browser, system, 'committee-secretary');
   await page.goto(`${system.url}/#/committee`);
   await page.getByLabel('收款方').fill('泉州排水工程队');
   await page.getByLabel('金额（元）').fill('1500.50');
@@ -254,7 +201,7 @@ test('the committee submits an expense, the community reviewer approves it, the 
   const expenseId = (await page.locator('[data-submitted]').getAttribute('data-submitted'))!;
   await page.context().close();
 
-  const reviewer = await signedIn('reviewer-donghu-k1');
+  const reviewer = await signedIn(browser, system, 'reviewer-donghu-k1');
   await reviewer.getByRole('link', { name: '审核' }).click();
   const item = reviewer.locator(`[data-review="${expenseId}"]`);
   await item.getByLabel('意见').fill('合同与发票已核对');
@@ -266,7 +213,7 @@ test('the committee submits an expense, the community reviewer approves it, the 
   const expense = (await call('GET', `/compounds/${C}/expenses`, { token: committee })).json.items.find((e: { expenseId: string }) => e.expenseId === expenseId);
   expect(expense).toMatchObject({ amountFen: 150_050, status: 'approved' });
 
-  const owner = await signedIn('owner-O2');
+  const owner = await signedIn(browser, system, 'owner-O2');
   await owner.goto(`${system.url}/#/funds`);
   await expectText(owner, `[data-expense="${expenseId}"]`, '社区审核员');
   // The owner checks the maintenance fund's ledger here, from every page of the export.
@@ -277,7 +224,7 @@ test('the committee submits an expense, the community reviewer approves it, the 
 });
 
 test('the bureau’s dashboard draws its charts by district and street and downloads them as CSV', async () => {
-  const page = await signedIn('bureau', { width: 1024 });
+  const page = await signedIn(browser, system, 'bureau', { width: 1024 });
   await page.goto(`${system.url}/#/dashboard`);
   // The months' and quarters' charts may draw first: wait for the bar charts by area themselves.
   await page.locator('section[aria-labelledby="dash-h"] figure.chart').first().waitFor();
@@ -298,10 +245,3 @@ test('the bureau’s dashboard draws its charts by district and street and downl
   await shot(page, 'dashboard-en');
   await page.context().close();
 });
-
-async function expectText(page: Page, selector: string, text: string): Promise<void> {
-  const locator = page.locator(selector).filter({ hasText: text }).first();
-  await locator.waitFor({ timeout: 15_000 }).catch(async () => {
-    throw new Error(`no ${selector} with “${text}”; the page says: ${(await page.locator('main').textContent())?.slice(0, 600)}`);
-  });
-}
