@@ -4,7 +4,7 @@
  * a zone with daylight saving works too; Asia/Shanghai has none (UTC+08:00 since 1991). The zone
  * arithmetic is libs/calendar.ts's.
  */
-import { instantOf, wallTime } from '../../../libs/calendar';
+import { instantOf, type WallTime, wallTime } from '../../../libs/calendar';
 
 export const MINUTES_PER_DAY = 24 * 60;
 
@@ -15,16 +15,8 @@ export function minutesOf(hhmm: string): number {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  /** Monday 1 … Sunday 7. */
-  weekday: number;
-}
+/** The wall clock (libs/calendar.ts's WallTime) with the weekday counted as notices name it: Monday 1 … Sunday 7. */
+export type LocalParts = Omit<WallTime, 'millisecond' | 'weekday'> & { weekday: number };
 
 /** The wall-clock reading of an instant in a zone (libs/calendar.ts does the zone arithmetic). */
 export function localParts(instant: Date, zone: string): LocalParts {
